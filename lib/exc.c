@@ -1,0 +1,170 @@
+/*
+ * exc.c - exception objects and the built-in hierarchy (chapter 01).
+ */
+#include "exc.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The hierarchy of exc.h, each type pointing at its base. */
+const asy_exc_type asy_BaseException = {"BaseException", NULL};
+const asy_exc_type asy_GeneratorExit = {"GeneratorExit", &asy_BaseException};
+const asy_exc_type asy_KeyboardInterrupt = {"KeyboardInterrupt", &asy_BaseException};
+const asy_exc_type asy_Exception = {"Exception", &asy_BaseException};
+const asy_exc_type asy_StopIteration = {"StopIteration", &asy_Exception};
+const asy_exc_type asy_ArithmeticError = {"ArithmeticError", &asy_Exception};
+const asy_exc_type asy_ZeroDivisionError = {"ZeroDivisionError", &asy_ArithmeticError};
+const asy_exc_type asy_LookupError = {"LookupError", &asy_Exception};
+const asy_exc_type asy_IndexError = {"IndexError", &asy_LookupError};
+const asy_exc_type asy_KeyError = {"KeyError", &asy_LookupError};
+const asy_exc_type asy_OSError = {"OSError", &asy_Exception};
+const asy_exc_type asy_TimeoutError = {"TimeoutError", &asy_OSError};
+const asy_exc_type asy_ConnectionError = {"ConnectionError", &asy_OSError};
+const asy_exc_type asy_RuntimeError = {"RuntimeError", &asy_Exception};
+const asy_exc_type asy_NotImplementedError = {"NotImplementedError", &asy_RuntimeError};
+const asy_exc_type asy_RecursionError = {"RecursionError", &asy_RuntimeError};
+const asy_exc_type asy_TypeError = {"TypeError", &asy_Exception};
+const asy_exc_type asy_ValueError = {"ValueError", &asy_Exception};
+
+static void exc_dealloc(asy_obj *self)
+{
+    asy_exc *e = (asy_exc *)self;
+    free(e->msg);
+    asy_value_decref(e->value);
+    asy_decref(e->cause);
+    asy_decref(e->context);
+    asy_obj_free(e);
+}
+
+/* str(e) is the message; repr(e) is TypeError('message'). */
+static int exc_format(asy_obj *self, char *buf, size_t size, bool repr)
+{
+    asy_exc *e = (asy_exc *)self;
+    if (!repr)
+        return snprintf(buf, size, "%s", e->msg);
+    if (e->msg[0] == '\0')
+        return snprintf(buf, size, "%s()", e->type->name);
+    asy_value m = asy_str(e->msg);
+    int n = snprintf(buf, size, "%s(%s)", e->type->name, ASY_REPR(m));
+    asy_value_decref(m);
+    return n;
+}
+
+static const asy_type exc_objtype = {
+    .name = "exception",
+    .dealloc = exc_dealloc,
+    .format = exc_format,
+};
+
+static asy_exc *exc_alloc(const asy_exc_type *type, char *msg)
+{
+    asy_exc *e = asy_obj_new(&exc_objtype, sizeof(asy_exc));
+    e->type = type;
+    e->msg = msg;
+    e->value = asy_none();
+    return e;
+}
+
+asy_exc *asy_exc_new(const asy_exc_type *type, const char *fmt, ...)
+{
+    char *msg;
+    if (fmt == NULL) {
+        msg = strdup("");
+    } else {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(NULL, 0, fmt, ap);
+        va_end(ap);
+        msg = malloc(n < 0 ? 1 : (size_t)n + 1);
+        if (msg != NULL) {
+            va_start(ap, fmt);
+            vsnprintf(msg, n < 0 ? 1 : (size_t)n + 1, fmt, ap);
+            va_end(ap);
+        }
+    }
+    if (msg == NULL)
+        abort();
+    return exc_alloc(type, msg);
+}
+
+asy_exc *asy_exc_stop_iteration(asy_value value)
+{
+    /* str(StopIteration(v)) is str(v), and "" when there is no value. */
+    char *msg = strdup(asy_is_none(value) ? "" : ASY_STR(value));
+    if (msg == NULL)
+        abort();
+    asy_exc *e = exc_alloc(&asy_StopIteration, msg);
+    e->value = value;
+    return e;
+}
+
+bool asy_exc_type_is(const asy_exc_type *sub, const asy_exc_type *base)
+{
+    for (; sub != NULL; sub = sub->base)
+        if (sub == base)
+            return true;
+    return false;
+}
+
+bool asy_exc_is(const asy_exc *e, const asy_exc_type *type)
+{
+    return e != NULL && asy_exc_type_is(e->type, type);
+}
+
+void asy_exc_set_cause(asy_exc *e, asy_exc *cause)
+{
+    asy_exc *old = e->cause;
+    e->cause = asy_incref(cause);
+    asy_decref(old);
+}
+
+void asy_exc_set_context(asy_exc *e, asy_exc *context)
+{
+    if (context == e)
+        return; /* an exception is never its own context */
+    asy_exc *old = e->context;
+    e->context = asy_incref(context);
+    asy_decref(old);
+}
+
+const char *asy_exc_message(const asy_exc *e) { return e->msg; }
+
+char *asy_exc_format(const asy_exc *e, char *buf, size_t size)
+{
+    if (e->msg[0] == '\0')
+        snprintf(buf, size, "%s", e->type->name);
+    else
+        snprintf(buf, size, "%s: %s", e->type->name, e->msg);
+    return buf;
+}
+
+void asy_exc_print(const asy_exc *e, FILE *out)
+{
+    /* Python prints the chain oldest first: the cause (or the context,
+     * when there is no explicit cause) and then what it led to. Chains
+     * are short; the depth limit only guards against a cycle. */
+    const asy_exc *chain[32];
+    int n = 0;
+    for (const asy_exc *x = e; x != NULL && n < 32;
+         x = x->cause != NULL ? x->cause : x->context)
+        chain[n++] = x;
+    for (int i = n - 1; i >= 0; i--) {
+        fprintf(out, "%s\n", ASY_EXC_STR(chain[i]));
+        if (i > 0)
+            fprintf(out, "\n%s\n\n",
+                    chain[i - 1]->cause == chain[i]
+                        ? "The above exception was the direct cause of the following exception:"
+                        : "During handling of the above exception, another exception occurred:");
+    }
+}
+
+asy_value asy_exc_value(asy_exc *e)
+{
+    return asy_obj_value(asy_incref(e));
+}
+
+asy_exc *asy_value_exc(asy_value v)
+{
+    return v.kind == ASY_OBJ && v.u.o->type == &exc_objtype ? (asy_exc *)v.u.o : NULL;
+}

@@ -1,0 +1,119 @@
+/*
+ * exc.h - exceptions: a type in a hierarchy, a message, an optional cause.
+ * Chapter: 01
+ *
+ * C has no exceptions, so the course makes them values. An asy_exc is a
+ * counted object (value.h) that a generator "raises" by returning it from a
+ * step (gen.h), that a future carries as its outcome (chapter 11), and that
+ * a task throws into a coroutine at its suspension point (chapters 12-13).
+ *
+ * Exception types form Python's hierarchy, one static asy_exc_type each,
+ * pointing at its base:
+ *
+ *   BaseException
+ *    +-- GeneratorExit          (close() throws it into a generator)
+ *    +-- KeyboardInterrupt
+ *    +-- Exception
+ *         +-- StopIteration     (a generator returned; carries .value)
+ *         +-- ArithmeticError -- ZeroDivisionError
+ *         +-- LookupError -- IndexError, KeyError
+ *         +-- OSError -- TimeoutError, ConnectionError
+ *         +-- RuntimeError -- NotImplementedError, RecursionError
+ *         +-- TypeError
+ *         +-- ValueError
+ *
+ * so asy_exc_is(e, &asy_Exception) is "except Exception" and catches a
+ * TypeError, while GeneratorExit (and, from chapter 13, CancelledError)
+ * pass through it, as in Python 3.8+. Later modules add their own types the
+ * same way (asyncio's CancelledError, InvalidStateError, ...); a program can
+ * too:
+ *
+ *     ASY_EXC_TYPE(MyError, asy_Exception);     // at file scope
+ *     asy_exc *e = asy_exc_new(&MyError, "bad thing %d", 42);
+ */
+#ifndef ASY_EXC_H
+#define ASY_EXC_H
+
+#include <stdio.h>
+
+#include "value.h"
+
+typedef struct asy_exc_type {
+    const char *name;                 /* "TypeError" */
+    const struct asy_exc_type *base;  /* NULL only for BaseException */
+} asy_exc_type;
+
+/* Define a new exception type NAME derived from BASE (both identifiers). */
+#define ASY_EXC_TYPE(NAME, BASE) const asy_exc_type NAME = {#NAME, &(BASE)}
+
+extern const asy_exc_type asy_BaseException;
+extern const asy_exc_type asy_GeneratorExit;
+extern const asy_exc_type asy_KeyboardInterrupt;
+extern const asy_exc_type asy_Exception;
+extern const asy_exc_type asy_StopIteration;
+extern const asy_exc_type asy_ArithmeticError;
+extern const asy_exc_type asy_ZeroDivisionError;
+extern const asy_exc_type asy_LookupError;
+extern const asy_exc_type asy_IndexError;
+extern const asy_exc_type asy_KeyError;
+extern const asy_exc_type asy_OSError;
+extern const asy_exc_type asy_TimeoutError;
+extern const asy_exc_type asy_ConnectionError;
+extern const asy_exc_type asy_RuntimeError;
+extern const asy_exc_type asy_NotImplementedError;
+extern const asy_exc_type asy_RecursionError;
+extern const asy_exc_type asy_TypeError;
+extern const asy_exc_type asy_ValueError;
+
+typedef struct asy_exc {
+    asy_obj ob;
+    const asy_exc_type *type;
+    char *msg;               /* str(e): the message, owned, never NULL */
+    asy_value value;         /* StopIteration.value; None for other types */
+    struct asy_exc *cause;   /* __cause__: "raise X from Y" sets Y here */
+    struct asy_exc *context; /* __context__: what was being handled when X was raised */
+} asy_exc;
+
+/* A new exception of `type` whose message is printf(fmt, ...); fmt may be
+ * NULL for an empty message. New reference. */
+asy_exc *asy_exc_new(const asy_exc_type *type, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* StopIteration(value): how Python reports a generator's return value.
+ * Steals `value`; its message is str(value). New reference. */
+asy_exc *asy_exc_stop_iteration(asy_value value);
+
+/* isinstance(e, type): true when e's type is `type` or derives from it. */
+bool asy_exc_is(const asy_exc *e, const asy_exc_type *type);
+/* issubclass(sub, base). */
+bool asy_exc_type_is(const asy_exc_type *sub, const asy_exc_type *base);
+
+/* "raise e from cause": sets e->cause, taking a new reference to cause
+ * (borrowed from you); NULL clears it. */
+void asy_exc_set_cause(asy_exc *e, asy_exc *cause);
+/* Sets e->context the same way (Python does it implicitly when an
+ * exception is raised while another one is being handled). */
+void asy_exc_set_context(asy_exc *e, asy_exc *context);
+
+/* str(e): the message (borrowed). */
+const char *asy_exc_message(const asy_exc *e);
+/* The last line of a traceback, "TypeError: message" (or "TypeError" when
+ * the message is empty), written into buf; returns buf. */
+char *asy_exc_format(const asy_exc *e, char *buf, size_t size);
+#define ASY_EXC_STR(e) asy_exc_format((e), (char[ASY_FMT_MAX]){0}, ASY_FMT_MAX)
+
+/* Print e as Python ends a traceback, the chained exceptions first:
+ *   ValueError: inner
+ *
+ *   The above exception was the direct cause of the following exception:
+ *
+ *   RuntimeError: outer                                                   */
+void asy_exc_print(const asy_exc *e, FILE *out);
+
+/* An exception as a value, so a future or a list can hold it. Takes a new
+ * reference; returns an ASY_OBJ value. */
+asy_value asy_exc_value(asy_exc *e);
+/* The exception held by a value, or NULL if it holds none (borrowed). */
+asy_exc *asy_value_exc(asy_value v);
+
+#endif /* ASY_EXC_H */

@@ -1,0 +1,185 @@
+/*
+ * test_value.c - tagged values and exceptions (chapter 01): Python's
+ * printing rules, equality, reference counting, the exception hierarchy.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "exc.h"
+#include "value.h"
+
+#define CHECK_NO_LEAKS() CHECK_INT_EQ(asy_obj_live(), 0)
+
+static void test_str_and_repr_follow_python(void)
+{
+    CHECK_STR_EQ(ASY_STR(asy_none()), "None");
+    CHECK_STR_EQ(ASY_STR(asy_bool(true)), "True");
+    CHECK_STR_EQ(ASY_STR(asy_bool(false)), "False");
+    CHECK_STR_EQ(ASY_STR(asy_int(-42)), "-42");
+    asy_value s = asy_str("finish");
+    CHECK_STR_EQ(ASY_STR(s), "finish");
+    CHECK_STR_EQ(ASY_REPR(s), "'finish'");
+    asy_value_decref(s);
+    s = asy_str("it's");
+    CHECK_STR_EQ(ASY_REPR(s), "\"it's\"");
+    asy_value_decref(s);
+    s = asy_str("both ' and \" and \\\n");
+    CHECK_STR_EQ(ASY_REPR(s), "'both \\' and \" and \\\\\\n'");
+    asy_value_decref(s);
+    CHECK_NO_LEAKS();
+}
+
+static void test_floats_print_like_python(void)
+{
+    /* repr(x) in CPython for each of these */
+    CHECK_STR_EQ(ASY_STR(asy_float(0.5)), "0.5");
+    CHECK_STR_EQ(ASY_STR(asy_float(1.0)), "1.0");
+    CHECK_STR_EQ(ASY_STR(asy_float(0.1)), "0.1");
+    CHECK_STR_EQ(ASY_STR(asy_float(-2.25)), "-2.25");
+    CHECK_STR_EQ(ASY_STR(asy_float(10.0 / 3.0)), "3.3333333333333335");
+    CHECK_STR_EQ(ASY_STR(asy_float(1e15)), "1000000000000000.0");
+    CHECK_STR_EQ(ASY_STR(asy_float(1e16)), "1e+16");
+    CHECK_STR_EQ(ASY_STR(asy_float(1.5e-5)), "1.5e-05");
+    CHECK_STR_EQ(ASY_STR(asy_float(0.0001)), "0.0001");
+    CHECK_STR_EQ(ASY_STR(asy_float(123.456)), "123.456");
+}
+
+static void test_strf_and_long_strings(void)
+{
+    asy_value v = asy_strf("Work %d is finished", 1);
+    CHECK_STR_EQ(asy_str_cstr(v), "Work 1 is finished");
+    CHECK(asy_is_str(v));
+    CHECK_STR_EQ(asy_value_type_name(v), "str");
+    asy_value_decref(v);
+    char big[1000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    v = asy_strf("%s", big);
+    CHECK_INT_EQ(strlen(asy_str_cstr(v)), 999);
+    /* Printing into a small buffer is cut and marked, never overrun. */
+    const char *shown = ASY_STR(v);
+    CHECK_INT_EQ(strlen(shown), ASY_FMT_MAX - 1);
+    CHECK_STR_EQ(shown + ASY_FMT_MAX - 4, "...");
+    asy_value_decref(v);
+    CHECK_NULL(asy_str_cstr(asy_int(3)));
+    CHECK_NO_LEAKS();
+}
+
+static void test_equality(void)
+{
+    CHECK(asy_value_eq(asy_int(1), asy_float(1.0)));
+    CHECK(asy_value_eq(asy_bool(true), asy_int(1)));
+    CHECK(!asy_value_eq(asy_int(1), asy_int(2)));
+    CHECK(asy_value_eq(asy_none(), asy_none()));
+    CHECK(!asy_value_eq(asy_none(), asy_int(0)));
+    asy_value a = asy_str("abc"), b = asy_str("abc"), c = asy_str("abd");
+    CHECK(asy_value_eq(a, b));
+    CHECK(!asy_value_eq(a, c));
+    CHECK(!asy_value_eq(a, asy_int(0)));
+    asy_value_decref(a);
+    asy_value_decref(b);
+    asy_value_decref(c);
+    CHECK_NO_LEAKS();
+}
+
+static void test_reference_counting(void)
+{
+    asy_value v = asy_str("shared");
+    CHECK_INT_EQ(asy_obj_live(), 1);
+    asy_value w = asy_value_incref(v);
+    asy_value_decref(v);
+    CHECK_INT_EQ(asy_obj_live(), 1); /* w still holds it */
+    CHECK_STR_EQ(asy_str_cstr(w), "shared");
+    asy_value_clear(&w);
+    CHECK(asy_is_none(w));
+    asy_value_clear(&w); /* clearing twice is harmless */
+    asy_value_decref(asy_int(5)); /* non-objects own nothing */
+    CHECK_NO_LEAKS();
+}
+
+static void test_exception_hierarchy(void)
+{
+    asy_exc *e = asy_exc_new(&asy_TimeoutError, "too slow");
+    CHECK(asy_exc_is(e, &asy_TimeoutError));
+    CHECK(asy_exc_is(e, &asy_OSError));
+    CHECK(asy_exc_is(e, &asy_Exception));
+    CHECK(asy_exc_is(e, &asy_BaseException));
+    CHECK(!asy_exc_is(e, &asy_ValueError));
+    asy_decref(e);
+    e = asy_exc_new(&asy_GeneratorExit, NULL);
+    CHECK(!asy_exc_is(e, &asy_Exception)); /* "except Exception" lets it pass */
+    CHECK(asy_exc_is(e, &asy_BaseException));
+    CHECK_STR_EQ(ASY_EXC_STR(e), "GeneratorExit");
+    asy_decref(e);
+    CHECK(!asy_exc_is(NULL, &asy_BaseException));
+    CHECK_NO_LEAKS();
+}
+
+ASY_EXC_TYPE(AppError, asy_ValueError);
+
+static void test_user_defined_exception_type(void)
+{
+    asy_exc *e = asy_exc_new(&AppError, "code %d", 7);
+    CHECK_STR_EQ(ASY_EXC_STR(e), "AppError: code 7");
+    CHECK(asy_exc_is(e, &asy_ValueError));
+    CHECK_STR_EQ(asy_exc_message(e), "code 7");
+    asy_decref(e);
+    CHECK_NO_LEAKS();
+}
+
+static void test_stop_iteration_carries_value(void)
+{
+    asy_exc *e = asy_exc_stop_iteration(asy_str("finish"));
+    CHECK_STR_EQ(asy_exc_message(e), "finish"); /* print("e: ", e) shows this */
+    CHECK_STR_EQ(ASY_EXC_STR(e), "StopIteration: finish");
+    CHECK_STR_EQ(asy_str_cstr(e->value), "finish");
+    asy_decref(e);
+    e = asy_exc_stop_iteration(asy_none());
+    CHECK_STR_EQ(ASY_EXC_STR(e), "StopIteration");
+    asy_decref(e);
+    CHECK_NO_LEAKS();
+}
+
+static void test_exceptions_as_values_and_chains(void)
+{
+    asy_exc *inner = asy_exc_new(&asy_ValueError, "inner");
+    asy_exc *outer = asy_exc_new(&asy_RuntimeError, "outer");
+    asy_exc_set_cause(outer, inner);
+    asy_decref(inner); /* outer keeps its own reference */
+    CHECK_STR_EQ(ASY_EXC_STR(outer->cause), "ValueError: inner");
+    asy_value v = asy_exc_value(outer);
+    CHECK(asy_value_exc(v) == outer);
+    CHECK_STR_EQ(ASY_REPR(v), "RuntimeError('outer')");
+    CHECK_STR_EQ(ASY_STR(v), "outer");
+    CHECK_NULL(asy_value_exc(asy_int(1)));
+    asy_value_decref(v);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    asy_exc_print(outer, mem);
+    fclose(mem);
+    CHECK_STR_EQ(text, "ValueError: inner\n\nThe above exception was the direct cause of the "
+                       "following exception:\n\nRuntimeError: outer\n");
+    free(text);
+    asy_decref(outer);
+    CHECK_NO_LEAKS();
+}
+
+int main(int argc, char **argv)
+{
+    static const check_test tests[] = {
+        {"str and repr follow Python", test_str_and_repr_follow_python},
+        {"floats print like Python", test_floats_print_like_python},
+        {"strf and long strings", test_strf_and_long_strings},
+        {"equality", test_equality},
+        {"reference counting", test_reference_counting},
+        {"exception hierarchy", test_exception_hierarchy},
+        {"user-defined exception type", test_user_defined_exception_type},
+        {"StopIteration carries the value", test_stop_iteration_carries_value},
+        {"exceptions as values, and chains", test_exceptions_as_values_and_chains},
+        {NULL, NULL},
+    };
+    return check_main("value", tests, argc, argv);
+}

@@ -1,0 +1,84 @@
+/*
+ * trampoline.c - round-robin scheduling of coroutines (chapter 04).
+ */
+#include "trampoline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct job {
+    asy_ilist link;   /* in t->ready */
+    asy_coro *co;     /* owned */
+    asy_exc *bad;     /* to throw in at its next turn, or NULL */
+} job;
+
+void asy_trampoline_init(asy_trampoline *t, asy_trampoline_done_fn on_done, void *arg)
+{
+    asy_ilist_init(&t->ready);
+    t->steps = 0;
+    t->on_done = on_done;
+    t->arg = arg;
+}
+
+void asy_trampoline_spawn(asy_trampoline *t, asy_coro *co)
+{
+    job *j = malloc(sizeof *j);
+    if (j == NULL)
+        abort();
+    j->co = co;
+    j->bad = NULL;
+    asy_ilist_push_back(&t->ready, &j->link);
+}
+
+static void report(asy_trampoline *t, job *j, const asy_result *r)
+{
+    if (t->on_done != NULL) {
+        t->on_done(j->co, r, t->arg);
+    } else if (r->status == ASY_RAISED) {
+        fprintf(stderr, "trampoline: %s raised ", j->co->name);
+        asy_exc_print(r->exc, stderr);
+    }
+}
+
+size_t asy_trampoline_run(asy_trampoline *t)
+{
+    size_t before = t->steps;
+    asy_ilist *n;
+    while ((n = asy_ilist_pop_front(&t->ready)) != NULL) {
+        job *j = ASY_CONTAINER_OF(n, job, link);
+        asy_result r;
+        if (j->bad != NULL) {
+            r = asy_gen_throw(j->co, j->bad);
+            asy_decref(j->bad);
+            j->bad = NULL;
+        } else {
+            r = asy_gen_send(j->co, asy_none());
+        }
+        t->steps++;
+        if (r.status == ASY_YIELDED) {
+            if (!asy_is_none(r.value))
+                j->bad = asy_exc_new(&asy_RuntimeError,
+                                     "the trampoline cannot wait for %s: yield None to give up a turn",
+                                     ASY_REPR(r.value));
+            asy_result_clear(&r);
+            asy_ilist_push_back(&t->ready, &j->link); /* to the back: round robin */
+            continue;
+        }
+        report(t, j, &r);
+        asy_result_clear(&r);
+        asy_decref(j->co);
+        free(j);
+    }
+    return t->steps - before;
+}
+
+void asy_trampoline_clear(asy_trampoline *t)
+{
+    asy_ilist *n;
+    while ((n = asy_ilist_pop_front(&t->ready)) != NULL) {
+        job *j = ASY_CONTAINER_OF(n, job, link);
+        asy_decref(j->bad);
+        asy_decref(j->co); /* closes it if it was suspended */
+        free(j);
+    }
+}

@@ -1,0 +1,136 @@
+/*
+ * value.h - the tagged value and the reference-counted object.
+ * Chapter: 01
+ *
+ * Python's generators yield any object and futures hold any object. C has no
+ * such thing, so the course carries a tiny tagged value, asy_value: None, a
+ * bool, an integer, a float, a raw pointer, or a reference to a counted
+ * object (a string, an exception, a generator, later a future or a list).
+ * It is 16 bytes and passed by value, like an int; only an ASY_OBJ value owns
+ * something.
+ *
+ * Every heap object of the library starts with the header asy_obj: a
+ * reference count and a pointer to its type. The type says how to print the
+ * object and how to free it, and (for generators, coroutines and futures)
+ * how to send into it; see asy_iter_ops in gen.h.
+ *
+ * Ownership, in CPython's words:
+ *   - a "new reference" is yours: release it with asy_decref() or
+ *     asy_value_decref() when you are done;
+ *   - a "borrowed" reference is valid while its owner keeps it: take your
+ *     own with asy_incref() if you store it;
+ *   - a function that "steals" a reference takes over the one you give it.
+ * Every function below says which.
+ *
+ * Printing follows Python: ASY_STR(v) is str(v), ASY_REPR(v) is repr(v)
+ * ("None", "True", "2", "0.5", "'finish'").
+ */
+#ifndef ASY_VALUE_H
+#define ASY_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct asy_obj asy_obj;
+typedef struct asy_type asy_type;
+struct asy_iter_ops; /* gen.h: send / throw / close, for objects you can await */
+
+/* What every object's type provides. */
+struct asy_type {
+    const char *name; /* Python's name for the type: "str", "generator" */
+    /* Release what the object owns and free it; called when the count hits 0. */
+    void (*dealloc)(asy_obj *self);
+    /* Write str(self) (repr == false) or repr(self) into buf, snprintf-style:
+     * returns the length it wanted. NULL means "<NAME object at 0x...>". */
+    int (*format)(asy_obj *self, char *buf, size_t size, bool repr);
+    /* Non-NULL for objects that can be resumed with send/throw/close. */
+    const struct asy_iter_ops *iter;
+};
+
+/* The header that starts every object. */
+struct asy_obj {
+    long refcnt;
+    const asy_type *type;
+};
+
+typedef enum {
+    ASY_NONE,  /* Python's None */
+    ASY_BOOL,  /* True / False */
+    ASY_INT,   /* int (64-bit here, not arbitrary precision) */
+    ASY_FLOAT, /* float */
+    ASY_PTR,   /* a raw pointer the library never frees (user data) */
+    ASY_OBJ,   /* a counted object: the value owns one reference */
+} asy_kind;
+
+typedef struct asy_value {
+    asy_kind kind;
+    union {
+        bool b;
+        long long i;
+        double f;
+        void *p;
+        asy_obj *o;
+    } u;
+} asy_value;
+
+/* ---- making values (none of these but asy_str/asy_strf allocate) ---- */
+static inline asy_value asy_none(void) { asy_value v = {ASY_NONE, {.i = 0}}; return v; }
+static inline asy_value asy_bool(bool b) { asy_value v = {ASY_BOOL, {.b = b}}; return v; }
+static inline asy_value asy_int(long long i) { asy_value v = {ASY_INT, {.i = i}}; return v; }
+static inline asy_value asy_float(double f) { asy_value v = {ASY_FLOAT, {.f = f}}; return v; }
+static inline asy_value asy_ptr(void *p) { asy_value v = {ASY_PTR, {.p = p}}; return v; }
+
+/* Wrap an object in a value. Steals the reference `obj` (NULL gives None). */
+asy_value asy_obj_value(void *obj);
+
+/* A new str object holding a copy of s (NULL is taken as ""). New reference. */
+asy_value asy_str(const char *s);
+/* Like asy_str, formatted with printf rules. New reference. */
+asy_value asy_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static inline bool asy_is_none(asy_value v) { return v.kind == ASY_NONE; }
+bool asy_is_str(asy_value v);
+/* The characters of a str value (borrowed, lives as long as the value);
+ * NULL if v is not a str. */
+const char *asy_str_cstr(asy_value v);
+
+/* ---- reference counting ---- */
+/* Take a reference to an object (NULL is allowed). Returns obj. */
+void *asy_incref(void *obj);
+/* Give one back; the object is freed when none are left (NULL allowed). */
+void asy_decref(void *obj);
+/* The same for values: only ASY_OBJ values hold a reference. */
+asy_value asy_value_incref(asy_value v);
+void asy_value_decref(asy_value v);
+/* Release *v and set it to None, so it can never be released twice. */
+void asy_value_clear(asy_value *v);
+
+/* Allocate a zeroed object of `size` bytes (at least sizeof(asy_obj)) with
+ * the given type and one reference (new reference). Aborts when out of
+ * memory: the course does not try to survive malloc failure. */
+void *asy_obj_new(const asy_type *type, size_t size);
+/* Free the memory of an object; for use by a type's dealloc. */
+void asy_obj_free(void *obj);
+/* How many objects are alive right now. Tests check it returns to where it
+ * was: "nothing leaked" is an assertion, not a hope. */
+long asy_obj_live(void);
+
+/* ---- comparing and printing ---- */
+/* Python's ==, for the kinds here: numbers compare by value (1 == 1.0 ==
+ * True), strings by content, other objects by identity. */
+bool asy_value_eq(asy_value a, asy_value b);
+
+/* Write str(v) or repr(v) into buf (always NUL-terminated when size > 0).
+ * Returns buf. Output that does not fit ends in "...". */
+char *asy_value_format(asy_value v, char *buf, size_t size, bool repr);
+
+#define ASY_FMT_MAX 256
+/* str(v) and repr(v) as a char * that lives until the end of the enclosing
+ * block (it is a compound literal), for printf: printf("%s\n", ASY_STR(v)); */
+#define ASY_STR(v) asy_value_format((v), (char[ASY_FMT_MAX]){0}, ASY_FMT_MAX, false)
+#define ASY_REPR(v) asy_value_format((v), (char[ASY_FMT_MAX]){0}, ASY_FMT_MAX, true)
+
+/* The type name of a value as Python says it: "NoneType", "int", "str". */
+const char *asy_value_type_name(asy_value v);
+
+#endif /* ASY_VALUE_H */
