@@ -68,7 +68,6 @@ asy_gen *asy_gen_new(size_t frame_size, asy_gen_body body, const char *name)
     g->name = name != NULL ? name : "<generator>";
     g->state = ASY_GEN_CREATED;
     g->received = asy_none();
-    g->out = returned(asy_none());
     return g;
 }
 
@@ -136,7 +135,7 @@ static bool absorb_delegate_step(asy_gen *g, asy_result *r)
 static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
 {
     /* 1. What Python refuses. */
-    switch (g->state) {
+    switch ((asy_gen_state)g->state) {
     case ASY_GEN_RUNNING:
         return raised(asy_exc_new(&asy_ValueError, "%s already executing", kind(g)));
     case ASY_GEN_CLOSED:
@@ -186,8 +185,9 @@ static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
     }
 
     /* 3 and 4. Run the body; start each yield from it asks for. */
+    asy_status st;
     for (;;) {
-        asy_status st = g->body(g);
+        st = g->body(g);
         if (st != ASY__DELEGATE)
             break;
         if (g->delegate == NULL)
@@ -197,8 +197,17 @@ static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
             goto suspended;
     }
 
-    r = g->out;
-    g->out = returned(asy_none());
+    /* The body left its output where its input was: a yielded or returned
+     * value in `received`, a raised exception in `pending`. */
+    if (st == ASY_RAISED) {
+        r = raised(g->pending);
+        g->pending = NULL;
+    } else {
+        r.status = st;
+        r.value = g->received;
+        r.exc = NULL;
+        g->received = asy_none();
+    }
     if (r.status == ASY_YIELDED)
         goto suspended;
     if (r.status == ASY_RAISED && asy_exc_is(r.exc, &asy_StopIteration)) {
@@ -241,7 +250,7 @@ asy_exc *asy_gen_close(asy_gen *g)
 {
     if (g == NULL)
         return NULL;
-    switch (g->state) {
+    switch ((asy_gen_state)g->state) {
     case ASY_GEN_CREATED: /* the body never ran: nothing to clean up in it */
         finish(g);
         return NULL;
@@ -266,7 +275,7 @@ asy_exc *asy_gen_close(asy_gen *g)
     return err;
 }
 
-asy_gen_state asy_gen_getstate(const asy_gen *g) { return g->state; }
+asy_gen_state asy_gen_getstate(const asy_gen *g) { return (asy_gen_state)g->state; }
 
 const char *asy_gen_state_name(asy_gen_state s)
 {
@@ -280,10 +289,10 @@ asy_status asy__yield(asy_gen *g, asy_value v)
 {
     if (g->pending != NULL) { /* an unhandled exception goes on instead */
         asy_value_decref(v);
-        return asy__reraise(g);
+        return ASY_RAISED;
     }
-    g->out.status = ASY_YIELDED;
-    g->out.value = v;
+    asy_value_decref(g->received);
+    g->received = v;
     return ASY_YIELDED;
 }
 
@@ -291,10 +300,10 @@ asy_status asy__return(asy_gen *g, asy_value v)
 {
     if (g->pending != NULL) {
         asy_value_decref(v);
-        return asy__reraise(g);
+        return ASY_RAISED;
     }
-    g->out.status = ASY_RETURNED;
-    g->out.value = v;
+    asy_value_decref(g->received);
+    g->received = v;
     return ASY_RETURNED;
 }
 
@@ -304,23 +313,16 @@ asy_status asy__raise(asy_gen *g, asy_exc *e)
         e = asy_exc_new(&asy_TypeError, "exceptions must derive from BaseException");
     if (g->pending != NULL) { /* raised while handling: chain it as __context__ */
         asy_exc_set_context(e, g->pending);
-        asy_exc *p = g->pending;
-        g->pending = NULL;
-        asy_decref(p);
+        asy_decref(g->pending);
     }
-    g->out.status = ASY_RAISED;
-    g->out.exc = e;
+    g->pending = e;
     return ASY_RAISED;
 }
 
 asy_status asy__reraise(asy_gen *g)
 {
-    asy_exc *e = g->pending;
-    g->pending = NULL;
-    if (e == NULL)
-        e = asy_exc_new(&asy_RuntimeError, "No active exception to reraise");
-    g->out.status = ASY_RAISED;
-    g->out.exc = e;
+    if (g->pending == NULL)
+        g->pending = asy_exc_new(&asy_RuntimeError, "No active exception to reraise");
     return ASY_RAISED;
 }
 
@@ -426,6 +428,5 @@ static void gen_dealloc(asy_obj *self)
         fprintf(stderr, "RuntimeWarning: coroutine '%s' was never awaited\n", g->name);
     }
     release_frame(g);
-    asy_result_clear(&g->out);
     asy_obj_free(g);
 }

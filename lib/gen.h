@@ -119,15 +119,16 @@ struct asy_gen {
     void (*clear)(asy_gen *g); /* releases the frame's own fields, or NULL */
     const char *name;          /* the function's name, for repr and errors */
     int resume;                /* 0 before the first step, then a __LINE__ */
-    asy_gen_state state;
+    unsigned char state;       /* an asy_gen_state (a byte: frames stay small) */
     bool is_coroutine;         /* made by asy_coro_new (chapter 04) */
     bool cleared;              /* clear() has run */
-    asy_value received;        /* what this step brought in: the value sent,
-                                  or the return value of a finished yield from */
-    asy_exc *pending;          /* an exception thrown in at the resume point,
-                                  not yet handled (see EXCEPTIONS above) */
+    asy_value received;        /* in: the value sent, or the return value of a
+                                  finished yield from; out: what the body
+                                  yields or returns */
+    asy_exc *pending;          /* in: an exception thrown in at the resume
+                                  point, not yet handled (see EXCEPTIONS
+                                  above); out: what the body raises */
     asy_obj *delegate;         /* the target of a yield from in progress */
-    asy_result out;            /* what the body yields, returns or raises */
 };
 
 /* Allocate a zeroed frame of frame_size bytes (a struct that begins with an
