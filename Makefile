@@ -1,0 +1,209 @@
+# asyncio, rebuilt in C — the one entry point.  `make` lists the targets.
+#
+# Build configurations (CFG=...), each in its own directory build/$(CFG)/:
+#   gcc    gcc, strict warnings as errors (default)
+#   clang  the same flags with clang
+#   asan   gcc with AddressSanitizer + LeakSanitizer + UBSan
+#   bench  gcc -O2, no sanitizers (used by `make bench`)
+# Layout: build/$(CFG)/libasy.a (every lib/*.c), build/$(CFG)/lib/tests/test_*,
+# build/$(CFG)/chapters/NN-slug/X (demo X.c), build/$(CFG)/tools/runner,
+# build/$(CFG)/{exercises,solutions}/ (the runner's exercise builds).
+# tools/README.md documents the conventions.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/sh
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+CFG ?= gcc
+ifeq ($(filter $(CFG),gcc clang asan bench),)
+$(error unknown CFG=$(CFG): use gcc, clang, asan or bench)
+endif
+B := build/$(CFG)
+
+CC_gcc   := gcc
+CC_clang := clang
+CC_asan  := gcc
+CC_bench := gcc
+CC       := $(CC_$(CFG))
+AR       ?= ar
+
+STD      := -std=c11 -D_DEFAULT_SOURCE
+OPT      := $(if $(filter bench,$(CFG)),-O2 -g,-O1 -g)
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wpointer-arith -Wundef
+, := ,
+SAN      := $(if $(filter asan,$(CFG)),-fsanitize=address$(,)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+# Strict flags: the library, its tests, demos, tools, solutions.
+CFLAGS         := $(STD) $(OPT) $(WARN) -Werror $(SAN)
+# Student flags: warnings shown (when a compile fails) but not fatal.
+STUDENT_CFLAGS := $(STD) $(OPT) $(WARN) $(SAN)
+DEPFLAGS        = -MMD -MP -MF $@.d -MT $@
+
+# Quiet by default; V=1 shows the full commands.
+Q   := $(if $(V),,@)
+say  = $(if $(V),,@printf "  %-5s %s\n" $(1) $(2))
+
+# Libraries every program links.  Later chapters add theirs here, e.g.
+#   LDLIBS_EXTRA += -luring
+LDLIBS_EXTRA :=
+LDLIBS       := -lpthread -lm $(LDLIBS_EXTRA)
+TEST_LDLIBS  := -lcunit $(LDLIBS)
+
+ifeq ($(CFG),asan)
+export ASAN_OPTIONS  ?= detect_leaks=1:halt_on_error=1:abort_on_error=0
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+endif
+
+LIB_SRCS   := $(wildcard lib/*.c)
+LIB_OBJS   := $(LIB_SRCS:%.c=$(B)/%.o)
+LIBA       := $(B)/libasy.a
+TEST_SRCS  := $(wildcard lib/tests/test_*.c)
+TEST_BINS  := $(TEST_SRCS:%.c=$(B)/%)
+DEMO_SRCS  := $(wildcard chapters/[0-9][0-9]-*/[0-9]*.c)
+DEMO_BINS  := $(DEMO_SRCS:%.c=$(B)/%)
+CHECK_O    := $(B)/tools/check.o
+RUNNER     := $(B)/tools/runner
+
+MANIFEST ?= exercises/manifest.txt
+RUNNER_ARGS = --root . --manifest $(MANIFEST) --cc '$(CC)' --libs '$(LIBA) $(TEST_LDLIBS)'
+
+.PHONY: help lib build tests runner run demos test exercises grade watch diagrams bench clean \
+        deps-cunit check-solutions check-stubs check-runner
+
+help:
+	@echo 'asyncio, rebuilt in C — make targets:'
+	@echo '  make help                 this list'
+	@echo '  make run CH=NN            build and run the demos of chapter NN, in order'
+	@echo '  make demos                build and run every chapter'"'"'s demos, in order'
+	@echo '  make exercises [CH=NN]    build and check your exercises; shows the next one to do (HINTS=1: all hints)'
+	@echo '  make watch [CH=NN]        re-run `make exercises` whenever a file under exercises/ changes'
+	@echo '  make grade                grade all exercises: build/grade/junit.xml, build/grade/grade.txt, score'
+	@echo '  make test                 the whole course check (tools/test.sh); ends with "N passed, N failed"'
+	@echo '  make lib                  build the library build/$$CFG/libasy.a'
+	@echo '  make build                build library, library tests, demos and runner'
+	@echo '  make tests                build the library tests'
+	@echo '  make runner               build the test runner'
+	@echo '  make diagrams             render diagrams/*.dot to diagrams/*.svg'
+	@echo '  make bench CH=NN          build chapter NN'"'"'s bench-*.c with -O2 and run its benchmarks'
+	@echo '  make clean                remove build/'
+	@echo '  make check-solutions      (for tools/test.sh) solutions must pass their tests (TALLY=file)'
+	@echo '  make check-stubs          (for tools/test.sh) stubs must compile and fail their tests (TALLY=file)'
+	@echo '  make check-runner         (for tools/test.sh) the runner'"'"'s own tests (TALLY=file)'
+	@echo 'Variables: CFG=gcc|clang|asan (default gcc), CH=NN (2 or 02), HINTS=1, LDLIBS_EXTRA=...'
+
+# ---- building --------------------------------------------------------------
+
+lib: $(LIBA)
+tests: $(TEST_BINS)
+runner: $(RUNNER)
+build: $(LIBA) $(TEST_BINS) $(DEMO_BINS) $(CHECK_O) $(RUNNER)
+
+$(B)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Ilib -c -o $@ $<
+
+# Rebuilt from scratch so objects of deleted sources do not linger.
+$(LIBA): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(call say,AR,$@)
+	$(Q)$(AR) rcs $@ $(LIB_OBJS)
+
+$(CHECK_O): tools/check.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Itools -c -o $@ $<
+
+$(RUNNER): tools/runner.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -o $@ $<
+
+$(B)/lib/tests/%: lib/tests/%.c $(CHECK_O) $(LIBA)
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Ilib -Itools -o $@ $< $(CHECK_O) $(LIBA) $(TEST_LDLIBS)
+
+# Demos and benchmarks: one program per chapters/NN-slug/X.c. A program that
+# needs more libraries names them in X.ldlibs (one line, e.g. -luring).
+$(B)/chapters/%: chapters/%.c $(LIBA) $(wildcard chapters/%.ldlibs)
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Ilib -o $@ $< $(LIBA) $$(cat chapters/$*.ldlibs 2>/dev/null) $(LDLIBS)
+
+-include $(LIB_OBJS:=.d) $(TEST_BINS:=.d) $(DEMO_BINS:=.d) $(CHECK_O).d $(RUNNER).d
+
+# ---- running ---------------------------------------------------------------
+
+# Resolve CH=2 / CH=02 to the chapter directory, or fail with a clear message.
+CHDIR_CMD = tools/chapter.sh '$(CH)' chapters
+
+# What the demos need beyond gcc (chapter 08 links liburing).
+DEMO_NEEDS := uring
+
+run:
+	@test -n '$(CH)' || { echo 'usage: make run CH=NN' >&2; exit 2; }
+	@tools/deps.sh $(DEMO_NEEDS)
+	@dir=$$($(CHDIR_CMD)) || exit 2; \
+	 bins=$$(for f in $$dir/[0-9]*.c; do [ -f "$$f" ] && echo "$(B)/$${f%.c}"; done); \
+	 if [ -z "$$bins" ]; then echo "no demos in $$dir"; exit 0; fi; \
+	 $(MAKE) --no-print-directory $$bins && tools/demos.sh run $(B) "$$dir"
+
+demos:
+	@tools/deps.sh $(DEMO_NEEDS)
+	@$(MAKE) --no-print-directory $(DEMO_BINS) $(LIBA)
+	@tools/demos.sh run $(B) $$(ls -d chapters/[0-9][0-9]-*/ 2>/dev/null | sed 's:/$$::')
+
+deps-cunit:
+	@tools/deps.sh cunit
+
+exercises: deps-cunit
+	@if [ -n '$(CH)' ]; then tools/chapter.sh '$(CH)' chapters exercises >/dev/null || exit 2; fi
+	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
+	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises \
+	    --cflags '$(STUDENT_CFLAGS)' $(if $(CH),--ch '$(CH)') $(if $(HINTS),--hints)
+
+grade: deps-cunit
+	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
+	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises \
+	    --cflags '$(STUDENT_CFLAGS)' --grade build/grade
+
+watch:
+	@tools/watch.sh $(MAKE) --no-print-directory exercises $(if $(CH),CH='$(CH)') $(if $(HINTS),HINTS=1)
+
+check-solutions: $(LIBA) $(RUNNER)
+	@$(RUNNER) exercises $(RUNNER_ARGS) --tree solutions --build $(B)/solutions \
+	    --cflags '$(CFLAGS)' --expect pass --label 'solution [$(CFG)] ' $(if $(TALLY),--tally '$(TALLY)')
+
+check-stubs: $(LIBA) $(RUNNER)
+	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises-stubs \
+	    --cflags '$(STUDENT_CFLAGS)' --expect fail --label 'stub [$(CFG)] ' $(if $(TALLY),--tally '$(TALLY)')
+
+check-runner: $(RUNNER)
+	@LABEL='runner [$(CFG)]' RUNNER='$(RUNNER)' CC='$(CC)' CFLAGS='$(CFLAGS)' TEST_LDLIBS='$(TEST_LDLIBS)' \
+	    tools/runner-tests/run.sh $(if $(TALLY),'$(TALLY)')
+
+test:
+	@tools/test.sh
+
+diagrams:
+	@tools/deps.sh graphviz
+	@tools/diagrams.sh render
+
+bench:
+	@test -n '$(CH)' || { echo 'usage: make bench CH=NN' >&2; exit 2; }
+	@dir=$$($(CHDIR_CMD)) || exit 2; \
+	 srcs=$$(ls $$dir/bench-*.c 2>/dev/null); \
+	 if [ -z "$$srcs" ] && [ ! -f $$dir/bench.sh ]; then echo "no benchmarks in chapter $$(basename $$dir | cut -c1-2)"; exit 0; fi; \
+	 tools/deps.sh gnuplot $(DEMO_NEEDS) || exit 1; \
+	 bins=$$(for f in $$srcs; do echo "build/bench/$${f%.c}"; done); \
+	 $(MAKE) --no-print-directory CFG=bench build/bench/libasy.a $$bins || exit 1; \
+	 if [ -f $$dir/bench.sh ]; then \
+	     BENCH_BIN_DIR=build/bench/$$dir bash $$dir/bench.sh build/bench/$$dir; \
+	 else \
+	     for b in $$bins; do echo "=== $$b ==="; ./$$b || exit 1; done; \
+	 fi
+
+clean:
+	rm -rf build

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# tools/runner-tests/run.sh [TALLY] — the runner's own tests.
+#
+# Runs tools/runner on the fixture exercises in tools/runner-tests/exercises
+# (manifest: tools/runner-tests/manifest.txt) and checks the check.h API with
+# tools/runner-tests/test_api.c.  Each assertion is one tally line.
+# Environment (the Makefile's check-runner target sets it): RUNNER (the runner
+# binary), CC, CFLAGS, TEST_LDLIBS, LABEL (tally prefix).  The API test is
+# built with CFLAGS as given; the fixtures without sanitizer flags (they crash
+# on purpose, and must be reported as plain signals).
+set -u
+cd "$(dirname "$0")/../.."
+tally=${1:-/dev/null}
+RUNNER=${RUNNER:-build/gcc/tools/runner}
+CC=${CC:-gcc}
+CFLAGS=${CFLAGS:--std=c11 -D_DEFAULT_SOURCE -O1 -g -Wall -Wextra -Werror}
+TEST_LDLIBS=${TEST_LDLIBS:--lcunit -lpthread -lm}
+RUNNER=$(cd "$(dirname "$RUNNER")" && pwd)/$(basename "$RUNNER")
+LABEL=${LABEL:-runner}
+FIXTURE_CFLAGS=$(printf '%s\n' $CFLAGS | grep -v -e '^-fsanitize' -e '^-fno-sanitize' | tr '\n' ' ')
+failed=0
+
+T=$(mktemp -d) || exit 2
+trap 'rm -rf "$T"' EXIT
+
+ok() { echo "ok   $LABEL: $1"; echo "pass $LABEL: $1" >>"$tally"; }
+bad() { # LABEL [WHY]
+    echo "FAIL $LABEL: $1${2:+: $2}"; echo "fail $LABEL: $1" >>"$tally"; failed=1
+}
+# expect LABEL FILE REGEX  (grep -E), expect_not, expect_fixed (grep -F)
+expect() { if grep -Eq -- "$3" "$2"; then ok "$1"; else bad "$1" "no /$3/ in output"; sed 's/^/     | /' "$2" | head -n 60; fi; }
+expect_fixed() { if grep -Fq -- "$3" "$2"; then ok "$1"; else bad "$1" "no '$3' in output"; sed 's/^/     | /' "$2" | head -n 60; fi; }
+expect_not() { if ! grep -Eq -- "$3" "$2"; then ok "$1"; else bad "$1" "unexpected /$3/ in output"; fi; }
+expect_rc() { if [ "$2" -eq "$3" ]; then ok "$1"; else bad "$1" "exit status $2, expected $3"; fi; }
+
+# ---- the check.h API --------------------------------------------------------
+api=$T/test_api
+if $CC $CFLAGS -Itools -o "$api" tools/runner-tests/test_api.c tools/check.c $TEST_LDLIBS 2>"$T/api.cc"; then
+    ok "check.h API test compiles"
+    CHECK_REPORT=$T/api.report "$api" >"$T/api.out" 2>&1; rc=$?
+    expect_rc "api: exit 1 when a check fails" $rc 1
+    expect_fixed "api: summary line" "$T/api.out" "api: 7 tests, 6 failed"
+    expect_fixed "api: CHECK_INT_EQ message" "$T/api.out" "test_int: tools/runner-tests/test_api.c:21: next() == 4: expected 4, got 1"
+    expect_not "api: CHECK_INT_EQ evaluates once" "$T/api.out" "calls == 1:"
+    expect_fixed "api: CHECK_STR_EQ quotes and escapes" "$T/api.out" '"tab\there" == "line\nbreak": expected "line\nbreak", got "tab\there"'
+    expect_fixed "api: CHECK_STR_EQ NULL-safe" "$T/api.out" 'NULL == "x": expected "x", got NULL'
+    expect_fixed "api: CHECK_DBL_NEAR message" "$T/api.out" "1.5 == 1.75 (within 0.1): expected 1.75, got 1.5"
+    expect_fixed "api: CHECK_NULL message" "$T/api.out" "&calls == NULL: got 0x"
+    expect_fixed "api: CHECK_NOT_NULL message" "$T/api.out" "(void *)0 != NULL: got NULL"
+    expect_fixed "api: CHECK_MSG formats" "$T/api.out" "test_msg: tools/runner-tests/test_api.c:25: calls is 1"
+    expect_fixed "api: CHECK text is the condition" "$T/api.out" "test_api.c:25: calls < 0"
+    expect_fixed "api: CHECK_FATAL reports" "$T/api.out" "test_fatal: tools/runner-tests/test_api.c:28: calls == 99"
+    expect_not "api: CHECK_FATAL stops the test" "$T/api.out" "must not run"
+    expect_not "api: passing checks are silent" "$T/api.out" "test_passes"
+    expect "api: report has RUN and PASS" "$T/api.report" $'^RUN\ttest_passes$'
+    expect "api: report PASS line" "$T/api.report" $'^PASS\ttest_passes$'
+    expect_fixed "api: report FAIL line" "$T/api.report" $'FAIL\ttest_int\ttools/runner-tests/test_api.c:21\tnext() == 4: expected 4, got 1'
+    "$api" test_dbl >"$T/api1.out" 2>&1; rc=$?
+    expect_fixed "api: argv[1] runs one test" "$T/api1.out" "api: 1 tests, 1 failed"
+    "$api" no_such_test >"$T/api2.out" 2>&1; rc=$?
+    expect_rc "api: unknown test name is a usage error" $rc 2
+else
+    bad "check.h API test compiles"
+    head -n 20 "$T/api.cc" | sed 's/^/     /'
+fi
+
+# ---- the runner on the fixtures ----------------------------------------------
+# A root whose exercises/ are the fixtures and whose tools/ is the real one.
+mkdir -p "$T/root"
+ln -s "$PWD/tools/runner-tests/exercises" "$T/root/exercises"
+ln -s "$PWD/tools" "$T/root/tools"
+M=tools/runner-tests/manifest.txt
+R=("$RUNNER" exercises --root "$T/root" --manifest "$M" --build "$T/build" --cc "$CC" --cflags "$FIXTURE_CFLAGS" --libs "$TEST_LDLIBS")
+
+# student view
+RUNNER_REPORT_RSS=1 "${R[@]}" >"$T/student.out" 2>"$T/student.err"; rc=$?
+cat "$T/student.err" >>"$T/student.out"
+expect_rc "student mode exits 0" $rc 0
+expect "pass passes" "$T/student.out" "✓ 00-fixtures/pass "
+expect_fixed "fail shows expected vs actual" "$T/student.out" "fixture_add(2, 2) == 4: expected 4, got 0"
+expect "fail shows file:line" "$T/student.out" "test_fail.c:8: fixture_add"
+expect_fixed "fail shows the first hint" "$T/student.out" "first fixture hint"
+expect_not "only the first hint by default" "$T/student.out" "second fixture hint"
+expect "fail is the next exercise" "$T/student.out" "^Next: 00-fixtures/fail"
+expect "crash reported as SIGSEGV with its test" "$T/student.out" "00-fixtures/crash +crashed: SIGSEGV in test_two_plus_two"
+expect "abort reported as SIGABRT" "$T/student.out" "00-fixtures/abort +crashed: SIGABRT in test_two_plus_two"
+expect "hang times out" "$T/student.out" "00-fixtures/hang +timed out after 2 s in test_two_plus_two"
+expect "flood times out" "$T/student.out" "00-fixtures/flood +timed out after 2 s"
+rss=$(sed -n 's/^runner maxrss: \([0-9]*\) KiB$/\1/p' "$T/student.out")
+if [ -n "$rss" ] && [ "$rss" -lt 32768 ]; then ok "flood: runner memory stays bounded (${rss} KiB)"
+else bad "flood: runner memory stays bounded" "maxrss ${rss:-unknown} KiB"; fi
+expect "nocompile reported" "$T/student.out" "00-fixtures/nocompile +does not compile"
+expect "exercises after the bad ones still run" "$T/student.out" "✓ 00-fixtures/after "
+expect_fixed "progress bar" "$T/student.out" "[#####...............] 2/8 exercises done"
+
+# all hints; chapter filter; a passing tree
+printf '[00-fixtures/pass]\n\n[00-fixtures/fail]\nhint = first fixture hint\nhint = second fixture hint\n' >"$T/small.txt"
+"${R[@]}" --manifest "$T/small.txt" --hints >"$T/hints.out" 2>&1
+expect_fixed "--hints shows every hint" "$T/hints.out" "second fixture hint"
+printf '[00-fixtures/pass]\ntitle = only pass\n' >"$T/one.txt"
+"${R[@]}" --manifest "$T/one.txt" >"$T/one.out" 2>&1
+expect "all passing: congratulations" "$T/one.out" "All 1 exercises pass"
+"${R[@]}" --ch 7 >"$T/ch.out" 2>&1
+expect_fixed "--ch filters by chapter" "$T/ch.out" "No exercises for chapter 07"
+
+# the first nocompile line is shown
+"${R[@]}" --manifest <(printf '[00-fixtures/nocompile]\n') >"$T/nc.out" 2>&1
+expect "nocompile shows the compiler's error" "$T/nc.out" "nocompile.c:5:[0-9]+: error"
+
+# broken manifests
+printf '[00-fixtures/pass]\ncolour = blue\n' >"$T/bad.txt"
+"${R[@]}" --manifest "$T/bad.txt" >"$T/bad.out" 2>&1; rc=$?
+expect_rc "broken manifest: exit 2" $rc 2
+expect_fixed "broken manifest: names file:line and key" "$T/bad.out" "bad.txt:2: unknown key 'colour'"
+
+# grading
+"${R[@]}" --grade "$T/grade" >"$T/grade.out" 2>&1; rc=$?
+expect_rc "grade mode exits 0" $rc 0
+expect_fixed "grade: score" "$T/grade.out" "score: 4/11 points (2/8 exercises)"
+n=$(grep -c '<testcase ' "$T/grade/junit.xml" 2>/dev/null)
+[ "${n:-0}" -eq 8 ] && ok "grade: junit.xml has every exercise" || bad "grade: junit.xml has every exercise" "$n testcases"
+expect "grade: failure element for fail" "$T/grade/junit.xml" '<failure type="failed" message="2 checks failed'
+expect_fixed "grade: error element for crash" "$T/grade/junit.xml" '<error type="crashed" message="crashed: SIGSEGV in test_two_plus_two">'
+expect_fixed "grade: error element for timeout" "$T/grade/junit.xml" '<error type="timeout"'
+expect_fixed "grade: XML escaped" "$T/grade/junit.xml" '&lt;xml&gt; &amp; \&quot;quotes\&quot;'
+expect_not "grade: no raw markup from messages" "$T/grade/junit.xml" '<xml>'
+expect_not "grade: no temp file left" <(ls "$T/grade") 'tmp'
+expect_fixed "grade.txt: pass line" "$T/grade/grade.txt" "00-fixtures/pass PASS 1/1"
+expect_fixed "grade.txt: fail line" "$T/grade/grade.txt" "00-fixtures/fail FAIL 0/2"
+expect_fixed "grade.txt: points" "$T/grade/grade.txt" "00-fixtures/after PASS 3/3"
+n=$(wc -l <"$T/grade/grade.txt")
+[ "$n" -eq 8 ] && ok "grade.txt: one line per exercise" || bad "grade.txt: one line per exercise" "$n lines"
+
+# --expect fail (make test's stub check)
+: >"$T/tally"
+"${R[@]}" --expect fail --tally "$T/tally" --label "stub " >"$T/expect.out" 2>&1; rc=$?
+expect_rc "--expect fail: exits 1 when unmet" $rc 1
+expect_fixed "--expect fail: failing stub is ok" "$T/expect.out" "ok   stub 00-fixtures/fail"
+expect_fixed "--expect fail: passing stub reported" "$T/expect.out" "FAIL stub 00-fixtures/pass: the stub passes its test"
+expect_fixed "--expect fail: crashing stub reported" "$T/expect.out" "FAIL stub 00-fixtures/crash: the stub must compile and fail cleanly, but: crashed: SIGSEGV"
+expect_fixed "--expect fail: non-compiling stub reported" "$T/expect.out" "FAIL stub 00-fixtures/nocompile: the stub must compile and fail cleanly, but: does not compile"
+[ "$(grep -c '^pass ' "$T/tally")" -eq 1 ] && [ "$(grep -c '^fail ' "$T/tally")" -eq 7 ] &&
+    ok "--expect fail: tally lines" || bad "--expect fail: tally lines" "$(tr '\n' ';' <"$T/tally")"
+: >"$T/tally"
+"${R[@]}" --manifest "$T/one.txt" --expect pass --tally "$T/tally" >"$T/expect2.out" 2>&1; rc=$?
+expect_rc "--expect pass: exits 0 when met" $rc 0
+expect_fixed "--expect pass: tally line" "$T/tally" "pass 00-fixtures/pass"
+
+# runner run
+"$RUNNER" run --timeout 5 -- "$T/build/00-fixtures/test_pass" >"$T/run1.out" 2>&1; rc=$?
+expect_rc "run: passing program exits 0" $rc 0
+expect_fixed "run: ok line" "$T/run1.out" "ok   test_pass"
+"$RUNNER" run --label "the api" -- "$api" >"$T/run2.out" 2>&1; rc=$?
+expect_rc "run: failing program exits 1" $rc 1
+expect_fixed "run: FAIL line with checks" "$T/run2.out" "FAIL the api: 9 checks failed in 6 tests"
+expect_fixed "run: shows failing checks" "$T/run2.out" "  tools/runner-tests/test_api.c:21: next() == 4: expected 4, got 1"
+expect "run: names the failing test" "$T/run2.out" "^     test_int$"
+"$RUNNER" run --timeout 1 -- "$T/build/00-fixtures/test_hang" >"$T/run3.out" 2>&1; rc=$?
+expect_fixed "run: timeout" "$T/run3.out" "FAIL test_hang: timed out after 1 s in test_two_plus_two"
+"$RUNNER" run -- "$T/nonexistent/test_x" >"$T/run4.out" 2>&1; rc=$?
+expect_fixed "run: missing program" "$T/run4.out" "FAIL test_x: not built"
+"$RUNNER" frobnicate >"$T/run5.out" 2>&1; rc=$?
+expect_rc "bad usage exits 2" $rc 2
+
+[ $failed = 0 ]

@@ -1,0 +1,1382 @@
+/*
+ * runner.c — runs CUnit test programs (tools/check.h) in isolation.
+ *
+ *   runner exercises [options]          the students' runner, and make test's
+ *   runner run [options] -- PROG ARGS   one test program (e.g. a lib test)
+ *
+ * Every test program runs in a child process of its own, in its own process
+ * group, with stdin from /dev/null and stdout+stderr into a pipe, under a
+ * time limit.  The runner polls the pipe and a SIGCHLD self-pipe (no busy
+ * waiting), keeps the first 64 KiB of output and discards the rest (a child
+ * that floods its output cannot block or exhaust memory), and on timeout
+ * kills the whole process group with SIGKILL.  The child writes a report
+ * (CHECK_REPORT, see check.h) from which the runner learns the failing checks
+ * and which test was running when a crash or a hang happened.
+ *
+ * Outcomes: passed (exit 0), failed (exit 1 with failed checks), crashed
+ * (killed by a signal, or a sanitizer report in the output), timed out, does
+ * not compile, other exit status.
+ *
+ * `runner exercises` reads the manifest (format: exercises/manifest.txt),
+ * compiles each exercise's test program itself (flags from --cc/--cflags/
+ * --libs, so they live only in the Makefile), and runs it.  Modes:
+ *   (default)      student view: status lines, progress bar, next exercise
+ *   --expect pass  make test: every exercise must pass    (solutions tree)
+ *   --expect fail  make test: every stub must compile and fail cleanly
+ *   --grade DIR    DIR/junit.xml (rewritten atomically after each exercise)
+ *                  and DIR/grade.txt (appended), then the score.
+ * Exit status: 0 (student and grade modes, always, unless the manifest is
+ * broken), 1 (an --expect was not met / `run` failed), 2 (usage, manifest or
+ * internal error).
+ */
+#if !defined(_POSIX_C_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_GNU_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define OUTPUT_CAP (64 * 1024)
+#define COMPILE_TIMEOUT_S 120
+#define SHOW_COMPILE_LINES 15
+#define SHOW_OUTPUT_LINES 20
+#define SHOW_FAILURES 5
+
+static const char *progname = "runner";
+
+/* ---- small utilities ------------------------------------------------------ */
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", progname);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(2);
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) die("out of memory");
+    return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) die("out of memory");
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
+/* Growable string. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+} sbuf;
+
+static void sb_grow(sbuf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1) cap *= 2;
+    b->s = xrealloc(b->s, cap);
+    b->cap = cap;
+}
+
+static void sb_addn(sbuf *b, const char *s, size_t n)
+{
+    sb_grow(b, n);
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void sb_add(sbuf *b, const char *s) { sb_addn(b, s, strlen(s)); }
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    sb_grow(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+static char *sb_take(sbuf *b)
+{
+    if (!b->s) return xstrdup("");
+    char *s = b->s;
+    b->s = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+/* Path under root; root "." or "" gives rel unchanged (nicer messages). */
+static char *path_join(const char *root, const char *rel)
+{
+    if (!root || !*root || strcmp(root, ".") == 0) return xstrdup(rel);
+    sbuf b = {0};
+    sb_add(&b, root);
+    if (b.s[b.len - 1] != '/') sb_add(&b, "/");
+    sb_add(&b, rel);
+    return sb_take(&b);
+}
+
+/* Single-quote s for /bin/sh. */
+static void sb_add_quoted(sbuf *b, const char *s)
+{
+    sb_add(b, "'");
+    for (; *s; s++) {
+        if (*s == '\'') sb_add(b, "'\\''");
+        else sb_addn(b, s, 1);
+    }
+    sb_add(b, "'");
+}
+
+static int file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void mkdir_p(const char *path)
+{
+    char *p = xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/') continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) die("cannot create %s: %s", p, strerror(errno));
+        *s = '/';
+    }
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) die("cannot create %s: %s", p, strerror(errno));
+    free(p);
+}
+
+static char *read_file(const char *path, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    sbuf b = {0};
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_addn(&b, buf, n);
+    fclose(f);
+    if (len_out) *len_out = b.len;
+    return sb_take(&b);
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    int ok = fwrite(data, 1, len, f) == len;
+    ok &= fclose(f) == 0;
+    return ok ? 0 : -1;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int use_color;
+static const char *col(const char *code) { return use_color ? code : ""; }
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_OFF "\033[0m"
+
+/* ---- running a child in isolation ----------------------------------------- */
+
+typedef struct {
+    int status;       /* waitpid status, valid unless timed_out */
+    int timed_out;
+    int exec_failed;  /* exit 127 with our marker */
+    char *out;        /* first OUTPUT_CAP bytes of stdout+stderr, NUL-terminated */
+    size_t len;
+    size_t dropped;   /* bytes read and discarded beyond the cap */
+    double secs;
+} proc_result;
+
+static int chld_pipe[2] = {-1, -1};
+
+static void on_sigchld(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    ssize_t r = write(chld_pipe[1], "c", 1); /* nonblocking; a full pipe is fine */
+    (void)r;
+    errno = saved;
+}
+
+static void set_flags(int fd, int fdflags, int flflags)
+{
+    if (fdflags) fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | fdflags);
+    if (flflags) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | flflags);
+}
+
+static void proc_init(void)
+{
+    if (chld_pipe[0] >= 0) return;
+    if (pipe(chld_pipe) != 0) die("pipe: %s", strerror(errno));
+    for (int i = 0; i < 2; i++) set_flags(chld_pipe[i], FD_CLOEXEC, O_NONBLOCK);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigchld;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    if (sigaction(SIGCHLD, &sa, NULL) != 0) die("sigaction: %s", strerror(errno));
+}
+
+static void drain_chld_pipe(void)
+{
+    char buf[64];
+    while (read(chld_pipe[0], buf, sizeof buf) > 0) {}
+}
+
+static void capture(proc_result *r, const char *buf, size_t n)
+{
+    size_t room = OUTPUT_CAP - r->len;
+    size_t keep = n < room ? n : room;
+    memcpy(r->out + r->len, buf, keep);
+    r->len += keep;
+    r->out[r->len] = '\0';
+    r->dropped += n - keep;
+}
+
+/* Returns 0 on EOF, 1 if more may come. */
+static int read_some(int fd, proc_result *r)
+{
+    char buf[65536];
+    for (int i = 0; i < 16; i++) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n > 0) { capture(r, buf, (size_t)n); continue; }
+        if (n == 0) return 0;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return 1;
+        return 0;
+    }
+    return 1;
+}
+
+/*
+ * Run argv[0] (searched in PATH) with CHECK_REPORT=report (unset if NULL)
+ * for at most timeout_s seconds.
+ */
+static void run_isolated(char *const argv[], const char *report, double timeout_s, proc_result *r)
+{
+    proc_init();
+    memset(r, 0, sizeof *r);
+    r->out = xmalloc(OUTPUT_CAP + 1);
+    r->out[0] = '\0';
+
+    int p[2];
+    if (pipe(p) != 0) die("pipe: %s", strerror(errno));
+    set_flags(p[0], FD_CLOEXEC, 0);
+    drain_chld_pipe();
+    fflush(stdout);
+    fflush(stderr);
+    double start = now_s();
+    pid_t pid = fork();
+    if (pid < 0) die("fork: %s", strerror(errno));
+    if (pid == 0) {
+        setpgid(0, 0);
+        signal(SIGPIPE, SIG_DFL);
+        signal(SIGCHLD, SIG_DFL);
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0) { dup2(devnull, 0); if (devnull > 2) close(devnull); }
+        dup2(p[1], 1);
+        dup2(p[1], 2);
+        if (p[1] > 2) close(p[1]);
+        if (report) setenv("CHECK_REPORT", report, 1);
+        else unsetenv("CHECK_REPORT");
+        execvp(argv[0], argv);
+        dprintf(2, "runner: cannot execute %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    setpgid(pid, pid); /* also in the parent: no race with the kill below */
+    close(p[1]);
+    set_flags(p[0], 0, O_NONBLOCK);
+
+    double deadline = start + timeout_s;
+    int eof = 0, reaped = 0;
+    while (!reaped) {
+        double left = deadline - now_s();
+        if (left <= 0) {
+            r->timed_out = 1;
+            kill(-pid, SIGKILL);
+            while (waitpid(pid, &r->status, 0) < 0 && errno == EINTR) {}
+            reaped = 1;
+            break;
+        }
+        struct pollfd fds[2] = {
+            {.fd = eof ? -1 : p[0], .events = POLLIN},
+            {.fd = chld_pipe[0], .events = POLLIN},
+        };
+        int ms = (int)(left * 1000.0) + 1;
+        int n = poll(fds, 2, ms);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            die("poll: %s", strerror(errno));
+        }
+        if (!eof && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) eof = !read_some(p[0], r);
+        if (fds[1].revents & POLLIN) {
+            drain_chld_pipe();
+            pid_t w = waitpid(pid, &r->status, WNOHANG);
+            if (w == pid) reaped = 1;
+        }
+    }
+    /* Kill stragglers (grandchildren holding the pipe), then drain the pipe. */
+    kill(-pid, SIGKILL);
+    double drain_deadline = now_s() + 2.0;
+    while (!eof) {
+        double left = drain_deadline - now_s();
+        if (left <= 0) break;
+        struct pollfd fd = {.fd = p[0], .events = POLLIN};
+        int n = poll(&fd, 1, (int)(left * 1000.0) + 1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        eof = !read_some(p[0], r);
+    }
+    close(p[0]);
+    r->secs = now_s() - start;
+    if (!r->timed_out && WIFEXITED(r->status) && WEXITSTATUS(r->status) == 127 &&
+        strstr(r->out, "runner: cannot execute "))
+        r->exec_failed = 1;
+}
+
+/* ---- outcomes --------------------------------------------------------------- */
+
+typedef enum { O_PASS, O_FAIL, O_CRASH, O_TIMEOUT, O_NOCOMPILE, O_EXIT, O_MISSING } outcome;
+
+typedef struct {
+    char *test, *where, *msg;
+} failure;
+
+typedef struct {
+    outcome kind;
+    char *reason;    /* one line: "crashed: SIGSEGV in test_x", "2 checks failed in 1 test" */
+    char *running;   /* test running at a crash/timeout, or NULL */
+    failure *fails;
+    int nfails;
+    int ntests, npassed; /* tests seen in the report */
+    char *output;    /* captured output (owned) */
+    size_t dropped;
+    char *compile_out;
+    double secs;
+} result;
+
+static void result_free(result *r)
+{
+    free(r->reason);
+    free(r->running);
+    for (int i = 0; i < r->nfails; i++) {
+        free(r->fails[i].test);
+        free(r->fails[i].where);
+        free(r->fails[i].msg);
+    }
+    free(r->fails);
+    free(r->output);
+    free(r->compile_out);
+    memset(r, 0, sizeof *r);
+}
+
+static const char *signal_name(int sig)
+{
+    static const struct { int sig; const char *name; } tab[] = {
+        {SIGSEGV, "SIGSEGV"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},
+        {SIGILL, "SIGILL"},   {SIGKILL, "SIGKILL"}, {SIGTERM, "SIGTERM"}, {SIGPIPE, "SIGPIPE"},
+        {SIGTRAP, "SIGTRAP"}, {SIGSYS, "SIGSYS"},   {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"},
+        {SIGALRM, "SIGALRM"}, {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"}, {SIGHUP, "SIGHUP"},
+        {SIGUSR1, "SIGUSR1"}, {SIGUSR2, "SIGUSR2"},
+    };
+    static char buf[32];
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+        if (tab[i].sig == sig) return tab[i].name;
+    snprintf(buf, sizeof buf, "signal %d", sig);
+    return buf;
+}
+
+/* "AddressSanitizer: heap-use-after-free", or NULL if no sanitizer report. */
+static char *sanitizer_report(const char *out)
+{
+    for (const char *p = out; (p = strstr(p, "ERROR: ")) != NULL; p++) {
+        const char *name = p + 7, *q = name;
+        while (isalpha((unsigned char)*q)) q++;
+        if (q - name < 9 || strncmp(q - 9, "Sanitizer", 9) != 0 || q[0] != ':') continue;
+        const char *w = q + 1;
+        while (*w == ' ') w++;
+        const char *e = w;
+        if (strncmp(name, "LeakSanitizer", 13) == 0) {
+            while (*e && *e != '\n') e++;
+        } else {
+            while (*e && !isspace((unsigned char)*e)) e++;
+        }
+        sbuf b = {0};
+        sb_addn(&b, name, (size_t)(q - name));
+        sb_add(&b, ": ");
+        sb_addn(&b, w, (size_t)(e - w));
+        return sb_take(&b);
+    }
+    const char *u = strstr(out, "runtime error: ");
+    if (u) {
+        const char *w = u + 15, *e = w;
+        while (*e && *e != '\n' && e - w < 100) e++;
+        sbuf b = {0};
+        sb_add(&b, "UndefinedBehaviorSanitizer: ");
+        sb_addn(&b, w, (size_t)(e - w));
+        return sb_take(&b);
+    }
+    return NULL;
+}
+
+/* Parse the CHECK_REPORT file into r (failures, running test, counts). */
+static void parse_report(const char *path, result *r)
+{
+    char *data = read_file(path, NULL);
+    if (!data) return;
+    char *running = NULL;
+    for (char *line = data; *line;) {
+        char *nl = strchr(line, '\n');
+        if (!nl) break; /* a torn last line is ignored */
+        *nl = '\0';
+        char *f[4] = {line, NULL, NULL, NULL};
+        for (int i = 1; i < 4; i++) {
+            char *t = f[i - 1] ? strchr(f[i - 1], '\t') : NULL;
+            if (!t) break;
+            *t = '\0';
+            f[i] = t + 1;
+        }
+        if (strcmp(f[0], "RUN") == 0 && f[1]) {
+            free(running);
+            running = xstrdup(f[1]);
+            r->ntests++;
+        } else if ((strcmp(f[0], "PASS") == 0 || strcmp(f[0], "FAIL") == 0) && f[1]) {
+            if (running && strcmp(running, f[1]) == 0) {
+                free(running);
+                running = NULL;
+                if (f[0][0] == 'P') r->npassed++;
+            }
+            if (f[0][0] == 'F') {
+                r->fails = xrealloc(r->fails, sizeof *r->fails * (size_t)(r->nfails + 1));
+                failure *x = &r->fails[r->nfails++];
+                x->test = xstrdup(f[1]);
+                x->where = xstrdup(f[2] ? f[2] : "?");
+                x->msg = xstrdup(f[3] ? f[3] : "");
+            }
+        }
+        line = nl + 1;
+    }
+    free(data);
+    r->running = running;
+}
+
+static int count_failed_tests(const result *r)
+{
+    int n = 0;
+    for (int i = 0; i < r->nfails; i++)
+        if (i == 0 || strcmp(r->fails[i].test, r->fails[i - 1].test) != 0) n++;
+    return n;
+}
+
+static void classify(proc_result *pr, const char *report, int timeout_s, result *r)
+{
+    parse_report(report, r);
+    r->output = pr->out;
+    pr->out = NULL;
+    r->dropped = pr->dropped;
+    r->secs = pr->secs;
+    sbuf why = {0};
+    char *san = sanitizer_report(r->output);
+    if (pr->timed_out) {
+        r->kind = O_TIMEOUT;
+        sb_printf(&why, "timed out after %d s", timeout_s);
+        if (r->running) sb_printf(&why, " in %s", r->running);
+    } else if (san) {
+        r->kind = O_CRASH;
+        sb_printf(&why, "crashed: %s", san);
+        if (r->running) sb_printf(&why, " in %s", r->running);
+    } else if (WIFSIGNALED(pr->status)) {
+        r->kind = O_CRASH;
+        sb_printf(&why, "crashed: %s", signal_name(WTERMSIG(pr->status)));
+        if (r->running) sb_printf(&why, " in %s", r->running);
+    } else if (pr->exec_failed) {
+        r->kind = O_MISSING;
+        sb_add(&why, "cannot execute the test program");
+    } else if (WIFEXITED(pr->status) && WEXITSTATUS(pr->status) == 0) {
+        r->kind = O_PASS;
+        sb_printf(&why, "passed (%d test%s)", r->ntests, r->ntests == 1 ? "" : "s");
+    } else if (WIFEXITED(pr->status) && WEXITSTATUS(pr->status) == 1 && r->nfails > 0) {
+        r->kind = O_FAIL;
+        int nt = count_failed_tests(r);
+        sb_printf(&why, "%d check%s failed in %d test%s", r->nfails, r->nfails == 1 ? "" : "s", nt,
+                  nt == 1 ? "" : "s");
+    } else {
+        r->kind = O_EXIT;
+        sb_printf(&why, "exited with status %d", WIFEXITED(pr->status) ? WEXITSTATUS(pr->status) : -1);
+        if (r->running) sb_printf(&why, " in %s", r->running);
+        else if (r->nfails == 0 && WIFEXITED(pr->status) && WEXITSTATUS(pr->status) == 1)
+            sb_add(&why, " without a failed check");
+    }
+    free(san);
+    r->reason = sb_take(&why);
+}
+
+static char *make_report_path(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp) tmp = "/tmp";
+    sbuf b = {0};
+    sb_printf(&b, "%s/runner-report-XXXXXX", tmp);
+    char *path = sb_take(&b);
+    int fd = mkstemp(path);
+    if (fd < 0) die("cannot create a temporary file in %s: %s", tmp, strerror(errno));
+    close(fd);
+    return path;
+}
+
+/* Run a test program and classify what happened. */
+static void run_test_program(char *const argv[], int timeout_s, result *r)
+{
+    memset(r, 0, sizeof *r);
+    char *report = make_report_path();
+    proc_result pr;
+    run_isolated(argv, report, timeout_s, &pr);
+    classify(&pr, report, timeout_s, r);
+    free(pr.out);
+    unlink(report);
+    free(report);
+}
+
+/* ---- printing results ------------------------------------------------------ */
+
+/* Print up to max lines of text starting at the first line containing
+ * `from` (or the last max lines if from is NULL/not found), indented. */
+static void print_excerpt(FILE *o, const char *text, const char *from, int max, const char *indent)
+{
+    if (!text || !*text) return;
+    const char *start = NULL;
+    if (from && (start = strstr(text, from)) != NULL) {
+        while (start > text && start[-1] != '\n') start--;
+    } else {
+        const char *e = text + strlen(text);
+        if (e > text && e[-1] == '\n') e--;
+        int lines = 0;
+        start = e;
+        while (start > text) {
+            if (start[-1] == '\n' && ++lines >= max) break;
+            start--;
+        }
+    }
+    int n = 0;
+    const char *p = start;
+    while (*p && n < max) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        fprintf(o, "%s%.*s\n", indent, (int)len, p);
+        n++;
+        p = nl ? nl + 1 : p + len;
+    }
+    if (*p) fprintf(o, "%s[...]\n", indent);
+}
+
+static void print_details(FILE *o, const result *r, const char *indent)
+{
+    if (r->kind == O_NOCOMPILE || (r->kind == O_MISSING && r->compile_out)) {
+        print_excerpt(o, r->compile_out, "error", SHOW_COMPILE_LINES, indent);
+        return;
+    }
+    int shown = 0;
+    for (int i = 0; i < r->nfails && shown < SHOW_FAILURES; i++, shown++) {
+        if (i == 0 || strcmp(r->fails[i].test, r->fails[i - 1].test) != 0)
+            fprintf(o, "%s%s\n", indent, r->fails[i].test);
+        fprintf(o, "%s  %s: %s\n", indent, r->fails[i].where, r->fails[i].msg);
+    }
+    if (r->nfails > shown) fprintf(o, "%s(%d more failed checks)\n", indent, r->nfails - shown);
+    if (r->kind == O_CRASH || r->kind == O_TIMEOUT || r->kind == O_EXIT) {
+        if (r->output && *r->output) {
+            fprintf(o, "%soutput%s:\n", indent, r->kind == O_TIMEOUT ? " (last lines)" : "");
+            sbuf ind = {0};
+            sb_printf(&ind, "%s  ", indent);
+            print_excerpt(o, r->output, r->kind == O_CRASH ? "ERROR: " : NULL, SHOW_OUTPUT_LINES,
+                          ind.s);
+            free(ind.s);
+        }
+        if (r->dropped)
+            fprintf(o, "%s(output was %zu bytes; only the first %d KiB were kept)\n", indent,
+                    r->dropped + (size_t)OUTPUT_CAP, OUTPUT_CAP / 1024);
+    }
+}
+
+static void tally(const char *file, int ok, const char *label)
+{
+    if (!file) return;
+    FILE *f = fopen(file, "a");
+    if (!f) die("cannot open tally file %s: %s", file, strerror(errno));
+    fprintf(f, "%s %s\n", ok ? "pass" : "fail", label);
+    fclose(f);
+}
+
+/* ---- manifest --------------------------------------------------------------- */
+
+typedef struct {
+    char *chapter; /* "01-generators" */
+    char *name;    /* "countdown" */
+    char *title;
+    int timeout, points, line;
+    char **hints;
+    int nhints;
+} entry;
+
+typedef struct {
+    entry *v;
+    int n;
+} manifest;
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s)) s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1])) e--;
+    *e = '\0';
+    return s;
+}
+
+static int valid_chapter(const char *s)
+{
+    if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2] != '-' || !s[3])
+        return 0;
+    for (s += 3; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.') return 0;
+    return 1;
+}
+
+static int valid_name(const char *s)
+{
+    if (!isalpha((unsigned char)*s) && *s != '_') return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_') return 0;
+    return 1;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    while (isspace((unsigned char)*end)) end++;
+    if (errno || end == s || *end || v < lo || v > hi) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static void manifest_load(const char *path, manifest *m)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) die("cannot read manifest %s: %s", path, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0;
+    entry *cur = NULL;
+    while (getline(&line, &cap, f) >= 0) {
+        lineno++;
+        char *s = trim(line);
+        if (!*s || *s == '#') continue;
+        if (*s == '[') {
+            char *e = strchr(s, ']');
+            if (!e || *trim(e + 1)) die("%s:%d: expected [CHAPTER/NAME]", path, lineno);
+            *e = '\0';
+            char *sec = trim(s + 1), *slash = strchr(sec, '/');
+            if (!slash) die("%s:%d: section [%s] must be CHAPTERDIR/NAME, e.g. [01-generators/countdown]", path, lineno, sec);
+            *slash = '\0';
+            if (!valid_chapter(sec))
+                die("%s:%d: '%s' is not a chapter directory name (NN-slug)", path, lineno, sec);
+            if (!valid_name(slash + 1))
+                die("%s:%d: '%s' is not a valid exercise name (letters, digits, _)", path, lineno, slash + 1);
+            for (int i = 0; i < m->n; i++)
+                if (strcmp(m->v[i].chapter, sec) == 0 && strcmp(m->v[i].name, slash + 1) == 0)
+                    die("%s:%d: [%s/%s] already listed at line %d", path, lineno, sec, slash + 1, m->v[i].line);
+            m->v = xrealloc(m->v, sizeof *m->v * (size_t)(m->n + 1));
+            cur = &m->v[m->n++];
+            memset(cur, 0, sizeof *cur);
+            cur->chapter = xstrdup(sec);
+            cur->name = xstrdup(slash + 1);
+            cur->timeout = 10;
+            cur->points = 1;
+            cur->line = lineno;
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq) die("%s:%d: expected 'key = value' or [CHAPTER/NAME], got: %s", path, lineno, s);
+        *eq = '\0';
+        char *key = trim(s), *val = trim(eq + 1);
+        if (!cur) die("%s:%d: '%s' before the first [CHAPTER/NAME] section", path, lineno, key);
+        if (strcmp(key, "title") == 0) {
+            free(cur->title);
+            cur->title = xstrdup(val);
+        } else if (strcmp(key, "timeout") == 0) {
+            if (parse_int(val, 1, 3600, &cur->timeout))
+                die("%s:%d: timeout must be a number of seconds (1..3600), got '%s'", path, lineno, val);
+        } else if (strcmp(key, "points") == 0) {
+            if (parse_int(val, 0, 1000, &cur->points))
+                die("%s:%d: points must be a number (0..1000), got '%s'", path, lineno, val);
+        } else if (strcmp(key, "hint") == 0) {
+            cur->hints = xrealloc(cur->hints, sizeof *cur->hints * (size_t)(cur->nhints + 1));
+            cur->hints[cur->nhints++] = xstrdup(val);
+        } else {
+            die("%s:%d: unknown key '%s' (known: title, timeout, points, hint)", path, lineno, key);
+        }
+    }
+    free(line);
+    fclose(f);
+    for (int i = 0; i < m->n; i++)
+        if (!m->v[i].title) m->v[i].title = xstrdup(m->v[i].name);
+}
+
+static void manifest_free(manifest *m)
+{
+    for (int i = 0; i < m->n; i++) {
+        free(m->v[i].chapter);
+        free(m->v[i].name);
+        free(m->v[i].title);
+        for (int j = 0; j < m->v[i].nhints; j++) free(m->v[i].hints[j]);
+        free(m->v[i].hints);
+    }
+    free(m->v);
+}
+
+/* ---- compiling an exercise --------------------------------------------------- */
+
+typedef struct {
+    const char *cc, *cflags, *libs, *root, *build, *tree, *manifest, *tally, *label;
+    const char *grade_dir, *expect;
+    int ch; /* -1 = all */
+    int hints;
+} options;
+
+/* Add "path mtime size" of a file to the stamp (or "path -" if absent). */
+static void stamp_file(sbuf *b, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        sb_printf(b, "%s %lld.%09ld %lld\n", path, (long long)st.st_mtim.tv_sec,
+                  (long)st.st_mtim.tv_nsec, (long long)st.st_size);
+    else
+        sb_printf(b, "%s -\n", path);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Stamp every *.h in dir, in sorted order so the stamp is stable. */
+static void stamp_dir_headers(sbuf *b, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (len < 3 || strcmp(de->d_name + len - 2, ".h") != 0) continue;
+        names = xrealloc(names, sizeof *names * (n + 1));
+        names[n++] = xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (n) qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char *full = path_join(dir, names[i]);
+        stamp_file(b, full);
+        free(full);
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* Tokens of --libs that name files (archives, objects) take part in the stamp. */
+static void stamp_libs(sbuf *b, const char *libs)
+{
+    char *copy = xstrdup(libs);
+    for (char *t = strtok(copy, " \t"); t; t = strtok(NULL, " \t"))
+        if (t[0] != '-' && strchr(t, '.')) stamp_file(b, t);
+    free(copy);
+}
+
+/* Run a shell command under the compile time limit; returns 0 on success
+ * and the compiler's output in *out (owned). */
+static int run_compile(const char *cmd, char **out)
+{
+    char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
+    proc_result pr;
+    run_isolated(argv, NULL, COMPILE_TIMEOUT_S, &pr);
+    int ok = !pr.timed_out && WIFEXITED(pr.status) && WEXITSTATUS(pr.status) == 0;
+    if (pr.timed_out) {
+        sbuf b = {0};
+        sb_add(&b, pr.out);
+        sb_printf(&b, "error: the compiler did not finish within %d s\n", COMPILE_TIMEOUT_S);
+        free(pr.out);
+        pr.out = sb_take(&b);
+    }
+    *out = pr.out;
+    return ok ? 0 : -1;
+}
+
+/* Compile cmd into target unless target's stamp shows nothing changed. */
+static int compile_cached(const char *cmd, const char *target, sbuf *inputs, char **out)
+{
+    sbuf st = {0};
+    sb_add(&st, cmd);
+    sb_add(&st, "\n");
+    if (inputs->s) sb_add(&st, inputs->s);
+    char *stamp_path = xmalloc(strlen(target) + 8);
+    sprintf(stamp_path, "%s.stamp", target);
+    char *old = read_file(stamp_path, NULL);
+    *out = NULL;
+    int rc = 0;
+    if (old && file_exists(target) && strcmp(old, st.s) == 0) {
+        *out = xstrdup("");
+    } else {
+        unlink(stamp_path);
+        rc = run_compile(cmd, out);
+        if (rc == 0) write_file(stamp_path, st.s, st.len);
+    }
+    free(old);
+    free(stamp_path);
+    free(st.s);
+    return rc;
+}
+
+static char *check_obj_path(const options *o)
+{
+    return path_join(o->build, "check.o");
+}
+
+/* Compile tools/check.c once per build dir. */
+static void compile_check(const options *o)
+{
+    char *src = path_join(o->root, "tools/check.c");
+    char *inc = path_join(o->root, "tools");
+    char *hdr = path_join(o->root, "tools/check.h");
+    char *obj = check_obj_path(o);
+    if (!file_exists(src)) die("%s not found (is --root right?)", src);
+    sbuf cmd = {0};
+    sb_printf(&cmd, "%s %s -I", o->cc, o->cflags);
+    sb_add_quoted(&cmd, inc);
+    sb_add(&cmd, " -c -o ");
+    sb_add_quoted(&cmd, obj);
+    sb_add(&cmd, " ");
+    sb_add_quoted(&cmd, src);
+    sbuf in = {0};
+    stamp_file(&in, src);
+    stamp_file(&in, hdr);
+    char *out;
+    if (compile_cached(cmd.s, obj, &in, &out) != 0) {
+        fprintf(stderr, "%s: cannot compile %s:\n$ %s\n%s", progname, src, cmd.s, out);
+        exit(2);
+    }
+    free(out);
+    free(cmd.s);
+    free(in.s);
+    free(src);
+    free(inc);
+    free(hdr);
+    free(obj);
+}
+
+/* rel path of the file the student edits (tree/chapter/name.c) */
+static char *edit_path(const options *o, const entry *e)
+{
+    sbuf b = {0};
+    sb_printf(&b, "%s/%s/%s.c", o->tree, e->chapter, e->name);
+    char *rel = sb_take(&b);
+    char *p = path_join(o->root, rel);
+    free(rel);
+    return p;
+}
+
+static char *test_path(const options *o, const entry *e)
+{
+    sbuf b = {0};
+    sb_printf(&b, "exercises/%s/test_%s.c", e->chapter, e->name);
+    char *rel = sb_take(&b);
+    char *p = path_join(o->root, rel);
+    free(rel);
+    return p;
+}
+
+/* Build and run one exercise. */
+static void run_exercise(const options *o, const entry *e, result *r)
+{
+    memset(r, 0, sizeof *r);
+    char *src = edit_path(o, e), *test = test_path(o, e);
+    sbuf b = {0};
+    sb_printf(&b, "exercises/%s", e->chapter);
+    char *exdir_rel = sb_take(&b);
+    char *exdir = path_join(o->root, exdir_rel);
+    char *libdir = path_join(o->root, "lib"), *tooldir = path_join(o->root, "tools");
+    sb_printf(&b, "%s/%s", o->build, e->chapter);
+    char *bindir = sb_take(&b);
+    sb_printf(&b, "%s/test_%s", bindir, e->name);
+    char *bin = sb_take(&b);
+    char *checko = check_obj_path(o);
+
+    const char *missing = !file_exists(test) ? test : !file_exists(src) ? src : NULL;
+    if (missing) {
+        r->kind = O_MISSING;
+        sb_printf(&b, "missing file %s", missing);
+        r->reason = sb_take(&b);
+        goto out;
+    }
+    mkdir_p(bindir);
+    sb_printf(&b, "%s %s -I", o->cc, o->cflags);
+    sb_add_quoted(&b, libdir);
+    sb_add(&b, " -I");
+    sb_add_quoted(&b, tooldir);
+    sb_add(&b, " -I");
+    sb_add_quoted(&b, exdir);
+    sb_add(&b, " -o ");
+    sb_add_quoted(&b, bin);
+    sb_add(&b, " ");
+    sb_add_quoted(&b, test);
+    sb_add(&b, " ");
+    sb_add_quoted(&b, src);
+    sb_add(&b, " ");
+    sb_add_quoted(&b, checko);
+    sb_printf(&b, " %s", o->libs);
+    char *cmd = sb_take(&b);
+
+    sbuf in = {0};
+    stamp_file(&in, test);
+    stamp_file(&in, src);
+    stamp_file(&in, checko);
+    char *toolh = path_join(o->root, "tools/check.h");
+    stamp_file(&in, toolh);
+    free(toolh);
+    stamp_dir_headers(&in, exdir);
+    stamp_dir_headers(&in, libdir);
+    stamp_libs(&in, o->libs);
+    char *cout = NULL;
+    int rc = compile_cached(cmd, bin, &in, &cout);
+    free(in.s);
+    free(cmd);
+    if (rc != 0) {
+        unlink(bin);
+        r->kind = O_NOCOMPILE;
+        r->compile_out = cout;
+        r->reason = xstrdup("does not compile");
+        goto out;
+    }
+    r->compile_out = cout;
+    char *argv[] = {bin, NULL};
+    char *comp = r->compile_out;
+    r->compile_out = NULL;
+    run_test_program(argv, e->timeout, r);
+    r->compile_out = comp;
+out:
+    free(src);
+    free(test);
+    free(exdir_rel);
+    free(exdir);
+    free(libdir);
+    free(tooldir);
+    free(bindir);
+    free(bin);
+    free(checko);
+}
+
+/* ---- junit / grade --------------------------------------------------------- */
+
+static void xml_escape(sbuf *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        switch (*p) {
+        case '&': sb_add(b, "&amp;"); break;
+        case '<': sb_add(b, "&lt;"); break;
+        case '>': sb_add(b, "&gt;"); break;
+        case '"': sb_add(b, "&quot;"); break;
+        case '\'': sb_add(b, "&apos;"); break;
+        default:
+            if (*p < 0x20 && *p != '\n' && *p != '\t') sb_add(b, "?"); /* not allowed in XML 1.0 */
+            else sb_addn(b, (const char *)p, 1);
+        }
+    }
+}
+
+typedef struct {
+    const entry *e;
+    result r;
+} graded;
+
+static void write_junit(const char *dir, const graded *g, int n)
+{
+    int failures = 0, errors = 0;
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+        total += g[i].r.secs;
+        if (g[i].r.kind == O_FAIL) failures++;
+        else if (g[i].r.kind != O_PASS) errors++;
+    }
+    sbuf b = {0};
+    sb_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    sb_printf(&b, "<testsuites>\n<testsuite name=\"exercises\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n",
+              n, failures, errors, total);
+    for (int i = 0; i < n; i++) {
+        const entry *e = g[i].e;
+        const result *r = &g[i].r;
+        sb_add(&b, "  <testcase classname=\"");
+        xml_escape(&b, e->chapter);
+        sb_add(&b, "\" name=\"");
+        xml_escape(&b, e->name);
+        sb_printf(&b, "\" time=\"%.3f\"", r->secs);
+        if (r->kind == O_PASS) {
+            sb_add(&b, "/>\n");
+            continue;
+        }
+        const char *tag = r->kind == O_FAIL ? "failure" : "error";
+        const char *type = r->kind == O_FAIL ? "failed" : r->kind == O_CRASH ? "crashed"
+                         : r->kind == O_TIMEOUT ? "timeout" : r->kind == O_NOCOMPILE ? "compile"
+                         : "error";
+        sb_printf(&b, ">\n    <%s type=\"%s\" message=\"", tag, type);
+        xml_escape(&b, r->reason);
+        if (r->kind == O_FAIL && r->nfails > 0) {
+            sb_add(&b, ": ");
+            xml_escape(&b, r->fails[0].msg);
+        }
+        sb_add(&b, "\">");
+        /* details: the same text the student sees */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&buf, &len);
+        if (mem) {
+            print_details(mem, r, "");
+            fclose(mem);
+            xml_escape(&b, buf);
+            free(buf);
+        }
+        sb_printf(&b, "</%s>\n  </testcase>\n", tag);
+    }
+    sb_add(&b, "</testsuite>\n</testsuites>\n");
+    char *final = path_join(dir, "junit.xml"), *tmp = path_join(dir, "junit.xml.tmp");
+    if (write_file(tmp, b.s, b.len) != 0 || rename(tmp, final) != 0)
+        die("cannot write %s: %s", final, strerror(errno));
+    free(final);
+    free(tmp);
+    free(b.s);
+}
+
+/* ---- the exercises sub-command ----------------------------------------------- */
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage:\n"
+            "  %s exercises [--manifest FILE] [--root DIR] [--tree exercises|solutions]\n"
+            "         [--build DIR] [--cc CC] [--cflags FLAGS] [--libs LIBS] [--ch NN] [--hints]\n"
+            "         [--expect pass|fail [--tally FILE] [--label PREFIX]] [--grade DIR]\n"
+            "  %s run [--timeout S] [--tally FILE] [--label L] -- PROGRAM [ARGS...]\n",
+            progname, progname);
+    exit(2);
+}
+
+/* Match "--name VALUE" or "--name=VALUE"; advances *i. */
+static int opt_val(int argc, char **argv, int *i, const char *name, const char **out)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0) return 0;
+    if (argv[*i][n] == '=') { *out = argv[*i] + n + 1; return 1; }
+    if (argv[*i][n] != '\0') return 0;
+    if (*i + 1 >= argc) die("option %s needs a value", name);
+    *out = argv[++*i];
+    return 1;
+}
+
+static int chapter_number(const char *s)
+{
+    int v;
+    if (parse_int(s, 0, 99, &v)) die("--ch wants a chapter number like 2 or 02, got '%s'", s);
+    return v;
+}
+
+static void print_bar(int done, int total)
+{
+    const int width = 20;
+    int fill = total ? done * width / total : width;
+    printf("%s[", col(C_BOLD));
+    for (int i = 0; i < width; i++) fputc(i < fill ? '#' : '.', stdout);
+    printf("] %d/%d exercises done%s\n", done, total, col(C_OFF));
+}
+
+static int cmd_exercises(int argc, char **argv)
+{
+    options o = {.cc = "cc", .cflags = "", .libs = "-lcunit", .root = ".", .tree = "exercises",
+                 .ch = -1};
+    const char *ch = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (opt_val(argc, argv, &i, "--cc", &o.cc) || opt_val(argc, argv, &i, "--cflags", &o.cflags) ||
+            opt_val(argc, argv, &i, "--libs", &o.libs) || opt_val(argc, argv, &i, "--root", &o.root) ||
+            opt_val(argc, argv, &i, "--build", &o.build) || opt_val(argc, argv, &i, "--tree", &o.tree) ||
+            opt_val(argc, argv, &i, "--manifest", &o.manifest) ||
+            opt_val(argc, argv, &i, "--tally", &o.tally) || opt_val(argc, argv, &i, "--label", &o.label) ||
+            opt_val(argc, argv, &i, "--grade", &o.grade_dir) ||
+            opt_val(argc, argv, &i, "--expect", &o.expect) || opt_val(argc, argv, &i, "--ch", &ch))
+            continue;
+        if (strcmp(argv[i], "--hints") == 0) { o.hints = 1; continue; }
+        fprintf(stderr, "%s exercises: unknown option '%s'\n", progname, argv[i]);
+        usage();
+    }
+    if (strcmp(o.tree, "exercises") != 0 && strcmp(o.tree, "solutions") != 0)
+        die("--tree must be exercises or solutions, not '%s'", o.tree);
+    if (o.expect && strcmp(o.expect, "pass") != 0 && strcmp(o.expect, "fail") != 0)
+        die("--expect must be pass or fail, not '%s'", o.expect);
+    if (o.expect && o.grade_dir) die("--expect and --grade do not go together");
+    if (ch && *ch) o.ch = chapter_number(ch);
+    char *manifest_path = o.manifest ? xstrdup(o.manifest) : path_join(o.root, "exercises/manifest.txt");
+    char *build = NULL;
+    if (!o.build) {
+        sbuf b = {0};
+        sb_printf(&b, "build/runner/%s", o.tree);
+        build = sb_take(&b);
+        o.build = build;
+    }
+    if (!o.label) o.label = "";
+
+    manifest m = {0};
+    manifest_load(manifest_path, &m);
+    int *sel = xmalloc(sizeof *sel * (size_t)(m.n + 1)), nsel = 0;
+    for (int i = 0; i < m.n; i++)
+        if (o.ch < 0 || atoi(m.v[i].chapter) == o.ch) sel[nsel++] = i;
+
+    if (nsel == 0) {
+        if (o.ch >= 0) printf("No exercises for chapter %02d in %s.\n", o.ch, manifest_path);
+        else if (!o.expect) printf("No exercises yet (%s lists none).\n", manifest_path);
+        free(sel);
+        manifest_free(&m);
+        free(manifest_path);
+        free(build);
+        return 0;
+    }
+
+    mkdir_p(o.build);
+    compile_check(&o);
+    if (o.grade_dir) {
+        mkdir_p(o.grade_dir);
+        char *gt = path_join(o.grade_dir, "grade.txt");
+        if (write_file(gt, "", 0) != 0) die("cannot write %s: %s", gt, strerror(errno));
+        free(gt);
+        write_junit(o.grade_dir, NULL, 0);
+    }
+
+    graded *g = xmalloc(sizeof *g * (size_t)nsel);
+    int done = 0, unmet = 0, first_bad = -1, score = 0, max_score = 0;
+    size_t namew = 0;
+    for (int k = 0; k < nsel; k++) {
+        const entry *e = &m.v[sel[k]];
+        size_t w = strlen(e->chapter) + 1 + strlen(e->name);
+        if (w > namew) namew = w;
+    }
+    for (int k = 0; k < nsel; k++) {
+        const entry *e = &m.v[sel[k]];
+        g[k].e = e;
+        result *r = &g[k].r;
+        char full[512];
+        snprintf(full, sizeof full, "%s/%s", e->chapter, e->name);
+        run_exercise(&o, e, r);
+        int passed = r->kind == O_PASS;
+        if (passed) done++;
+        else if (first_bad < 0) first_bad = k;
+        max_score += e->points;
+        if (passed) score += e->points;
+
+        if (o.expect) {
+            int ok;
+            const char *why = r->reason;
+            char whybuf[600];
+            if (o.expect[0] == 'p') {
+                ok = passed;
+            } else {
+                ok = r->kind == O_FAIL;
+                if (passed) why = "the stub passes its test (the test must fail on the stub)";
+                else if (!ok) {
+                    snprintf(whybuf, sizeof whybuf, "the stub must compile and fail cleanly, but: %s", r->reason);
+                    why = whybuf;
+                }
+            }
+            char label[700];
+            snprintf(label, sizeof label, "%s%s", o.label, full);
+            if (ok) printf("ok   %s\n", label);
+            else {
+                printf("FAIL %s: %s\n", label, why);
+                if (!passed) print_details(stdout, r, "     ");
+                unmet++;
+            }
+            tally(o.tally, ok, label);
+        } else {
+            const char *mark = passed ? "\xe2\x9c\x93" : "\xe2\x9c\x97"; /* ✓ ✗ */
+            printf("  %s%s%s %-*s  %s%s%s\n", col(passed ? C_GREEN : C_RED), mark, col(C_OFF),
+                   (int)namew, full, passed ? "" : col(C_DIM), passed ? e->title : r->reason,
+                   passed ? "" : col(C_OFF));
+        }
+        if (o.grade_dir) {
+            char *gt = path_join(o.grade_dir, "grade.txt");
+            FILE *f = fopen(gt, "a");
+            if (!f) die("cannot write %s: %s", gt, strerror(errno));
+            fprintf(f, "%s %s %d/%d\n", full, passed ? "PASS" : "FAIL", passed ? e->points : 0, e->points);
+            fclose(f);
+            free(gt);
+            write_junit(o.grade_dir, g, k + 1);
+        }
+        fflush(stdout);
+    }
+
+    if (o.grade_dir) {
+        printf("\nscore: %d/%d points (%d/%d exercises)\n", score, max_score, done, nsel);
+    } else if (!o.expect) {
+        printf("\n");
+        print_bar(done, nsel);
+        if (first_bad < 0) {
+            printf("\n%sAll %d exercises pass. Well done!%s\n", col(C_GREEN), nsel, col(C_OFF));
+        } else {
+            const entry *e = g[first_bad].e;
+            const result *r = &g[first_bad].r;
+            char *edit = edit_path(&o, e), *test = test_path(&o, e);
+            printf("\n%sNext: %s/%s%s — %s\n", col(C_BOLD), e->chapter, e->name, col(C_OFF), e->title);
+            printf("  edit:   %s\n", edit);
+            printf("  test:   %s\n", test);
+            printf("  status: %s%s%s\n", col(C_RED), r->reason, col(C_OFF));
+            if (r->kind == O_FAIL) {
+                printf("  failing check%s:\n", r->nfails == 1 ? "" : "s");
+                print_details(stdout, r, "    ");
+            } else if (r->kind == O_NOCOMPILE) {
+                printf("  compiler says:\n");
+                print_details(stdout, r, "    ");
+            } else {
+                print_details(stdout, r, "    ");
+            }
+            int nh = o.hints ? e->nhints : (e->nhints > 0 ? 1 : 0);
+            for (int h = 0; h < nh; h++)
+                printf("  %shint:%s   %s\n", col(C_YELLOW), col(C_OFF), e->hints[h]);
+            if (!o.hints && e->nhints > 1)
+                printf("  (%d more hint%s: make exercises HINTS=1)\n", e->nhints - 1,
+                       e->nhints == 2 ? "" : "s");
+            free(edit);
+            free(test);
+        }
+    }
+
+    for (int k = 0; k < nsel; k++) result_free(&g[k].r);
+    free(g);
+    free(sel);
+    manifest_free(&m);
+    free(manifest_path);
+    free(build);
+    return o.expect && unmet ? 1 : 0;
+}
+
+/* ---- the run sub-command ------------------------------------------------------ */
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *timeout = "60", *tallyf = NULL, *label = NULL;
+    int i = 0;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) { i++; break; }
+        if (opt_val(argc, argv, &i, "--timeout", &timeout) || opt_val(argc, argv, &i, "--tally", &tallyf) ||
+            opt_val(argc, argv, &i, "--label", &label))
+            continue;
+        if (argv[i][0] == '-') {
+            fprintf(stderr, "%s run: unknown option '%s'\n", progname, argv[i]);
+            usage();
+        }
+        break;
+    }
+    if (i >= argc) {
+        fprintf(stderr, "%s run: no program given\n", progname);
+        usage();
+    }
+    int t;
+    if (parse_int(timeout, 1, 86400, &t)) die("--timeout wants seconds, got '%s'", timeout);
+    char **prog = argv + i;
+    if (!label) {
+        const char *s = strrchr(prog[0], '/');
+        label = s ? s + 1 : prog[0];
+    }
+    result r;
+    if (strchr(prog[0], '/') && !file_exists(prog[0])) {
+        memset(&r, 0, sizeof r);
+        r.kind = O_MISSING;
+        sbuf b = {0};
+        sb_printf(&b, "not built (no %s)", prog[0]);
+        r.reason = sb_take(&b);
+    } else {
+        run_test_program(prog, t, &r);
+    }
+    int ok = r.kind == O_PASS;
+    if (ok) printf("ok   %s\n", label);
+    else {
+        printf("FAIL %s: %s\n", label, r.reason);
+        print_details(stdout, &r, "     ");
+    }
+    tally(tallyf, ok, label);
+    result_free(&r);
+    return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 0 && argv[0]) {
+        const char *s = strrchr(argv[0], '/');
+        progname = s ? s + 1 : argv[0];
+    }
+    use_color = isatty(1) && getenv("NO_COLOR") == NULL;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc < 2) usage();
+    if (strcmp(argv[1], "exercises") == 0) {
+        int rc = cmd_exercises(argc - 2, argv + 2);
+        if (getenv("RUNNER_REPORT_RSS")) { /* for tools/runner-tests: memory stays bounded */
+            struct rusage ru;
+            getrusage(RUSAGE_SELF, &ru);
+            fprintf(stderr, "runner maxrss: %ld KiB\n", (long)ru.ru_maxrss);
+        }
+        return rc;
+    }
+    if (strcmp(argv[1], "run") == 0) return cmd_run(argc - 2, argv + 2);
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) usage();
+    fprintf(stderr, "%s: unknown command '%s'\n", progname, argv[1]);
+    usage();
+    return 2;
+}
