@@ -31,10 +31,12 @@ static const asy_iter_ops gen_iter_ops = {gen_iter_send, gen_iter_throw, gen_ite
 static void gen_dealloc(asy_obj *self);
 static int gen_format(asy_obj *self, char *buf, size_t size, bool repr);
 
-static const asy_type gen_type = {"generator", gen_dealloc, gen_format, &gen_iter_ops};
+static const asy_type gen_type = {
+    .name = "generator", .dealloc = gen_dealloc, .format = gen_format, .iter = &gen_iter_ops};
 /* Chapter 04's coroutines are generators with another name and two
  * stricter rules (see coro.h); asy__gen_make_coroutine switches a frame. */
-static const asy_type coro_type = {"coroutine", gen_dealloc, gen_format, &gen_iter_ops};
+static const asy_type coro_type = {
+    .name = "coroutine", .dealloc = gen_dealloc, .format = gen_format, .iter = &gen_iter_ops};
 
 /* "generator" or "coroutine", for the messages Python prints. */
 static const char *kind(const asy_gen *g) { return g->is_coroutine ? "coroutine" : "generator"; }

@@ -76,8 +76,11 @@ typedef enum {
     ASY_YIELDED,  /* it yielded result.value and is suspended */
     ASY_RETURNED, /* it returned result.value: Python's StopIteration(value) */
     ASY_RAISED,   /* it raised result.exc and is finished */
-    ASY__DELEGATE /* internal: the body asked gen.c to start a yield from */
 } asy_status;
+/* Internal, never seen in a result: a body asking gen.c to start a yield
+ * from. Kept out of the enum so that a switch on the three outcomes above
+ * is complete. */
+#define ASY__DELEGATE ((asy_status)3)
 
 /* The outcome of next / send / throw. Owns value and exc (new references). */
 typedef struct asy_result {
