@@ -1,0 +1,1 @@
+s/port [0-9][0-9]*;/port PORT;/
