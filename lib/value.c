@@ -37,6 +37,16 @@ void asy_obj_free(void *obj)
     free(obj);
 }
 
+bool asy_isinstance(const void *obj, const asy_type *type)
+{
+    if (obj == NULL)
+        return false;
+    for (const asy_type *t = ((const asy_obj *)obj)->type; t != NULL; t = t->base)
+        if (t == type)
+            return true;
+    return false;
+}
+
 long asy_obj_live(void)
 {
     return atomic_load_explicit(&live_objects, memory_order_relaxed);

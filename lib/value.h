@@ -45,7 +45,12 @@ struct asy_type {
     int (*format)(asy_obj *self, char *buf, size_t size, bool repr);
     /* Non-NULL for objects that can be resumed with send/throw/close. */
     const struct asy_iter_ops *iter;
+    /* The type this one extends, or NULL (a Task is a Future, chapter 12). */
+    const asy_type *base;
 };
+
+/* isinstance(obj, type): obj's type is `type` or extends it. */
+bool asy_isinstance(const void *obj, const asy_type *type);
 
 /* The header that starts every object. */
 struct asy_obj {

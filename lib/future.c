@@ -1,0 +1,349 @@
+/*
+ * future.c - futures (chapter 11).
+ */
+#include "future.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const asy_exc_type asy_CancelledError = {"CancelledError", &asy_BaseException};
+const asy_exc_type asy_InvalidStateError = {"InvalidStateError", &asy_Exception};
+
+static void future_dealloc(asy_obj *self);
+static int future_format(asy_obj *self, char *buf, size_t size, bool repr);
+static asy_result future_iter_send(asy_obj *self, asy_value v);
+static asy_result future_iter_throw(asy_obj *self, asy_exc *e);
+static asy_exc *future_iter_close(asy_obj *self);
+
+const asy_iter_ops asy__future_iter_ops = {future_iter_send, future_iter_throw, future_iter_close};
+
+const asy_type asy_future_type = {
+    .name = "Future", .dealloc = future_dealloc, .format = future_format, .iter = &asy__future_iter_ops};
+
+static void dispatch_run(asy_ready *item);
+static void dispatch_release(asy_ready *item);
+
+void asy__future_init(asy_future *fut, asy_loop *loop)
+{
+    fut->loop = asy_incref(loop);
+    fut->state = ASY_FUTURE_PENDING;
+    fut->result = asy_none();
+    fut->cancel_msg = asy_none();
+    asy_ilist_init(&fut->dispatch.link);
+    fut->dispatch.run = dispatch_run;
+    fut->dispatch.release = dispatch_release;
+    fut->cancel = asy__future_cancel_base;
+}
+
+asy_future *asy_future_new(asy_loop *loop)
+{
+    asy_future *fut = asy_obj_new(&asy_future_type, sizeof(asy_future));
+    asy__future_init(fut, loop);
+    return fut;
+}
+
+bool asy_isfuture(const void *obj) { return asy_isinstance(obj, &asy_future_type); }
+
+asy_future *asy_value_future(asy_value v)
+{
+    return v.kind == ASY_OBJ && asy_isfuture(v.u.o) ? (asy_future *)v.u.o : NULL;
+}
+
+asy_future_state asy_future_get_state(const asy_future *fut) { return (asy_future_state)fut->state; }
+bool asy_future_done(const asy_future *fut) { return fut->state != ASY_FUTURE_PENDING; }
+bool asy_future_cancelled(const asy_future *fut) { return fut->state == ASY_FUTURE_CANCELLED; }
+
+asy_exc *asy_future_make_cancelled_error(asy_future *fut)
+{
+    return asy_is_none(fut->cancel_msg) ? asy_exc_new(&asy_CancelledError, NULL)
+                                        : asy_exc_new(&asy_CancelledError, "%s", ASY_STR(fut->cancel_msg));
+}
+
+asy_exc *asy_future_result(asy_future *fut, asy_value *out)
+{
+    *out = asy_none();
+    switch ((asy_future_state)fut->state) {
+    case ASY_FUTURE_PENDING:
+        return asy_exc_new(&asy_InvalidStateError, "Result is not set.");
+    case ASY_FUTURE_CANCELLED:
+        return asy_future_make_cancelled_error(fut);
+    case ASY_FUTURE_FINISHED:
+        break;
+    }
+    fut->log_exception = false; /* someone has looked */
+    if (fut->exc != NULL)
+        return asy_incref(fut->exc);
+    *out = asy_value_incref(fut->result);
+    return NULL;
+}
+
+asy_exc *asy_future_exception(asy_future *fut, asy_exc **out)
+{
+    *out = NULL;
+    switch ((asy_future_state)fut->state) {
+    case ASY_FUTURE_PENDING:
+        return asy_exc_new(&asy_InvalidStateError, "Exception is not set.");
+    case ASY_FUTURE_CANCELLED:
+        return asy_future_make_cancelled_error(fut);
+    case ASY_FUTURE_FINISHED:
+        break;
+    }
+    fut->log_exception = false;
+    *out = asy_incref(fut->exc);
+    return NULL;
+}
+
+/* The future is done: hand the callbacks registered so far to the loop.
+ * They run at the next turn, in registration order, through the future's
+ * own ready item (no allocation). The loop holds a reference meanwhile. */
+static void schedule_callbacks(asy_future *fut)
+{
+    if (fut->ncbs == 0 || fut->loop == NULL || asy_loop_is_closed(fut->loop))
+        return;
+    asy_incref(fut);
+    asy__loop_schedule(fut->loop, &fut->dispatch);
+}
+
+static asy_done_callback *callback_at(asy_future *fut, size_t i)
+{
+    return i == 0 ? &fut->cb0 : &fut->cbs[i - 1];
+}
+
+static void dispatch_run(asy_ready *item)
+{
+    asy_future *fut = ASY_CONTAINER_OF(item, asy_future, dispatch);
+    /* Detach the list first: a callback may add new ones (scheduled on
+     * their own) or drop the last other reference to the future. */
+    size_t n = fut->ncbs;
+    asy_done_callback first = fut->cb0, *rest = fut->cbs;
+    fut->ncbs = 0;
+    fut->cbs = NULL;
+    fut->capcbs = 0;
+    fut->cb0.arg = asy_none();
+    for (size_t i = 0; i < n; i++) {
+        asy_done_callback *cb = i == 0 ? &first : &rest[i - 1];
+        asy_exc *e = cb->fn(fut, cb->arg);
+        if (e != NULL) {
+            char msg[ASY_FMT_MAX];
+            snprintf(msg, sizeof msg, "Exception in callback %s(%s)", cb->name, ASY_REPR(asy_obj_value(fut)));
+            asy_error_context ctx = {msg, e, asy_obj_value(fut)};
+            asy_loop_call_exception_handler(fut->loop, &ctx);
+            asy_decref(e);
+        }
+        asy_value_decref(cb->arg);
+    }
+    free(rest);
+}
+
+static void dispatch_release(asy_ready *item)
+{
+    asy_decref(ASY_CONTAINER_OF(item, asy_future, dispatch));
+}
+
+asy_exc *asy_future_set_result(asy_future *fut, asy_value v)
+{
+    if (fut->state != ASY_FUTURE_PENDING) {
+        asy_value_decref(v);
+        return asy_exc_new(&asy_InvalidStateError, "invalid state");
+    }
+    fut->result = v;
+    fut->state = ASY_FUTURE_FINISHED;
+    schedule_callbacks(fut);
+    return NULL;
+}
+
+asy_exc *asy_future_set_exception(asy_future *fut, asy_exc *e)
+{
+    if (fut->state != ASY_FUTURE_PENDING) {
+        asy_decref(e);
+        return asy_exc_new(&asy_InvalidStateError, "invalid state");
+    }
+    if (e == NULL)
+        return asy_exc_new(&asy_TypeError, "set_exception() needs an exception");
+    if (asy_exc_is(e, &asy_StopIteration)) {
+        asy_decref(e);
+        return asy_exc_new(&asy_TypeError,
+                           "StopIteration interacts badly with generators and cannot be raised into a Future");
+    }
+    fut->exc = e;
+    fut->log_exception = true;
+    fut->state = ASY_FUTURE_FINISHED;
+    schedule_callbacks(fut);
+    return NULL;
+}
+
+bool asy_future_cancel(asy_future *fut, const char *msg) { return fut->cancel(fut, msg); }
+
+bool asy__future_cancel_base(asy_future *fut, const char *msg)
+{
+    if (fut->state != ASY_FUTURE_PENDING)
+        return false;
+    fut->state = ASY_FUTURE_CANCELLED;
+    if (msg != NULL)
+        fut->cancel_msg = asy_str(msg);
+    schedule_callbacks(fut);
+    return true;
+}
+
+/* A callback added to a done future: scheduled on its own with call_soon
+ * (so it runs after whatever is already queued, as in Python). */
+typedef struct {
+    asy_obj ob;
+    asy_future *fut;
+    asy_done_callback cb;
+} late_callback;
+
+static void late_dealloc(asy_obj *self)
+{
+    late_callback *lc = (late_callback *)self;
+    asy_decref(lc->fut);
+    asy_value_decref(lc->cb.arg);
+    asy_obj_free(lc);
+}
+
+static int late_format(asy_obj *self, char *buf, size_t size, bool repr)
+{
+    (void)repr;
+    late_callback *lc = (late_callback *)self;
+    return snprintf(buf, size, "%s", ASY_REPR(asy_obj_value(lc->fut)));
+}
+
+static const asy_type late_type = {.name = "done callback", .dealloc = late_dealloc, .format = late_format};
+
+static asy_exc *run_late_callback(asy_value arg)
+{
+    late_callback *lc = (late_callback *)arg.u.o;
+    return lc->cb.fn(lc->fut, lc->cb.arg);
+}
+
+void asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *name, asy_value arg)
+{
+    asy_done_callback cb = {fn, name != NULL ? name : "<callback>", arg};
+    if (fut->state != ASY_FUTURE_PENDING) {
+        late_callback *lc = asy_obj_new(&late_type, sizeof(late_callback));
+        lc->fut = asy_incref(fut);
+        lc->cb = cb;
+        asy_handle *h = asy__loop_call_soon(fut->loop, run_late_callback, name, asy_obj_value(lc));
+        asy_decref(h);
+        return;
+    }
+    if (fut->ncbs == 0) {
+        fut->cb0 = cb;
+    } else {
+        if (fut->ncbs - 1 == fut->capcbs) {
+            size_t cap = fut->capcbs ? fut->capcbs * 2 : 4;
+            asy_done_callback *cbs = realloc(fut->cbs, cap * sizeof *cbs);
+            if (cbs == NULL)
+                abort();
+            fut->cbs = cbs;
+            fut->capcbs = cap;
+        }
+        fut->cbs[fut->ncbs - 1] = cb;
+    }
+    fut->ncbs++;
+}
+
+size_t asy_future_remove_done_callback(asy_future *fut, asy_done_fn fn)
+{
+    size_t kept = 0, removed = 0;
+    for (size_t i = 0; i < fut->ncbs; i++) {
+        asy_done_callback *cb = callback_at(fut, i);
+        if (cb->fn == fn) {
+            asy_value_decref(cb->arg);
+            removed++;
+        } else {
+            *callback_at(fut, kept++) = *cb;
+        }
+    }
+    fut->ncbs = kept;
+    if (kept == 0)
+        fut->cb0.arg = asy_none();
+    return removed;
+}
+
+/* ---- awaiting a future ----
+ * await fut is yield from fut: the first send finds it pending and yields
+ * the future itself (the task driving the chain will wait for it); the
+ * send that resumes us finds it done and returns its result, or raises. */
+static asy_result future_iter_send(asy_obj *self, asy_value v)
+{
+    (void)v;
+    asy_future *fut = (asy_future *)self;
+    asy_result r = {ASY_YIELDED, asy_none(), NULL};
+    if (fut->state == ASY_FUTURE_PENDING) {
+        r.value = asy_future_value(fut);
+        return r;
+    }
+    asy_exc *e = asy_future_result(fut, &r.value);
+    r.status = e != NULL ? ASY_RAISED : ASY_RETURNED;
+    r.exc = e;
+    return r;
+}
+
+static asy_result future_iter_throw(asy_obj *self, asy_exc *e)
+{
+    (void)self;
+    asy_result r = {ASY_RAISED, asy_none(), asy_incref(e)};
+    return r;
+}
+
+static asy_exc *future_iter_close(asy_obj *self)
+{
+    (void)self;
+    return NULL;
+}
+
+/* ---- the object ---- */
+
+int asy__future_format_state(asy_future *fut, char *buf, size_t size)
+{
+    switch ((asy_future_state)fut->state) {
+    case ASY_FUTURE_PENDING:
+        return snprintf(buf, size, "pending");
+    case ASY_FUTURE_CANCELLED:
+        return snprintf(buf, size, "cancelled");
+    case ASY_FUTURE_FINISHED:
+        break;
+    }
+    if (fut->exc != NULL)
+        return snprintf(buf, size, "finished exception=%s", ASY_REPR(asy_obj_value(fut->exc)));
+    return snprintf(buf, size, "finished result=%s", ASY_REPR(fut->result));
+}
+
+static int future_format(asy_obj *self, char *buf, size_t size, bool repr)
+{
+    (void)repr;
+    char state[ASY_FMT_MAX];
+    asy__future_format_state((asy_future *)self, state, sizeof state);
+    return snprintf(buf, size, "<Future %s>", state);
+}
+
+void asy__future_release(asy_future *fut)
+{
+    if (fut->log_exception && fut->exc != NULL && fut->loop != NULL) {
+        /* Someone set an exception and nobody ever asked for it. */
+        char msg[64];
+        snprintf(msg, sizeof msg, "%s exception was never retrieved",
+                 fut->ob.type == &asy_future_type ? "Future" : "Task");
+        fut->ob.refcnt = 1; /* the handler may look at it (but not keep it) */
+        asy_error_context ctx = {msg, fut->exc, asy_obj_value(fut)};
+        asy_loop_call_exception_handler(fut->loop, &ctx);
+        fut->ob.refcnt = 0;
+    }
+    for (size_t i = 0; i < fut->ncbs; i++)
+        asy_value_decref(callback_at(fut, i)->arg);
+    free(fut->cbs);
+    asy_value_clear(&fut->result);
+    asy_value_clear(&fut->cancel_msg);
+    asy_decref(fut->exc);
+    fut->exc = NULL;
+    asy_decref(fut->loop);
+    fut->loop = NULL;
+}
+
+static void future_dealloc(asy_obj *self)
+{
+    asy__future_release((asy_future *)self);
+    asy_obj_free(self);
+}

@@ -1,0 +1,142 @@
+/*
+ * future.h - futures: a result that is not there yet.
+ * Chapter: 11
+ *
+ * A future is a box with three states:
+ *
+ *     PENDING --set_result / set_exception--> FINISHED
+ *        \-------------cancel---------------> CANCELLED
+ *
+ * Whoever produces the result fills the box once; whoever needs it either
+ * registers a done callback, or (from a coroutine) awaits the future. That
+ * is the whole bridge between callback code (chapters 09-10) and
+ * coroutines: awaiting a pending future yields the future itself up the
+ * await chain to the task driving it (chapter 12), which adds a done
+ * callback that resumes it. Awaiting a finished future returns its result
+ * at once, without yielding.
+ *
+ * Done callbacks are never called inline: when the future completes, each
+ * one registered so far is scheduled on the loop, in registration order,
+ * to run at the next turn; one added to a future that is already done is
+ * scheduled with call_soon then. The future itself is passed to it, with an
+ * extra argument (the notes' functools.partial example).
+ *
+ * Misuse gets Python's errors: result() of a pending future is
+ * InvalidStateError "Result is not set.", of a cancelled one
+ * CancelledError; set_result on a done future is InvalidStateError
+ * "invalid state". A future freed while holding an exception nobody
+ * looked at is reported: "Future exception was never retrieved".
+ *
+ * OWNERSHIP. asy_future_new returns a new reference; the future holds a
+ * reference to its loop. set_result steals the value, set_exception the
+ * exception. result() hands out new references. Done callbacks' arguments
+ * are stolen and released after the callback ran or was removed.
+ */
+#ifndef ASY_FUTURE_H
+#define ASY_FUTURE_H
+
+#include "exc.h"
+#include "gen.h"
+#include "loop.h"
+#include "value.h"
+
+/* asyncio.CancelledError (a BaseException, so "except Exception" does not
+ * swallow a cancellation) and asyncio.InvalidStateError. */
+extern const asy_exc_type asy_CancelledError;
+extern const asy_exc_type asy_InvalidStateError;
+
+typedef enum {
+    ASY_FUTURE_PENDING,
+    ASY_FUTURE_CANCELLED,
+    ASY_FUTURE_FINISHED,
+} asy_future_state;
+
+typedef struct asy_future asy_future;
+
+/* A done callback: fn(fut, arg). Like a loop callback it returns NULL or
+ * the exception it failed with, which goes to the loop's handler. */
+typedef asy_exc *(*asy_done_fn)(asy_future *fut, asy_value arg);
+
+typedef struct asy_done_callback {
+    asy_done_fn fn;
+    const char *name;
+    asy_value arg; /* owned */
+} asy_done_callback;
+
+struct asy_future {
+    asy_obj ob;
+    asy_loop *loop;               /* owned reference */
+    unsigned char state;          /* an asy_future_state */
+    bool log_exception;           /* an exception nobody has retrieved yet */
+    asy_value result;             /* when FINISHED without an exception */
+    asy_exc *exc;                 /* when FINISHED with an exception */
+    asy_value cancel_msg;         /* cancel(msg): a str, or None */
+    /* Callbacks registered while pending. The first lives inline: most
+     * futures have exactly one (the task awaiting them), so that one costs
+     * no allocation. */
+    asy_done_callback cb0;
+    asy_done_callback *cbs;
+    size_t ncbs, capcbs;          /* ncbs counts cb0 too */
+    asy_ready dispatch;           /* runs the callbacks once done */
+    /* fut.cancel(msg) is a method a Task overrides (chapter 13): cancelling
+     * a task asks its coroutine to stop, it does not just mark it done. */
+    bool (*cancel)(asy_future *fut, const char *msg);
+};
+
+/* loop.create_future(): a pending future bound to `loop`. New reference. */
+asy_future *asy_future_new(asy_loop *loop);
+
+/* asyncio.isfuture(obj): a future or a task. */
+bool asy_isfuture(const void *obj);
+
+/* The state, and Python's three questions about it. */
+asy_future_state asy_future_get_state(const asy_future *fut);
+bool asy_future_done(const asy_future *fut);
+bool asy_future_cancelled(const asy_future *fut);
+
+/* fut.result(): NULL with *out = the result (new reference), or the
+ * exception result() raises (new reference): the future's exception,
+ * CancelledError, or InvalidStateError "Result is not set.". */
+asy_exc *asy_future_result(asy_future *fut, asy_value *out);
+/* fut.exception(): NULL with *out = the exception or NULL (new reference),
+ * or the error it raises: CancelledError, InvalidStateError
+ * "Exception is not set.". */
+asy_exc *asy_future_exception(asy_future *fut, asy_exc **out);
+
+/* fut.set_result(v): steals v. InvalidStateError "invalid state" if done. */
+asy_exc *asy_future_set_result(asy_future *fut, asy_value v);
+/* fut.set_exception(e): steals e. InvalidStateError if done; TypeError
+ * for a StopIteration (it would look like a return to a generator). */
+asy_exc *asy_future_set_exception(asy_future *fut, asy_exc *e);
+/* fut.cancel(msg): false if already done; msg may be NULL. On a task this
+ * is the task's cancel (task.h). */
+bool asy_future_cancel(asy_future *fut, const char *msg);
+/* Future.cancel itself, whatever the object: mark it cancelled and
+ * schedule its callbacks (a task's cancel calls it when the coroutine has
+ * let the CancelledError out: super().cancel()). */
+bool asy__future_cancel_base(asy_future *fut, const char *msg);
+
+/* fut.add_done_callback(fn, arg): steals arg. */
+#define asy_future_add_done_callback(fut, fn, arg) asy__future_add_done_callback((fut), (fn), #fn, (arg))
+void asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *name, asy_value arg);
+/* fut.remove_done_callback(fn): removes every registration of fn that has
+ * not been scheduled yet; returns how many. */
+size_t asy_future_remove_done_callback(asy_future *fut, asy_done_fn fn);
+
+/* The exception a cancelled future raises: CancelledError(msg). New ref. */
+asy_exc *asy_future_make_cancelled_error(asy_future *fut);
+
+/* The future as a value (new reference), and back (borrowed, or NULL). */
+static inline asy_value asy_future_value(asy_future *fut) { return asy_obj_value(asy_incref(fut)); }
+asy_future *asy_value_future(asy_value v);
+
+/* For chapter 12's Task, which is a Future: initialise the future part of
+ * a freshly allocated object of a type that extends the future's. */
+extern const asy_type asy_future_type;
+extern const asy_iter_ops asy__future_iter_ops; /* awaiting: yield self while pending */
+void asy__future_init(asy_future *fut, asy_loop *loop);
+void asy__future_release(asy_future *fut); /* what the future's dealloc frees */
+/* The repr text of the future's state, "pending", "finished result=1". */
+int asy__future_format_state(asy_future *fut, char *buf, size_t size);
+
+#endif /* ASY_FUTURE_H */

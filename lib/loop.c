@@ -1,0 +1,535 @@
+/*
+ * loop.c - the event loop (chapter 10).
+ *
+ * Read asy_loop_run_once() first: it is the whole algorithm, one numbered
+ * step per block, as loop.h describes. The rest is bookkeeping: handles,
+ * the timer heap, I/O watchers over the selector, the exception handler.
+ */
+#include "loop.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One per descriptor the loop watches: the selector key's data. */
+typedef struct io_watcher {
+    int fd;
+    asy_handle *reader; /* owned, or NULL */
+    asy_handle *writer; /* owned, or NULL */
+} io_watcher;
+
+/* CPython's rule for cleaning cancelled timers out of the heap: once more
+ * than 100 are waiting and they are over half of it. Below that, they are
+ * simply dropped when they reach the top. */
+enum { MIN_CANCELLED_TIMERS = 100 };
+enum { MAX_EVENTS = 64 };
+
+struct asy_loop {
+    asy_obj ob;
+    asy_ilist ready;            /* asy_ready items, in the order they run */
+    asy_heap timers;            /* asy_handle.timer nodes */
+    size_t cancelled_timers;    /* cancelled handles still in the heap */
+    asy_selector *selector;
+    asy_clock *clock;
+    asy_clock virtual_clock;    /* used when opts->virtual_clock */
+    bool running, stopping, closed;
+    asy_exception_handler_fn handler;
+    void *handler_arg;
+    void *current_task;         /* chapter 12 */
+    asy_ilist tasks;            /* live tasks, not owned */
+    unsigned long task_counter;
+    void (*close_hook)(asy_loop *loop);
+};
+
+/* One running loop per thread, as asyncio's _running_loop. */
+static _Thread_local asy_loop *running_loop;
+
+/* ---- handles ---- */
+
+static void handle_dealloc(asy_obj *self)
+{
+    asy_handle *h = (asy_handle *)self;
+    asy_value_decref(h->arg);
+    asy_obj_free(h);
+}
+
+static int handle_format(asy_obj *self, char *buf, size_t size, bool repr)
+{
+    (void)repr;
+    asy_handle *h = (asy_handle *)self;
+    char when[64] = "";
+    if (h->is_timer)
+        snprintf(when, sizeof when, " when=%s", ASY_STR(asy_float(h->timer.when)));
+    return snprintf(buf, size, "<%s%s%s %s(%s)>", h->cancelled ? "cancelled " : "",
+                    h->is_timer ? "TimerHandle" : "Handle", when, h->fn_name,
+                    asy_is_none(h->arg) ? "" : ASY_REPR(h->arg));
+}
+
+static const asy_type handle_type = {.name = "Handle", .dealloc = handle_dealloc, .format = handle_format};
+
+static void handle_run(asy_ready *item);
+
+/* The loop's reference to a queued handle is given back here. */
+static void handle_release(asy_ready *item)
+{
+    asy_decref(ASY_CONTAINER_OF(item, asy_handle, ready));
+}
+
+static asy_handle *handle_new(asy_loop *loop, asy_callback_fn fn, const char *name, asy_value arg)
+{
+    asy_handle *h = asy_obj_new(&handle_type, sizeof(asy_handle));
+    asy_ilist_init(&h->ready.link);
+    h->ready.run = handle_run;
+    h->ready.release = handle_release;
+    h->loop = loop;
+    h->fn = fn;
+    h->fn_name = name != NULL ? name : "<callback>";
+    h->arg = arg;
+    return h;
+}
+
+void asy_handle_cancel(asy_handle *h)
+{
+    if (h == NULL || h->cancelled)
+        return;
+    h->cancelled = true;
+    if (h->in_heap)
+        h->loop->cancelled_timers++;
+    /* The callback's argument may be large, or keep objects alive: let it
+     * go now rather than when the handle reaches the top of the heap. */
+    asy_value_clear(&h->arg);
+}
+
+bool asy_handle_cancelled(const asy_handle *h) { return h->cancelled; }
+double asy_handle_when(const asy_handle *h) { return h->timer.when; }
+
+/* ---- errors ---- */
+
+void asy_loop_default_exception_handler(asy_loop *loop, const asy_error_context *ctx)
+{
+    (void)loop;
+    fprintf(stderr, "%s\n", ctx->message != NULL ? ctx->message : "Unhandled exception in event loop");
+    if (!asy_is_none(ctx->source))
+        fprintf(stderr, "%s: %s\n", asy_value_type_name(ctx->source), ASY_REPR(ctx->source));
+    if (ctx->exception != NULL)
+        asy_exc_print(ctx->exception, stderr);
+}
+
+void asy_loop_call_exception_handler(asy_loop *loop, const asy_error_context *ctx)
+{
+    if (loop->handler != NULL)
+        loop->handler(loop, ctx, loop->handler_arg);
+    else
+        asy_loop_default_exception_handler(loop, ctx);
+}
+
+void asy_loop_set_exception_handler(asy_loop *loop, asy_exception_handler_fn fn, void *arg)
+{
+    loop->handler = fn;
+    loop->handler_arg = arg;
+}
+
+static void handle_run(asy_ready *item)
+{
+    asy_handle *h = ASY_CONTAINER_OF(item, asy_handle, ready);
+    if (h->cancelled)
+        return;
+    asy_exc *e = h->fn(h->arg);
+    if (e != NULL) { /* a failing callback is reported; the loop goes on */
+        char msg[ASY_FMT_MAX];
+        snprintf(msg, sizeof msg, "Exception in callback %s(%s)", h->fn_name,
+                 asy_is_none(h->arg) ? "" : ASY_REPR(h->arg));
+        asy_error_context ctx = {msg, e, asy_obj_value(h)}; /* borrowed: no incref */
+        asy_loop_call_exception_handler(h->loop, &ctx);
+        asy_decref(e);
+    }
+}
+
+/* ---- the loop object ---- */
+
+static void loop_release_all(asy_loop *loop);
+
+static void loop_dealloc(asy_obj *self)
+{
+    asy_loop *loop = (asy_loop *)self;
+    if (!loop->closed) {
+        asy_exc *e = asy_loop_close(loop);
+        asy_decref(e); /* cannot be running: running holds no reference, but
+                          run_forever is never entered with refcnt 0 */
+    }
+    asy_obj_free(loop);
+}
+
+static int loop_format(asy_obj *self, char *buf, size_t size, bool repr)
+{
+    (void)repr;
+    asy_loop *loop = (asy_loop *)self;
+    return snprintf(buf, size, "<_UnixSelectorEventLoop running=%s closed=%s debug=False>",
+                    loop->running ? "True" : "False", loop->closed ? "True" : "False");
+}
+
+static const asy_type loop_type = {.name = "EventLoop", .dealloc = loop_dealloc, .format = loop_format};
+
+asy_loop *asy_loop_new(const asy_loop_options *opts)
+{
+    asy_loop *loop = asy_obj_new(&loop_type, sizeof(asy_loop));
+    asy_ilist_init(&loop->ready);
+    asy_ilist_init(&loop->tasks);
+    asy_heap_init(&loop->timers);
+    if (opts != NULL && opts->virtual_clock) {
+        asy_clock_virtual_init(&loop->virtual_clock, 0.0);
+        loop->clock = &loop->virtual_clock;
+    } else {
+        loop->clock = asy_clock_monotonic();
+    }
+    asy_exc *e = asy_selector_new(opts != NULL ? opts->selector : NULL, &loop->selector);
+    if (e != NULL) {
+        fprintf(stderr, "asy_loop_new: ");
+        asy_exc_print(e, stderr);
+        asy_decref(e);
+        loop->closed = true;
+        asy_decref(loop);
+        return NULL;
+    }
+    return loop;
+}
+
+bool asy_loop_is_closed(const asy_loop *loop) { return loop->closed; }
+bool asy_loop_is_running(const asy_loop *loop) { return loop->running; }
+double asy_loop_time(asy_loop *loop) { return asy_clock_now(loop->clock); }
+asy_clock *asy_loop_clock(asy_loop *loop) { return loop->clock; }
+
+asy_value asy_loop_value(asy_loop *loop) { return asy_obj_value(asy_incref(loop)); }
+
+asy_loop *asy_value_loop(asy_value v)
+{
+    return v.kind == ASY_OBJ && v.u.o->type == &loop_type ? (asy_loop *)v.u.o : NULL;
+}
+
+/* Drop every scheduled item and timer, and every I/O watcher. */
+static void loop_release_all(asy_loop *loop)
+{
+    asy_ilist *n;
+    while ((n = asy_ilist_pop_front(&loop->ready)) != NULL) {
+        asy_ready *item = ASY_CONTAINER_OF(n, asy_ready, link);
+        if (item->release != NULL)
+            item->release(item);
+    }
+    asy_heap_node *t;
+    while ((t = asy_heap_pop(&loop->timers)) != NULL) {
+        asy_handle *h = ASY_CONTAINER_OF(t, asy_handle, timer);
+        h->in_heap = false;
+        asy_decref(h);
+    }
+    loop->cancelled_timers = 0;
+    asy_heap_free(&loop->timers);
+    if (loop->selector != NULL) {
+        /* Every registered fd has a watcher as its key's data. */
+        for (int fd = 0; asy_selector_count(loop->selector) > 0; fd++) {
+            const asy_selector_key *key = asy_selector_get_key(loop->selector, fd);
+            if (key == NULL)
+                continue;
+            io_watcher *w = key->data;
+            asy_decref(asy_selector_unregister(loop->selector, fd));
+            asy_decref(w->reader);
+            asy_decref(w->writer);
+            free(w);
+        }
+        asy_selector_free(loop->selector);
+        loop->selector = NULL;
+    }
+}
+
+asy_exc *asy_loop_close(asy_loop *loop)
+{
+    if (loop->running)
+        return asy_exc_new(&asy_RuntimeError, "Cannot close a running event loop");
+    if (loop->closed)
+        return NULL;
+    if (loop->close_hook != NULL)
+        loop->close_hook(loop);
+    loop->closed = true;
+    loop_release_all(loop);
+    return NULL;
+}
+
+/* ---- scheduling ---- */
+
+void asy__loop_schedule(asy_loop *loop, asy_ready *item)
+{
+    asy_ilist_push_back(&loop->ready, &item->link);
+}
+
+asy_handle *asy__loop_call_soon(asy_loop *loop, asy_callback_fn fn, const char *name, asy_value arg)
+{
+    if (loop == NULL || loop->closed) {
+        asy_value_decref(arg);
+        return NULL;
+    }
+    asy_handle *h = handle_new(loop, fn, name, arg);
+    asy_incref(h); /* the queue's reference */
+    asy__loop_schedule(loop, &h->ready);
+    return h;
+}
+
+asy_handle *asy__loop_call_at(asy_loop *loop, double when, asy_callback_fn fn, const char *name,
+                              asy_value arg)
+{
+    if (loop == NULL || loop->closed) {
+        asy_value_decref(arg);
+        return NULL;
+    }
+    asy_handle *h = handle_new(loop, fn, name, arg);
+    h->is_timer = true;
+    h->in_heap = true;
+    h->timer.when = when;
+    asy_incref(h); /* the heap's reference */
+    asy_heap_push(&loop->timers, &h->timer);
+    return h;
+}
+
+asy_handle *asy__loop_call_later(asy_loop *loop, double delay, asy_callback_fn fn, const char *name,
+                                 asy_value arg)
+{
+    if (loop == NULL || loop->closed) {
+        asy_value_decref(arg);
+        return NULL;
+    }
+    return asy__loop_call_at(loop, asy_loop_time(loop) + delay, fn, name, arg);
+}
+
+void *asy__loop_current_task(const asy_loop *loop) { return loop->current_task; }
+void asy__loop_set_current_task(asy_loop *loop, void *task) { loop->current_task = task; }
+asy_ilist *asy__loop_tasks(asy_loop *loop) { return &loop->tasks; }
+unsigned long asy__loop_next_task_number(asy_loop *loop) { return ++loop->task_counter; }
+void asy__loop_set_close_hook(asy_loop *loop, void (*hook)(asy_loop *loop)) { loop->close_hook = hook; }
+
+size_t asy_loop_scheduled_count(const asy_loop *loop)
+{
+    return asy_ilist_length(&loop->ready) + asy_heap_len(&loop->timers) - loop->cancelled_timers;
+}
+
+/* Take a timer out of the heap; its reference goes to the caller. */
+static asy_handle *take_timer(asy_loop *loop, asy_heap_node *node)
+{
+    asy_handle *h = ASY_CONTAINER_OF(node, asy_handle, timer);
+    asy_heap_remove(&loop->timers, node);
+    h->in_heap = false;
+    if (h->cancelled)
+        loop->cancelled_timers--;
+    return h;
+}
+
+/* Drop the cancelled timers: those at the top always (they would decide
+ * the timeout), all of them when they have become most of the heap. */
+static void drop_cancelled_timers(asy_loop *loop)
+{
+    if (loop->cancelled_timers > MIN_CANCELLED_TIMERS &&
+        loop->cancelled_timers * 2 > asy_heap_len(&loop->timers)) {
+        for (size_t i = asy_heap_len(&loop->timers); i-- > 0;) {
+            if (i >= asy_heap_len(&loop->timers))
+                continue; /* removals moved the end */
+            asy_heap_node *node = loop->timers.items[i];
+            if (ASY_CONTAINER_OF(node, asy_handle, timer)->cancelled)
+                asy_decref(take_timer(loop, node));
+        }
+    }
+    asy_heap_node *top;
+    while ((top = asy_heap_peek(&loop->timers)) != NULL &&
+           ASY_CONTAINER_OF(top, asy_handle, timer)->cancelled)
+        asy_decref(take_timer(loop, top));
+}
+
+/* ---- one turn ---- */
+
+/* A descriptor is ready: queue its reader or writer (not twice). */
+static void schedule_io(asy_loop *loop, asy_handle *h)
+{
+    if (h->cancelled || asy_ilist_linked(&h->ready.link))
+        return;
+    asy_incref(h);
+    asy__loop_schedule(loop, &h->ready);
+}
+
+static void run_once(asy_loop *loop);
+
+/* Called on its own (a demo stepping the loop turn by turn), a turn makes
+ * the loop the running one for its duration, as run_forever does. */
+void asy_loop_run_once(asy_loop *loop)
+{
+    if (loop->closed)
+        return;
+    asy_loop *outer = running_loop;
+    if (outer != NULL && outer != loop)
+        return; /* another loop runs in this thread */
+    running_loop = loop;
+    run_once(loop);
+    running_loop = outer;
+}
+
+static void run_once(asy_loop *loop)
+{
+    asy_heap_node *top;
+
+    /* 1. How long may the selector block? Not at all when something is
+     *    ready or stop() was called; until the nearest timer; or forever. */
+    drop_cancelled_timers(loop);
+    double timeout = -1.0;
+    if (!asy_ilist_empty(&loop->ready) || loop->stopping)
+        timeout = 0.0;
+    else if ((top = asy_heap_peek(&loop->timers)) != NULL)
+        timeout = top->when > asy_loop_time(loop) ? top->when - asy_loop_time(loop) : 0.0;
+
+    /* 2. Wait for I/O, then queue the callbacks of the ready descriptors.
+     *    A virtual clock never waits for time: it polls, and if nothing at
+     *    all could run, jumps straight to the nearest deadline. */
+    bool jump = loop->clock->is_virtual && timeout > 0.0;
+    asy_selector_event events[MAX_EVENTS];
+    int nready = 0;
+    asy_exc *e = asy_selector_select(loop->selector, jump ? 0.0 : timeout, events, MAX_EVENTS, &nready);
+    if (e != NULL) {
+        asy_error_context ctx = {"selector failed", e, asy_none()};
+        asy_loop_call_exception_handler(loop, &ctx);
+        asy_decref(e);
+        nready = 0;
+    }
+    for (int i = 0; i < nready; i++) {
+        if (events[i].key->events == 0)
+            continue; /* unregistered by a callback of this batch */
+        io_watcher *w = events[i].key->data;
+        if ((events[i].events & ASY_EVENT_READ) && w->reader != NULL)
+            schedule_io(loop, w->reader);
+        if ((events[i].events & ASY_EVENT_WRITE) && w->writer != NULL)
+            schedule_io(loop, w->writer);
+    }
+    if (jump && nready == 0 && (top = asy_heap_peek(&loop->timers)) != NULL)
+        asy_clock_advance_to(loop->clock, top->when);
+
+    /* 3. Move the timers that are due to the ready queue, earliest first. */
+    double end = asy_loop_time(loop);
+    while ((top = asy_heap_peek(&loop->timers)) != NULL && top->when <= end) {
+        asy_handle *h = take_timer(loop, top);
+        if (h->cancelled)
+            asy_decref(h);
+        else
+            asy__loop_schedule(loop, &h->ready); /* the heap's reference moves along */
+    }
+
+    /* 4. Run exactly what is ready now: detach the whole queue first, so
+     *    that what these callbacks schedule waits for the next turn. */
+    asy_ilist batch;
+    asy_ilist_init(&batch);
+    if (!asy_ilist_empty(&loop->ready)) {
+        batch.next = loop->ready.next;
+        batch.prev = loop->ready.prev;
+        batch.next->prev = &batch;
+        batch.prev->next = &batch;
+        asy_ilist_init(&loop->ready);
+    }
+    asy_ilist *n;
+    while ((n = asy_ilist_pop_front(&batch)) != NULL) {
+        asy_ready *item = ASY_CONTAINER_OF(n, asy_ready, link);
+        item->run(item);
+        if (item->release != NULL)
+            item->release(item);
+    }
+}
+
+asy_exc *asy_loop_run_forever(asy_loop *loop)
+{
+    if (loop->closed)
+        return asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+    if (loop->running)
+        return asy_exc_new(&asy_RuntimeError, "This event loop is already running");
+    if (running_loop != NULL)
+        return asy_exc_new(&asy_RuntimeError, "Cannot run the event loop while another loop is running");
+    loop->running = true;
+    running_loop = loop;
+    asy_incref(loop); /* no one can free it under our feet */
+    for (;;) {
+        run_once(loop);
+        if (loop->stopping)
+            break;
+    }
+    loop->stopping = false;
+    loop->running = false;
+    running_loop = NULL;
+    asy_decref(loop);
+    return NULL;
+}
+
+void asy_loop_stop(asy_loop *loop) { loop->stopping = true; }
+
+asy_loop *asy_get_running_loop(asy_exc **error)
+{
+    if (running_loop == NULL && error != NULL)
+        *error = asy_exc_new(&asy_RuntimeError, "no running event loop");
+    return running_loop;
+}
+
+/* ---- I/O ---- */
+
+asy_exc *asy__loop_add_io(asy_loop *loop, int fd, int event, asy_callback_fn fn, const char *name,
+                          asy_value arg)
+{
+    if (loop->closed) {
+        asy_value_decref(arg);
+        return asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+    }
+    if (fd < 0) {
+        asy_value_decref(arg);
+        return asy_exc_new(&asy_ValueError, "Invalid file descriptor: %d", fd);
+    }
+    const asy_selector_key *key = asy_selector_get_key(loop->selector, fd);
+    io_watcher *w = key != NULL ? key->data : NULL;
+    bool fresh = w == NULL;
+    if (fresh) {
+        w = calloc(1, sizeof *w);
+        if (w == NULL)
+            abort();
+        w->fd = fd;
+    }
+    int events = (w->reader ? ASY_EVENT_READ : 0) | (w->writer ? ASY_EVENT_WRITE : 0) | event;
+    asy_exc *e = fresh ? asy_selector_register(loop->selector, fd, events, w)
+                       : asy_selector_modify(loop->selector, fd, events, w);
+    if (e != NULL) {
+        if (fresh)
+            free(w);
+        asy_value_decref(arg);
+        return e;
+    }
+    asy_handle **slot = event == ASY_EVENT_READ ? &w->reader : &w->writer;
+    if (*slot != NULL) {
+        asy_handle_cancel(*slot);
+        asy_decref(*slot);
+    }
+    *slot = handle_new(loop, fn, name, arg);
+    return NULL;
+}
+
+static bool remove_io(asy_loop *loop, int fd, int event)
+{
+    if (loop->closed || loop->selector == NULL)
+        return false;
+    const asy_selector_key *key = asy_selector_get_key(loop->selector, fd);
+    if (key == NULL)
+        return false;
+    io_watcher *w = key->data;
+    asy_handle **slot = event == ASY_EVENT_READ ? &w->reader : &w->writer;
+    if (*slot == NULL)
+        return false;
+    asy_handle_cancel(*slot); /* it may be queued for this very turn */
+    asy_decref(*slot);
+    *slot = NULL;
+    int events = (w->reader ? ASY_EVENT_READ : 0) | (w->writer ? ASY_EVENT_WRITE : 0);
+    if (events == 0) {
+        asy_decref(asy_selector_unregister(loop->selector, fd));
+        free(w);
+    } else {
+        asy_decref(asy_selector_modify(loop->selector, fd, events, w));
+    }
+    return true;
+}
+
+bool asy_loop_remove_reader(asy_loop *loop, int fd) { return remove_io(loop, fd, ASY_EVENT_READ); }
+bool asy_loop_remove_writer(asy_loop *loop, int fd) { return remove_io(loop, fd, ASY_EVENT_WRITE); }

@@ -1,0 +1,206 @@
+/*
+ * loop.h - the event loop: a ready queue, a timer heap and a selector.
+ * Chapter: 10 (add_reader / add_writer build on chapter 07's selector)
+ *
+ * An event loop (事件循环) is chapter 04's trampoline grown up. The
+ * trampoline could only say "run this again soon"; the loop can also say
+ * "run this at time T" (a timer) and "run this when fd is readable" (I/O).
+ * Everything it runs is a callback. One turn of the loop, run_once(), is
+ * CPython's BaseEventLoop._run_once:
+ *
+ *   1. timeout: 0 if a callback is ready (or stop() was called), else the
+ *      time until the nearest timer, else "forever";
+ *   2. wait on the selector for at most that long, and queue the callbacks
+ *      of the descriptors that became ready;
+ *   3. move the timers that are due to the ready queue, in deadline order
+ *      (cancelled ones are dropped here: cancel is lazy);
+ *   4. run exactly the callbacks that were ready when this step began;
+ *      the ones they schedule wait for the next turn, so a callback that
+ *      reschedules itself can never starve the selector.
+ *
+ * Callbacks are C functions taking one value (Python's *args shrunk to one;
+ * pass a pointer or an object for more). A callback that fails returns its
+ * exception instead of NULL; the loop hands it to its exception handler
+ * (the default one prints it) and carries on: a failing callback never
+ * stops the loop.
+ *
+ *     static asy_exc *hello(asy_value arg) { printf("hello %s\n", ASY_STR(arg)); return NULL; }
+ *     asy_decref(asy_loop_call_later(loop, 1.0, hello, asy_str("world")));
+ *
+ * OWNERSHIP. The loop is a counted object: asy_loop_new returns a new
+ * reference; asy_loop_close releases what it holds but the struct lives
+ * until the last asy_decref, so a closed loop answers "Event loop is
+ * closed" instead of being freed under you. call_soon / call_later /
+ * call_at steal `arg` and return a new reference to the handle (drop it at
+ * once with asy_decref if you will not cancel it). The loop keeps its own
+ * reference to every scheduled handle until it has run or been dropped.
+ */
+#ifndef ASY_LOOP_H
+#define ASY_LOOP_H
+
+#include <stdbool.h>
+
+#include "clock.h"
+#include "exc.h"
+#include "heap.h"
+#include "ilist.h"
+#include "selector.h"
+#include "value.h"
+
+typedef struct asy_loop asy_loop;
+
+/* A callback: returns NULL, or the exception it failed with (a new
+ * reference, which the loop reports and releases). `arg` is borrowed. */
+typedef asy_exc *(*asy_callback_fn)(asy_value arg);
+
+/* ---- the ready queue's items ----
+ * Anything the loop can run: a handle from call_soon, and, from chapter 11
+ * on, a future's callbacks and a task's next step. Futures and tasks embed
+ * their item, so scheduling them allocates nothing. `run` is called with
+ * the item; `release` (may be NULL) gives back the loop's reference when
+ * the item has run or the loop drops it. */
+typedef struct asy_ready {
+    asy_ilist link;
+    void (*run)(struct asy_ready *self);
+    void (*release)(struct asy_ready *self);
+} asy_ready;
+
+/* ---- handles: asyncio.Handle and asyncio.TimerHandle ---- */
+typedef struct asy_handle {
+    asy_obj ob;
+    asy_ready ready;        /* in the loop's ready queue */
+    asy_heap_node timer;    /* in the loop's timer heap (call_later/call_at) */
+    asy_loop *loop;         /* borrowed: the loop outlives what it schedules */
+    asy_callback_fn fn;
+    const char *fn_name;    /* for repr and error reports: "hello" */
+    asy_value arg;          /* owned */
+    bool cancelled;
+    bool is_timer;
+    bool in_heap;
+} asy_handle;
+
+/* handle.cancel(): the callback will not run. Cancelling twice, or after
+ * it ran, does nothing. A cancelled timer leaves the heap lazily, when it
+ * reaches the top. */
+void asy_handle_cancel(asy_handle *h);
+/* handle.cancelled() */
+bool asy_handle_cancelled(const asy_handle *h);
+/* TimerHandle.when(): the deadline in loop time. */
+double asy_handle_when(const asy_handle *h);
+
+/* ---- making and closing a loop ---- */
+typedef struct asy_loop_options {
+    const asy_selector_backend *selector; /* NULL: epoll, the default */
+    bool virtual_clock;                   /* a virtual clock with autojump (clock.h) */
+} asy_loop_options;
+
+/* A new loop (new reference). opts may be NULL for the defaults. NULL is
+ * returned only if the selector cannot be made (the error goes to stderr). */
+asy_loop *asy_loop_new(const asy_loop_options *opts);
+
+/* loop.close(): drop the callbacks and timers still scheduled and release
+ * the selector. RuntimeError "Cannot close a running event loop" while it
+ * runs; closing twice does nothing. Returns NULL or the error (new ref). */
+asy_exc *asy_loop_close(asy_loop *loop);
+bool asy_loop_is_closed(const asy_loop *loop);
+
+/* loop.time(): the loop's clock (monotonic, or virtual). */
+double asy_loop_time(asy_loop *loop);
+/* The loop's clock itself (borrowed). */
+asy_clock *asy_loop_clock(asy_loop *loop);
+
+/* ---- scheduling callbacks ---- */
+/* loop.call_soon(fn, arg): run fn(arg) at the next turn, after the
+ * callbacks already queued (FIFO). Steals arg; new reference to the handle.
+ * NULL (and arg released) if the loop is closed.
+ * (These are macros so that the handle knows the callback's name, which C
+ * cannot find out at run time; the functions behind them take it.) */
+#define asy_loop_call_soon(loop, fn, arg) asy__loop_call_soon((loop), (fn), #fn, (arg))
+/* loop.call_later(delay, fn, arg): run fn(arg) `delay` seconds from now.
+ * A delay <= 0 is "as soon as possible", but still after every call_soon
+ * made before it ran: timers join the ready queue only in step 3. */
+#define asy_loop_call_later(loop, delay, fn, arg) asy__loop_call_later((loop), (delay), (fn), #fn, (arg))
+/* loop.call_at(when, fn, arg): run fn(arg) at loop time `when`. Equal
+ * deadlines run in the order they were scheduled. */
+#define asy_loop_call_at(loop, when, fn, arg) asy__loop_call_at((loop), (when), (fn), #fn, (arg))
+
+asy_handle *asy__loop_call_soon(asy_loop *loop, asy_callback_fn fn, const char *name, asy_value arg);
+asy_handle *asy__loop_call_later(asy_loop *loop, double delay, asy_callback_fn fn, const char *name,
+                                 asy_value arg);
+asy_handle *asy__loop_call_at(asy_loop *loop, double when, asy_callback_fn fn, const char *name,
+                              asy_value arg);
+
+/* ---- running ---- */
+/* loop.run_forever(): turn until stop() is called. RuntimeError when the
+ * loop is closed ("Event loop is closed"), already running ("This event
+ * loop is already running"), or another loop runs in this thread ("Cannot
+ * run the event loop while another loop is running"). */
+asy_exc *asy_loop_run_forever(asy_loop *loop);
+/* loop.stop(): the current turn finishes, then run_forever returns. Called
+ * before run_forever, it makes the next run_forever do one turn. */
+void asy_loop_stop(asy_loop *loop);
+bool asy_loop_is_running(const asy_loop *loop);
+/* One turn (the four steps above). For the chapter's demos and tests; the
+ * loop must not be closed. */
+void asy_loop_run_once(asy_loop *loop);
+
+/* asyncio.get_running_loop(): the loop running in this thread (borrowed),
+ * or NULL with *error set to RuntimeError "no running event loop" when
+ * error is not NULL. */
+asy_loop *asy_get_running_loop(asy_exc **error);
+
+/* ---- I/O: the selector underneath ---- */
+/* loop.add_reader(fd, fn, arg): call fn(arg) at every turn fd is readable,
+ * until remove_reader. Replaces an earlier reader of fd. Steals arg.
+ * Returns NULL or the error (ValueError for a bad fd; what the selector
+ * refuses). Same for writers. */
+#define asy_loop_add_reader(loop, fd, fn, arg) asy__loop_add_io((loop), (fd), ASY_EVENT_READ, (fn), #fn, (arg))
+#define asy_loop_add_writer(loop, fd, fn, arg) asy__loop_add_io((loop), (fd), ASY_EVENT_WRITE, (fn), #fn, (arg))
+asy_exc *asy__loop_add_io(asy_loop *loop, int fd, int event, asy_callback_fn fn, const char *name,
+                          asy_value arg);
+/* True if a reader (writer) was registered for fd. */
+bool asy_loop_remove_reader(asy_loop *loop, int fd);
+bool asy_loop_remove_writer(asy_loop *loop, int fd);
+
+/* ---- errors from callbacks ---- */
+/* What went wrong, as asyncio's handler "context" dict has it. */
+typedef struct asy_error_context {
+    const char *message;   /* "Exception in callback ...", "Task exception was never retrieved" */
+    asy_exc *exception;    /* borrowed; may be NULL */
+    asy_value source;      /* borrowed: the handle, future or task involved, or None */
+} asy_error_context;
+
+typedef void (*asy_exception_handler_fn)(asy_loop *loop, const asy_error_context *ctx, void *arg);
+
+/* loop.set_exception_handler(fn): NULL restores the default. */
+void asy_loop_set_exception_handler(asy_loop *loop, asy_exception_handler_fn fn, void *arg);
+/* loop.default_exception_handler(ctx): prints the message, the source and
+ * the exception to stderr. */
+void asy_loop_default_exception_handler(asy_loop *loop, const asy_error_context *ctx);
+/* loop.call_exception_handler(ctx): the handler in force. */
+void asy_loop_call_exception_handler(asy_loop *loop, const asy_error_context *ctx);
+
+/* The loop as a value (new reference), and back (borrowed, or NULL). */
+asy_value asy_loop_value(asy_loop *loop);
+asy_loop *asy_value_loop(asy_value v);
+
+/* For futures and tasks (chapters 11-12): queue an item they embed.
+ * The caller has already taken the reference that item->release gives
+ * back. */
+void asy__loop_schedule(asy_loop *loop, asy_ready *item);
+/* For tasks (chapter 12): the task whose step runs now, the list of live
+ * tasks (linked through asy_task.all_link; the loop does not own them),
+ * and the counter behind the names "Task-1", "Task-2"... (asyncio counts
+ * per process; this library keeps no global state, so it counts per loop). */
+void *asy__loop_current_task(const asy_loop *loop);
+void asy__loop_set_current_task(asy_loop *loop, void *task);
+asy_ilist *asy__loop_tasks(asy_loop *loop);
+unsigned long asy__loop_next_task_number(asy_loop *loop);
+/* Run by close() before it drops what is scheduled: chapter 12 uses it to
+ * abandon the tasks still pending (see task.c, abandon_tasks). */
+void asy__loop_set_close_hook(asy_loop *loop, void (*hook)(asy_loop *loop));
+/* How many callbacks are waiting: ready items plus timers not cancelled.
+ * Tests end by checking it is 0 ("nothing still scheduled"). */
+size_t asy_loop_scheduled_count(const asy_loop *loop);
+
+#endif /* ASY_LOOP_H */

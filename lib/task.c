@@ -1,0 +1,512 @@
+/*
+ * task.c - tasks, sleep and run (chapters 12-13).
+ *
+ * Read task_step() first: one step of the coroutine and one case per way
+ * the step can end, as CPython's Task.__step. task_wakeup() is the done
+ * callback that a task puts on the future it waits for.
+ */
+#include "task.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void task_dealloc(asy_obj *self);
+static int task_format(asy_obj *self, char *buf, size_t size, bool repr);
+
+/* A task awaits like a future (it is one): same send/throw/close. */
+const asy_type asy_task_type = {.name = "Task", .dealloc = task_dealloc, .format = task_format,
+                                 .iter = &asy__future_iter_ops, .base = &asy_future_type};
+
+static void step_run(asy_ready *item);
+static void step_release(asy_ready *item);
+static bool task_cancel_method(asy_future *fut, const char *msg);
+static void abandon_tasks(asy_loop *loop);
+
+bool asy_istask(const void *obj) { return asy_isinstance(obj, &asy_task_type); }
+
+asy_task *asy_value_task(asy_value v)
+{
+    return v.kind == ASY_OBJ && asy_istask(v.u.o) ? (asy_task *)v.u.o : NULL;
+}
+
+/* Queue the task's next step; exc (stolen, may be NULL) is thrown in then.
+ * The ready queue holds a reference to the task until the step has run. */
+static void schedule_step(asy_task *t, asy_exc *exc)
+{
+    asy_decref(t->step_exc);
+    t->step_exc = exc;
+    asy_incref(t);
+    asy__loop_schedule(t->fut.loop, &t->step);
+}
+
+asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name)
+{
+    if (!asy_iscoroutine(coro)) {
+        fprintf(stderr, "create_task: TypeError: a coroutine was expected, got %s\n",
+                coro != NULL ? ASY_REPR(asy_obj_value(coro)) : "None");
+        asy_decref(coro);
+        return NULL;
+    }
+    if (loop == NULL || asy_loop_is_closed(loop)) {
+        fprintf(stderr, "create_task: RuntimeError: Event loop is closed\n");
+        asy_decref(coro);
+        return NULL;
+    }
+    asy_task *t = asy_obj_new(&asy_task_type, sizeof(asy_task));
+    asy__future_init(&t->fut, loop);
+    t->fut.cancel = task_cancel_method;
+    t->coro = coro;
+    asy_ilist_init(&t->step.link);
+    t->step.run = step_run;
+    t->step.release = step_release;
+    t->name = name != NULL ? asy_str(name) : asy_strf("Task-%lu", asy__loop_next_task_number(loop));
+    asy_ilist_push_back(asy__loop_tasks(loop), &t->all_link);
+    asy__loop_set_close_hook(loop, abandon_tasks);
+    schedule_step(t, NULL);
+    return t;
+}
+
+asy_task *asy_create_task(asy_coro *coro, const char *name)
+{
+    asy_loop *loop = asy_get_running_loop(NULL);
+    if (loop == NULL) {
+        fprintf(stderr, "create_task: RuntimeError: no running event loop\n");
+        asy_gen_close(coro); /* as Python: no "never awaited" warning on top */
+        asy_decref(coro);
+        return NULL;
+    }
+    return asy_loop_create_task(loop, coro, name);
+}
+
+asy_future *asy_ensure_future(void *aw, asy_loop *loop, asy_exc **error)
+{
+    *error = NULL;
+    if (asy_isfuture(aw))
+        return aw;
+    if (!asy_iscoroutine(aw)) {
+        *error = asy_exc_new(&asy_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+        asy_decref(aw);
+        return NULL;
+    }
+    if (loop == NULL)
+        loop = asy_get_running_loop(error);
+    if (loop == NULL) {
+        asy_gen_close(aw);
+        asy_decref(aw);
+        return NULL;
+    }
+    asy_task *t = asy_loop_create_task(loop, aw, NULL);
+    if (t == NULL)
+        *error = asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+    return (asy_future *)t;
+}
+
+const char *asy_task_get_name(const asy_task *t) { return asy_str_cstr(t->name); }
+
+void asy_task_set_name(asy_task *t, const char *name)
+{
+    asy_value_decref(t->name);
+    t->name = asy_str(name);
+}
+
+asy_coro *asy_task_get_coro(const asy_task *t) { return t->coro; }
+
+/* ---- the step ---- */
+
+static asy_exc *task_wakeup(asy_future *fut, asy_value arg);
+
+/* The task is done: let its coroutine and what it waited for go. */
+static void finish(asy_task *t)
+{
+    asy_coro *coro = t->coro;
+    t->coro = NULL;
+    asy_decref(coro);
+}
+
+static void cancel_self(asy_task *t, asy_exc *e)
+{
+    /* The coroutine let CancelledError out: the task is cancelled, and its
+     * message is the one the exception carried. */
+    asy__future_cancel_base(&t->fut, asy_exc_message(e)[0] != '\0' ? asy_exc_message(e) : NULL);
+}
+
+static void task_step(asy_task *t)
+{
+    asy_loop *loop = t->fut.loop;
+    asy_exc *exc = t->step_exc;
+    t->step_exc = NULL;
+    if (asy_future_done(&t->fut)) { /* cancelled while the step was queued */
+        asy_decref(exc);
+        return;
+    }
+    if (t->must_cancel) {
+        /* cancel() came while no future was there to cancel: the
+         * CancelledError goes in now, in place of anything else. */
+        if (!asy_exc_is(exc, &asy_CancelledError)) {
+            asy_decref(exc);
+            exc = asy_is_none(t->fut.cancel_msg) ? asy_exc_new(&asy_CancelledError, NULL)
+                                                  : asy_future_make_cancelled_error(&t->fut);
+        }
+        t->must_cancel = false;
+    }
+    asy_future *waited = t->fut_waiter;
+    t->fut_waiter = NULL;
+    asy_decref(waited);
+
+    asy__loop_set_current_task(loop, t);
+    asy_result r = exc != NULL ? asy_gen_throw(t->coro, exc) : asy_gen_send(t->coro, asy_none());
+    asy__loop_set_current_task(loop, NULL);
+    asy_decref(exc);
+
+    switch (r.status) {
+    case ASY_RETURNED: /* the coroutine returned: that is the task's result */
+        if (t->must_cancel) { /* cancelled right as it returned: cancelled wins */
+            t->must_cancel = false;
+            asy__future_cancel_base(&t->fut, asy_is_none(t->fut.cancel_msg) ? NULL : ASY_STR(t->fut.cancel_msg));
+            asy_value_decref(r.value);
+        } else {
+            asy_decref(asy_future_set_result(&t->fut, r.value));
+        }
+        finish(t);
+        return;
+
+    case ASY_RAISED: /* an exception left the coroutine */
+        if (asy_exc_is(r.exc, &asy_CancelledError)) {
+            cancel_self(t, r.exc);
+            asy_decref(r.exc);
+        } else {
+            asy_decref(asy_future_set_exception(&t->fut, r.exc));
+        }
+        finish(t);
+        return;
+
+    case ASY_YIELDED:
+        break;
+    default:
+        return;
+    }
+
+    asy_future *fut = asy_value_future(r.value);
+    if (fut != NULL) { /* yielded a future: wait for it */
+        if (fut->loop != loop) {
+            schedule_step(t, asy_exc_new(&asy_RuntimeError, "Task %s got Future %s attached to a different loop",
+                                         ASY_REPR(asy_obj_value(t)), ASY_REPR(r.value)));
+        } else if (fut == &t->fut) {
+            schedule_step(t, asy_exc_new(&asy_RuntimeError, "Task cannot await on itself: %s",
+                                         ASY_REPR(asy_obj_value(t))));
+        } else {
+            asy_future_add_done_callback(fut, task_wakeup, asy_task_value(t));
+            t->fut_waiter = asy_incref(fut);
+            if (t->must_cancel && asy_future_cancel(fut, asy_is_none(t->fut.cancel_msg)
+                                                             ? NULL : ASY_STR(t->fut.cancel_msg)))
+                t->must_cancel = false;
+        }
+    } else if (asy_is_none(r.value)) { /* a bare yield: sleep(0) */
+        schedule_step(t, NULL);
+    } else {
+        schedule_step(t, asy_exc_new(&asy_RuntimeError, "Task got bad yield: %s", ASY_REPR(r.value)));
+    }
+    asy_value_decref(r.value);
+}
+
+/* The done callback on the future the task waits for: step at once (as
+ * CPython does), throwing the future's exception in if it has one. */
+static asy_exc *task_wakeup(asy_future *fut, asy_value arg)
+{
+    asy_task *t = asy_value_task(arg);
+    asy_value ignored;
+    asy_exc *e = asy_future_result(fut, &ignored);
+    asy_value_decref(ignored);
+    asy_decref(t->step_exc);
+    t->step_exc = e;
+    task_step(t);
+    return NULL;
+}
+
+static void step_run(asy_ready *item) { task_step(ASY_CONTAINER_OF(item, asy_task, step)); }
+static void step_release(asy_ready *item) { asy_decref(ASY_CONTAINER_OF(item, asy_task, step)); }
+
+/* ---- cancellation ---- */
+
+bool asy_task_cancel(asy_task *t, const char *msg)
+{
+    t->fut.log_exception = false;
+    if (asy_future_done(&t->fut))
+        return false;
+    t->num_cancels_requested++;
+    if (t->fut_waiter != NULL && asy_future_cancel(t->fut_waiter, msg))
+        return true; /* its wakeup will throw CancelledError in */
+    /* Nothing to cancel below us: the next step throws it in. */
+    t->must_cancel = true;
+    asy_value_decref(t->fut.cancel_msg);
+    t->fut.cancel_msg = msg != NULL ? asy_str(msg) : asy_none();
+    return true;
+}
+
+static bool task_cancel_method(asy_future *fut, const char *msg)
+{
+    return asy_task_cancel((asy_task *)fut, msg);
+}
+
+int asy_task_cancelling(const asy_task *t) { return t->num_cancels_requested; }
+
+int asy_task_uncancel(asy_task *t)
+{
+    if (t->num_cancels_requested > 0)
+        t->num_cancels_requested--;
+    return t->num_cancels_requested;
+}
+
+asy_task *asy_current_task(asy_loop *loop)
+{
+    if (loop == NULL)
+        loop = asy_get_running_loop(NULL);
+    return loop != NULL ? asy__loop_current_task(loop) : NULL;
+}
+
+size_t asy_all_tasks(asy_loop *loop, asy_task **out, size_t max)
+{
+    if (loop == NULL)
+        loop = asy_get_running_loop(NULL);
+    if (loop == NULL)
+        return 0;
+    size_t n = 0;
+    asy_ilist *p, *tmp;
+    ASY_ILIST_FOREACH_SAFE(p, tmp, asy__loop_tasks(loop))
+    {
+        asy_task *t = ASY_CONTAINER_OF(p, asy_task, all_link);
+        if (asy_future_done(&t->fut))
+            continue;
+        if (n < max && out != NULL)
+            out[n] = t;
+        n++;
+    }
+    return n;
+}
+
+/* ---- the object ---- */
+
+static int task_format(asy_obj *self, char *buf, size_t size, bool repr)
+{
+    (void)repr;
+    asy_task *t = (asy_task *)self;
+    char state[ASY_FMT_MAX];
+    asy__future_format_state(&t->fut, state, sizeof state);
+    /* <Task pending name='Task-1' coro=<coroutine object main at 0x...>> */
+    char *space = strchr(state, ' ');
+    if (space != NULL)
+        *space++ = '\0';
+    char coro[ASY_FMT_MAX] = "";
+    if (t->coro != NULL)
+        snprintf(coro, sizeof coro, " coro=%s", ASY_REPR(asy_obj_value(t->coro)));
+    return snprintf(buf, size, "<Task %s name=%s%s%s%s>", state, ASY_REPR(t->name), coro,
+                    space != NULL ? " " : "", space != NULL ? space : "");
+}
+
+/* The loop is closing with tasks still pending. Python's garbage collector
+ * would find each such task in a cycle (task -> coroutine -> the future it
+ * awaits -> its wakeup callback -> task), report it and close its
+ * coroutine, which runs the coroutine's cleanup. Reference counting finds
+ * no cycles, so the loop does it here, before it drops its queues. */
+static void abandon_tasks(asy_loop *loop)
+{
+    asy_ilist *p, *tmp;
+    ASY_ILIST_FOREACH_SAFE(p, tmp, asy__loop_tasks(loop))
+    {
+        asy_task *t = ASY_CONTAINER_OF(p, asy_task, all_link);
+        if (asy_future_done(&t->fut) || t->abandoned)
+            continue;
+        t->abandoned = true;
+        asy_incref(t);
+        asy_error_context ctx = {"Task was destroyed but it is pending!", NULL, asy_obj_value(t)};
+        asy_loop_call_exception_handler(loop, &ctx);
+        asy_future *waited = t->fut_waiter;
+        t->fut_waiter = NULL;
+        if (waited != NULL)
+            asy_future_remove_done_callback(waited, task_wakeup);
+        asy_decref(waited);
+        finish(t); /* closes the coroutine: its cleanup runs */
+        asy_decref(t);
+    }
+}
+
+static void task_dealloc(asy_obj *self)
+{
+    asy_task *t = (asy_task *)self;
+    if (!asy_future_done(&t->fut) && !t->abandoned && t->fut.loop != NULL) {
+        self->refcnt = 1;
+        asy_error_context ctx = {"Task was destroyed but it is pending!", NULL, asy_obj_value(t)};
+        asy_loop_call_exception_handler(t->fut.loop, &ctx);
+        self->refcnt = 0;
+    }
+    asy_ilist_remove(&t->all_link);
+    asy_decref(t->step_exc);
+    asy_decref(t->fut_waiter);
+    asy_coro *coro = t->coro;
+    t->coro = NULL;
+    asy_decref(coro); /* a suspended coroutine is closed: its cleanup runs */
+    asy_value_decref(t->name);
+    asy__future_release(&t->fut);
+    asy_obj_free(t);
+}
+
+/* ---- sleep ---- */
+
+typedef struct {
+    asy_coro co;
+    double delay;
+    asy_value result;
+    asy_future *fut;
+    asy_handle *timer;
+} sleep_frame;
+
+static asy_exc *wake_sleeper(asy_value arg)
+{
+    asy_future *fut = asy_value_future(arg);
+    if (!asy_future_done(fut)) /* it may have been cancelled meanwhile */
+        asy_decref(asy_future_set_result(fut, asy_none()));
+    return NULL;
+}
+
+static asy_status sleep_body(asy_coro *co)
+{
+    sleep_frame *f = (sleep_frame *)co;
+    ASY_BEGIN(co);
+    if (f->delay <= 0) {
+        ASY_YIELD(co, asy_none()); /* one bare yield: the others get a turn */
+        ASY_RETURN(co, asy_value_incref(f->result));
+    }
+    {
+        asy_exc *err = NULL;
+        asy_loop *loop = asy_get_running_loop(&err);
+        if (loop == NULL)
+            ASY_RAISE(co, err);
+        f->fut = asy_future_new(loop);
+        f->timer = asy_loop_call_later(loop, f->delay, wake_sleeper, asy_future_value(f->fut));
+    }
+    ASY_AWAIT_TRY(co, asy_incref(f->fut));
+    asy_handle_cancel(f->timer); /* finally: a cancelled sleep drops its timer */
+    ASY_RETURN(co, asy_value_incref(f->result)); /* a pending exception wins */
+    ASY_END(co);
+}
+
+static void sleep_clear(asy_gen *g)
+{
+    sleep_frame *f = (sleep_frame *)g;
+    asy_value_clear(&f->result);
+    if (f->timer != NULL)
+        asy_handle_cancel(f->timer);
+    asy_decref(f->timer);
+    f->timer = NULL;
+    asy_decref(f->fut);
+    f->fut = NULL;
+}
+
+asy_coro *asy_sleep(double delay, asy_value result)
+{
+    sleep_frame *f = ASY_CORO_NEW(sleep_frame, sleep_body, "sleep");
+    f->delay = delay;
+    f->result = result;
+    asy_gen_set_clear(&f->co, sleep_clear);
+    return &f->co;
+}
+
+/* ---- run_until_complete and run ---- */
+
+static asy_exc *stop_loop(asy_future *fut, asy_value arg)
+{
+    (void)fut;
+    asy_loop_stop(asy_value_loop(arg));
+    return NULL;
+}
+
+asy_result asy_loop_run_until_complete(asy_loop *loop, void *aw)
+{
+    asy_result r = {ASY_RAISED, asy_none(), NULL};
+    asy_exc *err = NULL;
+    if (asy_loop_is_closed(loop)) {
+        asy_decref(aw);
+        r.exc = asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+        return r;
+    }
+    asy_future *fut = asy_ensure_future(aw, loop, &err);
+    if (fut == NULL) {
+        r.exc = err;
+        return r;
+    }
+    asy_future_add_done_callback(fut, stop_loop, asy_loop_value(loop));
+    err = asy_loop_run_forever(loop);
+    asy_future_remove_done_callback(fut, stop_loop);
+    if (err == NULL && !asy_future_done(fut))
+        err = asy_exc_new(&asy_RuntimeError, "Event loop stopped before Future completed.");
+    if (err == NULL)
+        err = asy_future_result(fut, &r.value);
+    if (err == NULL)
+        r.status = ASY_RETURNED;
+    r.exc = err;
+    asy_decref(fut);
+    return r;
+}
+
+/* asyncio.run's ending: cancel every task still alive, run the loop until
+ * they have all finished, and report those that failed instead. */
+static void cancel_all_tasks(asy_loop *loop)
+{
+    size_t n = asy_all_tasks(loop, NULL, 0);
+    if (n == 0)
+        return;
+    asy_task **tasks = calloc(n, sizeof *tasks);
+    if (tasks == NULL)
+        abort();
+    n = asy_all_tasks(loop, tasks, n);
+    for (size_t i = 0; i < n; i++) {
+        asy_incref(tasks[i]);
+        asy_task_cancel(tasks[i], NULL);
+    }
+    for (size_t i = 0; i < n; i++)
+        while (!asy_future_done(&tasks[i]->fut) && !asy_loop_is_closed(loop))
+            asy_loop_run_once(loop);
+    for (size_t i = 0; i < n; i++) {
+        if (!asy_future_cancelled(&tasks[i]->fut)) {
+            asy_exc *e = NULL;
+            asy_decref(asy_future_exception(&tasks[i]->fut, &e));
+            if (e != NULL) {
+                asy_error_context ctx = {"unhandled exception during asyncio.run() shutdown", e,
+                                         asy_obj_value(tasks[i])};
+                asy_loop_call_exception_handler(loop, &ctx);
+                asy_decref(e);
+            }
+        }
+        asy_decref(tasks[i]);
+    }
+    free(tasks);
+}
+
+asy_result asy_run(asy_coro *main, const asy_loop_options *opts)
+{
+    asy_result r = {ASY_RAISED, asy_none(), NULL};
+    if (asy_get_running_loop(NULL) != NULL) {
+        asy_gen_close(main);
+        asy_decref(main);
+        r.exc = asy_exc_new(&asy_RuntimeError, "asyncio.run() cannot be called from a running event loop");
+        return r;
+    }
+    if (!asy_iscoroutine(main)) {
+        r.exc = asy_exc_new(&asy_ValueError, "a coroutine was expected, got %s",
+                            main != NULL ? ASY_REPR(asy_obj_value(main)) : "None");
+        asy_decref(main);
+        return r;
+    }
+    asy_loop *loop = asy_loop_new(opts);
+    if (loop == NULL) {
+        asy_decref(main);
+        r.exc = asy_exc_new(&asy_OSError, "cannot create an event loop");
+        return r;
+    }
+    r = asy_loop_run_until_complete(loop, main);
+    cancel_all_tasks(loop);
+    asy_decref(asy_loop_close(loop));
+    asy_decref(loop);
+    return r;
+}

@@ -1,0 +1,113 @@
+/*
+ * task.h - tasks: a future that drives a coroutine; sleep; run.
+ * Chapter: 12 (tasks, sleep, run), 13 (cancellation)
+ *
+ * A task is chapter 04's trampoline job made into a future. It owns a
+ * coroutine and advances it one step at a time: send(None), or throw an
+ * exception in. Each step ends in one of four ways, and the task answers
+ * each (task_step() in task.c, one case per outcome, as CPython's
+ * task_step_impl):
+ *
+ *   returned v        -> the task's result is v (it is done)
+ *   raised e          -> the task's exception is e; CancelledError means
+ *                        the task is cancelled
+ *   yielded a future  -> wait: a done callback on that future runs the
+ *                        next step (the wakeup) when it completes
+ *   yielded None      -> a bare yield (sleep(0)): step again at the next turn
+ *   yielded other     -> RuntimeError "Task got bad yield: ..." thrown in
+ *
+ * The loop holds a reference to every task that is scheduled or waiting, so
+ * a task you create and forget still runs to the end.
+ *
+ * Cancellation (chapter 13): cancel(msg) asks; it does not stop anything by
+ * itself. If the task waits on a future, that future is cancelled, and the
+ * wakeup throws CancelledError in at the await. Otherwise the next step
+ * throws it in. The coroutine may clean up (it runs its cleanup code), may
+ * even catch it and go on (then the task is not cancelled), or let it
+ * propagate (then the task ends cancelled). cancelling() counts the
+ * requests, uncancel() takes one back.
+ *
+ * OWNERSHIP. create_task steals the coroutine and returns a new reference
+ * to the task. sleep() returns a new coroutine. run() steals its coroutine.
+ */
+#ifndef ASY_TASK_H
+#define ASY_TASK_H
+
+#include "coro.h"
+#include "future.h"
+#include "ilist.h"
+#include "loop.h"
+
+typedef struct asy_task {
+    asy_future fut;           /* a Task is a Future: this comes first */
+    asy_coro *coro;           /* owned until the task is done */
+    asy_ready step;           /* the next step, in the loop's ready queue */
+    asy_exc *step_exc;        /* thrown in at the next step, or NULL (owned) */
+    asy_future *fut_waiter;   /* what it waits for, or NULL (owned) */
+    bool must_cancel;         /* throw CancelledError in at the next step */
+    int num_cancels_requested;
+    bool abandoned;           /* its loop closed while it was pending */
+    asy_value name;           /* a str: "Task-1" unless given */
+    asy_ilist all_link;       /* in the loop's list of live tasks */
+} asy_task;
+
+extern const asy_type asy_task_type;
+
+/* loop.create_task(coro, name): wrap a coroutine in a task and schedule its
+ * first step. Steals coro; name may be NULL ("Task-N", counted per loop).
+ * New reference. NULL (with the error on stderr) if loop is closed or coro
+ * is not a coroutine. */
+asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name);
+/* asyncio.create_task(coro, name): the same on the running loop.
+ * NULL (with "RuntimeError: no running event loop" on stderr) outside one. */
+asy_task *asy_create_task(asy_coro *coro, const char *name);
+/* asyncio.ensure_future(aw): a future or task is returned as it is; a
+ * coroutine is wrapped in a task on `loop` (NULL: the running loop).
+ * Steals aw; new reference, or NULL with *error set. */
+asy_future *asy_ensure_future(void *aw, asy_loop *loop, asy_exc **error);
+
+/* asyncio.isfuture covers tasks; this is isinstance(x, Task). */
+bool asy_istask(const void *obj);
+/* The task as a value (new reference), and back (borrowed, or NULL). */
+static inline asy_value asy_task_value(asy_task *t) { return asy_obj_value(asy_incref(t)); }
+asy_task *asy_value_task(asy_value v);
+
+/* task.get_name() (borrowed) / task.set_name(name). */
+const char *asy_task_get_name(const asy_task *t);
+void asy_task_set_name(asy_task *t, const char *name);
+/* task.get_coro() (borrowed; NULL once done). */
+asy_coro *asy_task_get_coro(const asy_task *t);
+
+/* task.cancel(msg): false when already done. asy_future_cancel on a task
+ * comes here too (the task overrides the future's cancel). */
+bool asy_task_cancel(asy_task *t, const char *msg);
+/* task.cancelling(): cancellation requests not taken back. */
+int asy_task_cancelling(const asy_task *t);
+/* task.uncancel(): take one request back; returns what is left. */
+int asy_task_uncancel(asy_task *t);
+
+/* asyncio.current_task(loop): the task whose step is running (borrowed),
+ * or NULL. loop NULL means the running loop. */
+asy_task *asy_current_task(asy_loop *loop);
+/* asyncio.all_tasks(loop): up to max tasks of loop that are not done, into
+ * out (borrowed); returns how many there are in all. */
+size_t asy_all_tasks(asy_loop *loop, asy_task **out, size_t max);
+
+/* asyncio.sleep(delay, result): a coroutine that completes after `delay`
+ * seconds of loop time with `result` (stolen). sleep(0) (or less) yields
+ * exactly once: the cheapest way to let the others run. */
+asy_coro *asy_sleep(double delay, asy_value result);
+
+/* loop.run_until_complete(aw): run the loop until aw (a future, task or
+ * coroutine, stolen) is done; its outcome is the result: ASY_RETURNED with
+ * the value, or ASY_RAISED with the exception (CancelledError when it was
+ * cancelled). RuntimeError "Event loop stopped before Future completed."
+ * if stop() came first. */
+asy_result asy_loop_run_until_complete(asy_loop *loop, void *aw);
+
+/* asyncio.run(main): a new loop (options as asy_loop_new; NULL for the
+ * defaults), run main to completion, cancel the tasks still left and let
+ * them finish, close the loop. Steals main. */
+asy_result asy_run(asy_coro *main, const asy_loop_options *opts);
+
+#endif /* ASY_TASK_H */

@@ -1,0 +1,340 @@
+/*
+ * test_loop.c - the event loop (chapter 10): ordering of call_soon,
+ * call_later and call_at; one turn runs only what was ready when it began;
+ * stop; failing callbacks; the virtual clock; I/O callbacks.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "loop.h"
+
+static char trace[2048];
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+    size_t n = strlen(trace);
+    if (n > 0 && n < sizeof trace - 1)
+        trace[n++] = ' ';
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(trace + n, sizeof trace - n, fmt, ap);
+    va_end(ap);
+}
+
+static asy_loop *vloop(void)
+{
+    trace[0] = '\0';
+    asy_loop_options opts = {NULL, true};
+    return asy_loop_new(&opts);
+}
+
+static void done_with(asy_loop *loop)
+{
+    CHECK_INT_EQ(asy_loop_scheduled_count(loop), 0); /* nothing left scheduled */
+    CHECK_NULL(asy_loop_close(loop));
+    asy_decref(loop);
+    CHECK_INT_EQ(asy_obj_live(), 0); /* nothing leaked */
+}
+
+static asy_exc *say(asy_value arg)
+{
+    note("%s", ASY_STR(arg));
+    return NULL;
+}
+
+static asy_exc *say_with_time(asy_value arg)
+{
+    asy_loop *loop = asy_get_running_loop(NULL);
+    note("%s@%s", ASY_STR(arg), ASY_STR(asy_float(asy_loop_time(loop))));
+    return NULL;
+}
+
+static asy_exc *stop(asy_value arg)
+{
+    note("stop");
+    asy_loop_stop(asy_value_loop(arg));
+    return NULL;
+}
+
+static void run_until_stopped(asy_loop *loop, double at)
+{
+    asy_decref(asy_loop_call_at(loop, at, stop, asy_loop_value(loop)));
+    CHECK_NULL(asy_loop_run_forever(loop));
+}
+
+static void test_call_soon_runs_in_fifo_order(void)
+{
+    asy_loop *loop = vloop();
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("a")));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("b")));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("c")));
+    asy_decref(asy_loop_call_soon(loop, stop, asy_loop_value(loop)));
+    CHECK_NULL(asy_loop_run_forever(loop));
+    CHECK_STR_EQ(trace, "a b c stop");
+    done_with(loop);
+}
+
+static void test_call_soon_before_call_later_zero(void)
+{
+    /* call_later(0) is a timer: it joins the ready queue at step 3, after
+     * the callbacks already there, even one scheduled after it. */
+    asy_loop *loop = vloop();
+    asy_decref(asy_loop_call_later(loop, 0, say, asy_str("later0")));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("soon")));
+    run_until_stopped(loop, 1.0);
+    CHECK_STR_EQ(trace, "soon later0 stop");
+    done_with(loop);
+}
+
+static void test_equal_deadlines_run_in_scheduling_order(void)
+{
+    asy_loop *loop = vloop();
+    for (int i = 0; i < 6; i++)
+        asy_decref(asy_loop_call_at(loop, 2.0, say, asy_int(i)));
+    asy_decref(asy_loop_call_at(loop, 1.0, say, asy_str("first")));
+    run_until_stopped(loop, 3.0);
+    CHECK_STR_EQ(trace, "first 0 1 2 3 4 5 stop");
+    done_with(loop);
+}
+
+static void test_timers_fire_at_their_time_on_the_virtual_clock(void)
+{
+    asy_loop *loop = vloop();
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    asy_decref(asy_loop_call_later(loop, 3600, say_with_time, asy_str("hour")));
+    asy_decref(asy_loop_call_later(loop, 0.5, say_with_time, asy_str("half")));
+    asy_decref(asy_loop_call_at(loop, 2.0, say_with_time, asy_str("two")));
+    run_until_stopped(loop, 3600.5);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    CHECK_STR_EQ(trace, "half@0.5 two@2.0 hour@3600.0 stop");
+    double real = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    CHECK_MSG(real < 1.0, "an hour of virtual time took %.3f s of real time", real);
+    CHECK_DBL_NEAR(asy_loop_time(loop), 3600.5, 1e-9);
+    done_with(loop);
+}
+
+static asy_exc *reschedule_self(asy_value arg)
+{
+    asy_loop *loop = asy_get_running_loop(NULL);
+    long long n = arg.u.i;
+    note("r%lld", n);
+    if (n < 3)
+        asy_decref(asy_loop_call_soon(loop, reschedule_self, asy_int(n + 1)));
+    return NULL;
+}
+
+static asy_exc *count_turn(asy_value arg)
+{
+    (void)arg;
+    note("turn");
+    return NULL;
+}
+
+static void test_one_turn_runs_only_what_was_ready(void)
+{
+    asy_loop *loop = vloop();
+    asy_decref(asy_loop_call_soon(loop, reschedule_self, asy_int(1)));
+    asy_decref(asy_loop_call_soon(loop, count_turn, asy_none()));
+    asy_loop_run_once(loop);
+    CHECK_STR_EQ(trace, "r1 turn"); /* r2 was scheduled during the turn: it waits */
+    asy_loop_run_once(loop);
+    CHECK_STR_EQ(trace, "r1 turn r2");
+    asy_loop_run_once(loop);
+    CHECK_STR_EQ(trace, "r1 turn r2 r3");
+    done_with(loop);
+}
+
+static void test_cancelled_handles_do_not_run(void)
+{
+    asy_loop *loop = vloop();
+    asy_handle *soon = asy_loop_call_soon(loop, say, asy_str("soon"));
+    asy_handle *later = asy_loop_call_later(loop, 1, say, asy_str("later"));
+    asy_decref(asy_loop_call_later(loop, 2, say, asy_str("kept")));
+    asy_handle_cancel(soon);
+    asy_handle_cancel(later);
+    asy_handle_cancel(later); /* twice is harmless */
+    CHECK(asy_handle_cancelled(later));
+    CHECK_STR_EQ(ASY_REPR(asy_obj_value(later)), "<cancelled TimerHandle when=1.0 say()>");
+    run_until_stopped(loop, 3);
+    CHECK_STR_EQ(trace, "kept stop");
+    asy_decref(soon);
+    asy_decref(later);
+    done_with(loop);
+}
+
+static void test_many_cancelled_timers_are_cleaned_out(void)
+{
+    asy_loop *loop = vloop();
+    asy_handle *h[300];
+    for (int i = 0; i < 300; i++)
+        h[i] = asy_loop_call_later(loop, 10 + i, say, asy_int(i));
+    for (int i = 0; i < 299; i++)
+        asy_handle_cancel(h[i]);
+    CHECK_INT_EQ(asy_loop_scheduled_count(loop), 1);
+    run_until_stopped(loop, 400);
+    CHECK_STR_EQ(trace, "299 stop");
+    for (int i = 0; i < 300; i++)
+        asy_decref(h[i]);
+    done_with(loop);
+}
+
+static asy_exc *fails(asy_value arg)
+{
+    (void)arg;
+    note("fails");
+    return asy_exc_new(&asy_ZeroDivisionError, "division by zero");
+}
+
+static void record_handler(asy_loop *loop, const asy_error_context *ctx, void *arg)
+{
+    (void)loop;
+    (void)arg;
+    note("[%s | %s | %s]", ctx->message, ctx->exception ? ASY_EXC_STR(ctx->exception) : "-",
+         ASY_REPR(ctx->source));
+}
+
+static void test_failing_callback_reaches_the_handler_and_loop_goes_on(void)
+{
+    asy_loop *loop = vloop();
+    asy_loop_set_exception_handler(loop, record_handler, NULL);
+    asy_decref(asy_loop_call_soon(loop, fails, asy_int(7)));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("after")));
+    run_until_stopped(loop, 1);
+    CHECK_STR_EQ(trace, "fails [Exception in callback fails(7) | ZeroDivisionError: division by zero | "
+                        "<Handle fails(7)>] after stop");
+    done_with(loop);
+}
+
+static void test_stop_from_a_callback_finishes_the_turn(void)
+{
+    asy_loop *loop = vloop();
+    asy_decref(asy_loop_call_soon(loop, stop, asy_loop_value(loop)));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("same-turn")));
+    asy_decref(asy_loop_call_later(loop, 5, say, asy_str("next-run")));
+    CHECK_NULL(asy_loop_run_forever(loop));
+    CHECK_STR_EQ(trace, "stop same-turn");
+    CHECK(!asy_loop_is_running(loop));
+    /* The loop can run again; stop() before run_forever gives one turn. */
+    asy_loop_stop(loop);
+    CHECK_NULL(asy_loop_run_forever(loop));
+    CHECK_STR_EQ(trace, "stop same-turn");
+    run_until_stopped(loop, 6);
+    CHECK_STR_EQ(trace, "stop same-turn next-run stop");
+    done_with(loop);
+}
+
+static asy_exc *misuse(asy_value arg)
+{
+    asy_loop *loop = asy_value_loop(arg);
+    asy_exc *e = asy_loop_run_forever(loop);
+    note("%s", e ? ASY_EXC_STR(e) : "none");
+    asy_decref(e);
+    e = asy_loop_close(loop);
+    note("%s", e ? ASY_EXC_STR(e) : "none");
+    asy_decref(e);
+    CHECK(asy_get_running_loop(NULL) == loop);
+    asy_loop_stop(loop);
+    return NULL;
+}
+
+static void test_misuse_gets_pythons_errors(void)
+{
+    asy_loop *loop = vloop();
+    asy_exc *e = NULL;
+    CHECK_NULL(asy_get_running_loop(&e));
+    CHECK_STR_EQ(e ? ASY_EXC_STR(e) : "", "RuntimeError: no running event loop");
+    asy_decref(e);
+    asy_decref(asy_loop_call_soon(loop, misuse, asy_loop_value(loop)));
+    CHECK_NULL(asy_loop_run_forever(loop));
+    CHECK_STR_EQ(trace, "RuntimeError: This event loop is already running "
+                        "RuntimeError: Cannot close a running event loop");
+    CHECK_NULL(asy_loop_close(loop));
+    CHECK_NULL(asy_loop_close(loop)); /* twice is fine */
+    e = asy_loop_run_forever(loop);
+    CHECK_STR_EQ(e ? ASY_EXC_STR(e) : "", "RuntimeError: Event loop is closed");
+    asy_decref(e);
+    CHECK_NULL(asy_loop_call_soon(loop, say, asy_str("dropped")));
+    asy_decref(loop);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+static void test_close_drops_what_is_scheduled(void)
+{
+    asy_loop *loop = vloop();
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("never")));
+    asy_decref(asy_loop_call_later(loop, 1, say, asy_str("never")));
+    CHECK_NULL(asy_loop_close(loop));
+    asy_decref(loop);
+    CHECK_STR_EQ(trace, "");
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+/* ---- I/O ---- */
+
+static int sv[2];
+
+static asy_exc *on_readable(asy_value arg)
+{
+    char buf[16];
+    ssize_t n = read(sv[0], buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    note("read %s", buf);
+    if (arg.u.i == 1) /* one message only */
+        asy_loop_remove_reader(asy_get_running_loop(NULL), sv[0]);
+    return NULL;
+}
+
+static asy_exc *send_later(asy_value arg)
+{
+    note("send");
+    if (write(sv[1], asy_str_cstr(arg), strlen(asy_str_cstr(arg))) < 0)
+        note("write failed");
+    return NULL;
+}
+
+static void test_add_reader_calls_back_when_readable(void)
+{
+    asy_loop *loop = vloop();
+    CHECK_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    CHECK_NULL(asy_loop_add_reader(loop, sv[0], on_readable, asy_int(1)));
+    asy_decref(asy_loop_call_later(loop, 1, send_later, asy_str("ping")));
+    run_until_stopped(loop, 2);
+    CHECK_STR_EQ(trace, "send read ping stop");
+    CHECK(!asy_loop_remove_reader(loop, sv[0])); /* the callback removed it */
+    asy_exc *e = asy_loop_add_reader(loop, -1, on_readable, asy_none());
+    CHECK_STR_EQ(e ? ASY_EXC_STR(e) : "", "ValueError: Invalid file descriptor: -1");
+    asy_decref(e);
+    /* A reader still registered at close is dropped with the loop. */
+    CHECK_NULL(asy_loop_add_reader(loop, sv[0], on_readable, asy_int(0)));
+    close(sv[1]);
+    done_with(loop);
+    close(sv[0]);
+}
+
+int main(int argc, char **argv)
+{
+    static const check_test tests[] = {
+        {"call_soon runs in FIFO order", test_call_soon_runs_in_fifo_order},
+        {"call_soon runs before call_later(0)", test_call_soon_before_call_later_zero},
+        {"equal deadlines run in scheduling order", test_equal_deadlines_run_in_scheduling_order},
+        {"timers fire at their time on the virtual clock", test_timers_fire_at_their_time_on_the_virtual_clock},
+        {"one turn runs only what was ready when it began", test_one_turn_runs_only_what_was_ready},
+        {"cancelled handles do not run", test_cancelled_handles_do_not_run},
+        {"many cancelled timers are cleaned out", test_many_cancelled_timers_are_cleaned_out},
+        {"a failing callback reaches the handler; the loop goes on",
+         test_failing_callback_reaches_the_handler_and_loop_goes_on},
+        {"stop() from a callback finishes the turn", test_stop_from_a_callback_finishes_the_turn},
+        {"misuse gets Python's errors", test_misuse_gets_pythons_errors},
+        {"close drops what is scheduled", test_close_drops_what_is_scheduled},
+        {"add_reader calls back when readable", test_add_reader_calls_back_when_readable},
+        {NULL, NULL},
+    };
+    return check_main("loop", tests, argc, argv);
+}

@@ -1,0 +1,511 @@
+/*
+ * test_task.c - tasks (chapter 12) and cancellation (chapter 13), on the
+ * virtual clock: the notes' say_after timings, sleep(0) yielding exactly
+ * once, the task step's cases, and every cancellation rule of chapter 13.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "task.h"
+
+static char trace[4096];
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+    size_t n = strlen(trace);
+    if (n > 0 && n < sizeof trace - 1)
+        trace[n++] = ' ';
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(trace + n, sizeof trace - n, fmt, ap);
+    va_end(ap);
+}
+
+/* loop.time() of the running loop; -1 when none runs (a coroutine closed
+ * while its loop is being closed runs its cleanup outside any loop). */
+static double now(void)
+{
+    asy_loop *loop = asy_get_running_loop(NULL);
+    return loop != NULL ? asy_loop_time(loop) : -1.0;
+}
+
+static void record_handler(asy_loop *loop, const asy_error_context *ctx, void *arg)
+{
+    (void)loop;
+    (void)arg;
+    note("[%s%s%s]", ctx->message, ctx->exception ? ": " : "", ctx->exception ? ASY_EXC_STR(ctx->exception) : "");
+}
+
+static asy_loop *vloop(void)
+{
+    trace[0] = '\0';
+    asy_loop_options opts = {NULL, true};
+    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop_set_exception_handler(loop, record_handler, NULL);
+    return loop;
+}
+
+static void done_with(asy_loop *loop)
+{
+    CHECK_INT_EQ(asy_loop_scheduled_count(loop), 0);
+    CHECK_NULL(asy_loop_close(loop));
+    asy_decref(loop);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+static const asy_loop_options virtual_opts = {NULL, true};
+
+/* async def say_after(delay, what): await asyncio.sleep(delay); print(what) */
+typedef struct {
+    asy_coro co;
+    double delay;
+    const char *what;
+} say_after_frame;
+
+static asy_status say_after_body(asy_coro *co)
+{
+    say_after_frame *f = (say_after_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT(co, asy_sleep(f->delay, asy_none()));
+    note("%s@%s", f->what, ASY_STR(asy_float(now())));
+    ASY_RETURN(co, asy_str(f->what));
+    ASY_END(co);
+}
+static asy_coro *say_after(double delay, const char *what)
+{
+    say_after_frame *f = ASY_CORO_NEW(say_after_frame, say_after_body, "say_after");
+    f->delay = delay;
+    f->what = what;
+    return &f->co;
+}
+
+/* await say_after(1, 'hello'); await say_after(2, 'world') */
+static asy_status sequential_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    note("started@%s", ASY_STR(asy_float(now())));
+    ASY_AWAIT(co, say_after(1, "hello"));
+    ASY_AWAIT(co, say_after(2, "world"));
+    note("finished@%s", ASY_STR(asy_float(now())));
+    ASY_END(co);
+}
+
+/* task1 = create_task(say_after(1, 'hello')); task2 = ...; await task1; await task2 */
+typedef struct {
+    asy_coro co;
+    asy_task *t1, *t2;
+} concurrent_frame;
+
+static asy_status concurrent_body(asy_coro *co)
+{
+    concurrent_frame *f = (concurrent_frame *)co;
+    ASY_BEGIN(co);
+    f->t1 = asy_create_task(say_after(1, "hello"), NULL);
+    f->t2 = asy_create_task(say_after(2, "world"), NULL);
+    note("started@%s", ASY_STR(asy_float(now())));
+    ASY_AWAIT(co, asy_incref(f->t1));
+    ASY_AWAIT(co, asy_incref(f->t2));
+    note("finished@%s %s", ASY_STR(asy_float(now())), ASY_REPR(ASY_SENT(co)));
+    ASY_END(co);
+}
+static void concurrent_clear(asy_gen *g)
+{
+    concurrent_frame *f = (concurrent_frame *)g;
+    asy_decref(f->t1);
+    asy_decref(f->t2);
+}
+
+static void test_await_in_sequence_takes_3s_tasks_take_2s(void)
+{
+    trace[0] = '\0';
+    asy_result r = asy_run(asy_coro_new(sizeof(asy_coro), sequential_body, "main"), &virtual_opts);
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    CHECK_STR_EQ(trace, "started@0.0 hello@1.0 world@3.0 finished@3.0");
+    asy_result_clear(&r);
+
+    trace[0] = '\0';
+    concurrent_frame *f = ASY_CORO_NEW(concurrent_frame, concurrent_body, "main");
+    asy_gen_set_clear(&f->co, concurrent_clear);
+    r = asy_run(&f->co, &virtual_opts);
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    CHECK_STR_EQ(trace, "started@0.0 hello@1.0 world@2.0 finished@2.0 'world'");
+    asy_result_clear(&r);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+/* async def spinner(name, n): for i in range(n): note; await sleep(0) */
+typedef struct {
+    asy_coro co;
+    const char *name;
+    int n, i;
+} spinner_frame;
+
+static asy_status spinner_body(asy_coro *co)
+{
+    spinner_frame *f = (spinner_frame *)co;
+    ASY_BEGIN(co);
+    for (f->i = 0; f->i < f->n; f->i++) {
+        note("%s%d", f->name, f->i);
+        ASY_AWAIT(co, asy_sleep(0, asy_none()));
+    }
+    ASY_RETURN(co, asy_int(f->n));
+    ASY_END(co);
+}
+static asy_coro *spinner(const char *name, int n)
+{
+    spinner_frame *f = ASY_CORO_NEW(spinner_frame, spinner_body, "spinner");
+    f->name = name;
+    f->n = n;
+    return &f->co;
+}
+
+static void test_sleep0_yields_exactly_once(void)
+{
+    asy_loop *loop = vloop();
+    asy_task *a = asy_loop_create_task(loop, spinner("a", 3), NULL);
+    asy_task *b = asy_loop_create_task(loop, spinner("b", 2), NULL);
+    asy_loop_run_once(loop);
+    CHECK_STR_EQ(trace, "a0 b0");
+    asy_loop_run_once(loop);
+    CHECK_STR_EQ(trace, "a0 b0 a1 b1");
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(a));
+    CHECK_STR_EQ(trace, "a0 b0 a1 b1 a2");
+    CHECK_STR_EQ(ASY_STR(r.value), "3");
+    CHECK_DBL_NEAR(asy_loop_time(loop), 0.0, 0); /* sleep(0) never moves the clock */
+    asy_result_clear(&r);
+    CHECK(asy_future_done(&b->fut));
+    CHECK_STR_EQ(asy_task_get_name(a), "Task-1");
+    CHECK_STR_EQ(asy_task_get_name(b), "Task-2");
+    asy_decref(a);
+    asy_decref(b);
+    done_with(loop);
+}
+
+static void test_an_hour_of_sleep_takes_no_real_time(void)
+{
+    asy_loop *loop = vloop();
+    asy_result r = asy_loop_run_until_complete(loop, asy_sleep(3600, asy_str("done")));
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    CHECK_STR_EQ(ASY_STR(r.value), "done");
+    CHECK_DBL_NEAR(asy_loop_time(loop), 3600.0, 1e-9);
+    asy_result_clear(&r);
+    done_with(loop);
+}
+
+/* async def cleaner(): try: await sleep(10) except CancelledError: note; raise */
+static asy_status cleaner_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    note("started");
+    ASY_AWAIT_TRY(co, asy_sleep(10, asy_none()));
+    if (ASY_EXC(co) != NULL)
+        note("cleanup after %s at %s", ASY_EXC_STR(ASY_EXC(co)), ASY_STR(asy_float(now())));
+    ASY_END(co); /* the CancelledError goes on */
+}
+
+static asy_exc *cancel_task(asy_value arg)
+{
+    note("cancel -> %s", asy_task_cancel(asy_value_task(arg), "enough") ? "True" : "False");
+    return NULL;
+}
+
+static void test_cancel_during_sleep_runs_cleanup(void)
+{
+    asy_loop *loop = vloop();
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL);
+    asy_decref(asy_loop_call_later(loop, 2, cancel_task, asy_task_value(t)));
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK_INT_EQ(r.status, ASY_RAISED);
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError: enough");
+    CHECK_STR_EQ(trace, "started cancel -> True cleanup after CancelledError: enough at 2.0");
+    CHECK(asy_future_cancelled(&t->fut));
+    CHECK(!asy_task_cancel(t, NULL)); /* done: no */
+    CHECK_DBL_NEAR(asy_loop_time(loop), 2.0, 1e-9); /* the 10 s timer went with the sleep */
+    asy_result_clear(&r);
+    asy_decref(t);
+    done_with(loop);
+}
+
+static void test_task_cancelled_before_first_step_never_runs(void)
+{
+    asy_loop *loop = vloop();
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL);
+    CHECK(asy_task_cancel(t, NULL));
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError");
+    CHECK_STR_EQ(trace, ""); /* its body never ran */
+    asy_result_clear(&r);
+    asy_decref(t);
+    done_with(loop);
+}
+
+/* async def stubborn(): try: await sleep(10) except CancelledError: return "ignored" */
+static asy_status stubborn_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    ASY_AWAIT_TRY(co, asy_sleep(10, asy_none()));
+    if (asy_exc_is(ASY_EXC(co), &asy_CancelledError)) {
+        asy_decref(ASY_CATCH(co));
+        note("caught, cancelling=%d", asy_task_cancelling(asy_current_task(NULL)));
+        ASY_RETURN(co, asy_str("ignored"));
+    }
+    ASY_END(co);
+}
+
+static void test_task_that_catches_cancel_is_not_cancelled(void)
+{
+    asy_loop *loop = vloop();
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), stubborn_body, "stubborn"), NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t)));
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    CHECK_STR_EQ(ASY_REPR(r.value), "'ignored'");
+    CHECK(!asy_future_cancelled(&t->fut));
+    CHECK_STR_EQ(trace, "cancel -> True caught, cancelling=1");
+    CHECK_INT_EQ(asy_task_uncancel(t), 0);
+    CHECK_INT_EQ(asy_task_uncancel(t), 0);
+    asy_result_clear(&r);
+    asy_decref(t);
+    done_with(loop);
+}
+
+/* async def waits_on(fut): return await fut */
+typedef struct {
+    asy_coro co;
+    asy_future *fut;
+} waits_frame;
+
+static asy_status waits_body(asy_coro *co)
+{
+    waits_frame *f = (waits_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT_TRY(co, asy_incref(f->fut));
+    note("woke with %s", ASY_EXC(co) ? ASY_EXC_STR(ASY_EXC(co)) : ASY_REPR(ASY_SENT(co)));
+    ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
+    ASY_END(co);
+}
+static void waits_clear(asy_gen *g) { asy_decref(((waits_frame *)g)->fut); }
+static asy_coro *waits_on(asy_future *fut)
+{
+    waits_frame *f = ASY_CORO_NEW(waits_frame, waits_body, "waits_on");
+    f->fut = asy_incref(fut);
+    asy_gen_set_clear(&f->co, waits_clear);
+    return &f->co;
+}
+
+static asy_exc *cancel_future(asy_value arg)
+{
+    asy_future_cancel(asy_value_future(arg), "from outside");
+    return NULL;
+}
+
+static asy_exc *resolve_future(asy_value arg)
+{
+    asy_decref(asy_future_set_result(asy_value_future(arg), asy_str("value")));
+    return NULL;
+}
+
+static void test_task_awaiting_a_future(void)
+{
+    asy_loop *loop = vloop();
+    asy_future *fut = asy_future_new(loop);
+    asy_task *t = asy_loop_create_task(loop, waits_on(fut), NULL);
+    asy_decref(asy_loop_call_later(loop, 1, resolve_future, asy_future_value(fut)));
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK_STR_EQ(ASY_REPR(r.value), "'value'");
+    CHECK_STR_EQ(trace, "woke with 'value'");
+    asy_result_clear(&r);
+    asy_decref(t);
+    asy_decref(fut);
+
+    /* The future it awaits is cancelled from elsewhere: CancelledError
+     * arrives at the await, and the task ends cancelled. */
+    trace[0] = '\0';
+    fut = asy_future_new(loop);
+    t = asy_loop_create_task(loop, waits_on(fut), NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_future, asy_future_value(fut)));
+    r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError: from outside");
+    CHECK_STR_EQ(trace, "woke with CancelledError: from outside");
+    CHECK(asy_future_cancelled(&t->fut));
+    asy_result_clear(&r);
+    asy_decref(t);
+    asy_decref(fut);
+
+    /* Cancelling the task cancels the future it waits on first. */
+    trace[0] = '\0';
+    fut = asy_future_new(loop);
+    t = asy_loop_create_task(loop, waits_on(fut), NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t)));
+    r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK(asy_future_cancelled(fut));
+    CHECK(asy_future_cancelled(&t->fut));
+    CHECK_STR_EQ(trace, "cancel -> True woke with CancelledError: enough");
+    asy_result_clear(&r);
+    asy_decref(t);
+    asy_decref(fut);
+    done_with(loop);
+}
+
+/* async def outer_awaits_inner(): return await create_task(cleaner()) */
+static asy_status awaits_task_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    ASY_AWAIT_TRY(co, asy_create_task(asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), "inner"));
+    note("outer sees %s", ASY_EXC(co) ? ASY_EXC_STR(ASY_EXC(co)) : "a result");
+    ASY_END(co);
+}
+
+static void test_cancel_propagates_to_the_awaited_task(void)
+{
+    asy_loop *loop = vloop();
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), awaits_task_body, "outer"), "outer");
+    asy_decref(asy_loop_call_later(loop, 3, cancel_task, asy_task_value(t)));
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK_STR_EQ(trace, "started cancel -> True cleanup after CancelledError: enough at 3.0 "
+                        "outer sees CancelledError: enough");
+    CHECK(asy_future_cancelled(&t->fut));
+    asy_result_clear(&r);
+    asy_decref(t);
+    done_with(loop);
+}
+
+static asy_status raiser_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    ASY_AWAIT(co, asy_sleep(1, asy_none()));
+    ASY_RAISE(co, asy_exc_new(&asy_ValueError, "task failed"));
+    ASY_END(co);
+}
+
+static void test_failures_and_reports(void)
+{
+    asy_loop *loop = vloop();
+    /* run_until_complete of a future that fails: the exception comes out */
+    asy_future *fut = asy_future_new(loop);
+    asy_decref(asy_future_set_exception(fut, asy_exc_new(&asy_OSError, "disk")));
+    asy_result r = asy_loop_run_until_complete(loop, fut);
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "OSError: disk");
+    asy_result_clear(&r);
+    /* a task whose exception nobody retrieves is reported when it goes */
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), raiser_body, "raiser"), NULL);
+    r = asy_loop_run_until_complete(loop, asy_sleep(2, asy_none()));
+    asy_result_clear(&r);
+    CHECK(asy_future_done(&t->fut));
+    asy_decref(t);
+    CHECK_STR_EQ(trace, "[Task exception was never retrieved: ValueError: task failed]");
+    /* a task still pending when its loop closes is reported */
+    trace[0] = '\0';
+    t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), "forgotten");
+    asy_loop_run_once(loop);
+    asy_decref(t);
+    CHECK_NULL(asy_loop_close(loop));
+    /* reported, and its coroutine closed: the cleanup sees GeneratorExit */
+    CHECK_STR_EQ(trace, "started [Task was destroyed but it is pending!] cleanup after GeneratorExit at -1.0");
+    asy_decref(loop);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+/* yields something a task cannot wait for */
+static asy_status bad_yield_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    ASY_YIELD(co, asy_int(7));
+    ASY_END(co);
+}
+
+static asy_status await_self_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    ASY_AWAIT(co, asy_incref(asy_current_task(NULL)));
+    ASY_END(co);
+}
+
+static void test_bad_yields(void)
+{
+    asy_loop *loop = vloop();
+    asy_result r = asy_loop_run_until_complete(loop, asy_coro_new(sizeof(asy_coro), bad_yield_body, "bad"));
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "RuntimeError: Task got bad yield: 7");
+    asy_result_clear(&r);
+    r = asy_loop_run_until_complete(loop, asy_coro_new(sizeof(asy_coro), await_self_body, "selfish"));
+    CHECK(r.exc != NULL && strstr(ASY_EXC_STR(r.exc), "RuntimeError: Task cannot await on itself: <Task") != NULL);
+    asy_result_clear(&r);
+    done_with(loop);
+}
+
+static asy_status lister_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    {
+        asy_task *me = asy_current_task(NULL);
+        note("current=%s all=%zu", me ? asy_task_get_name(me) : "none", asy_all_tasks(NULL, NULL, 0));
+        asy_decref(asy_create_task(spinner("s", 1), "helper"));
+        note("all=%zu", asy_all_tasks(NULL, NULL, 0));
+        CHECK(strstr(ASY_REPR(asy_obj_value(me)), "<Task pending name='Task-1' coro=<coroutine object lister at") != NULL);
+    }
+    ASY_END(co);
+}
+
+static void test_run_current_task_and_leftovers(void)
+{
+    trace[0] = '\0';
+    asy_task *none = asy_current_task(NULL);
+    CHECK_NULL(none);
+    /* run() names nothing; create_task names the first one Task-1 */
+    asy_result r = asy_run(asy_coro_new(sizeof(asy_coro), lister_body, "lister"), &virtual_opts);
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    /* as in CPython, the helper gets one step before run() stops the loop */
+    CHECK_STR_EQ(trace, "current=Task-1 all=1 all=2 s0");
+    asy_result_clear(&r);
+    /* leftovers are cancelled when main returns: their cleanup runs */
+    trace[0] = '\0';
+    r = asy_run(asy_sleep(0, asy_none()), &virtual_opts);
+    asy_result_clear(&r);
+    r = asy_run(NULL, NULL);
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "ValueError: a coroutine was expected, got None");
+    asy_result_clear(&r);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+/* main() creates a cleaner task and returns at once: run() cancels it */
+static asy_status leaves_task_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    asy_decref(asy_create_task(asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL));
+    ASY_AWAIT(co, asy_sleep(1, asy_none()));
+    ASY_RETURN(co, asy_int(1));
+    ASY_END(co);
+}
+
+static void test_run_cancels_leftover_tasks(void)
+{
+    trace[0] = '\0';
+    asy_result r = asy_run(asy_coro_new(sizeof(asy_coro), leaves_task_body, "main"), &virtual_opts);
+    CHECK_STR_EQ(ASY_STR(r.value), "1");
+    CHECK_STR_EQ(trace, "started cleanup after CancelledError at 1.0");
+    asy_result_clear(&r);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+int main(int argc, char **argv)
+{
+    static const check_test tests[] = {
+        {"await in sequence takes 3 s, two tasks take 2 s", test_await_in_sequence_takes_3s_tasks_take_2s},
+        {"sleep(0) yields exactly once", test_sleep0_yields_exactly_once},
+        {"an hour of sleep takes no real time", test_an_hour_of_sleep_takes_no_real_time},
+        {"cancel during a sleep runs the cleanup", test_cancel_during_sleep_runs_cleanup},
+        {"a task cancelled before its first step never runs", test_task_cancelled_before_first_step_never_runs},
+        {"a task that catches CancelledError is not cancelled", test_task_that_catches_cancel_is_not_cancelled},
+        {"a task awaiting a future", test_task_awaiting_a_future},
+        {"cancel propagates to the awaited task", test_cancel_propagates_to_the_awaited_task},
+        {"failures and reports", test_failures_and_reports},
+        {"bad yields", test_bad_yields},
+        {"run(), current_task, all_tasks", test_run_current_task_and_leftovers},
+        {"run() cancels leftover tasks", test_run_cancels_leftover_tasks},
+        {NULL, NULL},
+    };
+    return check_main("task", tests, argc, argv);
+}
