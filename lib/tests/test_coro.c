@@ -7,23 +7,11 @@
 #include <string.h>
 
 #include "check.h"
+#include "trace.h"
 #include "coro.h"
 #include "ilist.h"
 #include "trampoline.h"
 
-static char trace[1024];
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-    size_t n = strlen(trace);
-    if (n > 0 && n < sizeof trace - 1)
-        trace[n++] = ' ';
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(trace + n, sizeof trace - n, fmt, ap);
-    va_end(ap);
-}
 
 #define CHECK_NO_LEAKS() CHECK_INT_EQ(asy_obj_live(), 0)
 
@@ -146,7 +134,7 @@ static asy_status bad_yield_body(asy_coro *co)
 
 static void test_calling_builds_a_frame_and_runs_nothing(void)
 {
-    trace[0] = '\0';
+    trace_reset();
     asy_coro *co = await_coroutine();
     CHECK(asy_iscoroutine(co));
     CHECK(!asy_isgenerator(co));
@@ -171,7 +159,7 @@ static void test_send_none_stops_with_return_value(void)
 
 static void test_await_delegates_and_returns_value(void)
 {
-    trace[0] = '\0';
+    trace_reset();
     asy_result r = asy_coro_drive(await_coroutine());
     CHECK_INT_EQ(r.status, ASY_RETURNED);
     CHECK_STR_EQ(ASY_STR(r.value), "2");
@@ -182,7 +170,7 @@ static void test_await_delegates_and_returns_value(void)
 
 static void test_await_passes_bare_yields_up_to_the_driver(void)
 {
-    trace[0] = '\0';
+    trace_reset();
     asy_coro *co = awaits(counter("c", 2));
     asy_result r = asy_gen_send(co, asy_none());
     CHECK_INT_EQ(r.status, ASY_YIELDED); /* the innermost yield reaches us */
@@ -261,7 +249,7 @@ static void test_awaiting_a_coroutine_being_awaited_is_runtime_error(void)
 
 static void test_driver_throws_back_what_it_cannot_wait_for(void)
 {
-    trace[0] = '\0';
+    trace_reset();
     asy_result r = asy_coro_drive(asy_coro_new(sizeof(asy_coro), bad_yield_body, "bad_yield"));
     CHECK_INT_EQ(r.status, ASY_RETURNED);
     CHECK_STR_EQ(trace, "RuntimeError: a coroutine driven by hand yielded 42, which it cannot wait for");
@@ -320,7 +308,7 @@ static void on_done(asy_coro *co, const asy_result *r, void *arg)
 
 static void test_trampoline_round_robin(void)
 {
-    trace[0] = '\0';
+    trace_reset();
     asy_trampoline t;
     asy_trampoline_init(&t, on_done, NULL);
     asy_trampoline_spawn(&t, counter("a", 3));
@@ -335,7 +323,7 @@ static void test_trampoline_round_robin(void)
 
 static void test_trampoline_reports_failures_and_bad_yields(void)
 {
-    trace[0] = '\0';
+    trace_reset();
     asy_trampoline t;
     asy_trampoline_init(&t, on_done, NULL);
     asy_trampoline_spawn(&t, asy_coro_new(sizeof(asy_coro), fails_body, "fails"));
@@ -348,7 +336,7 @@ static void test_trampoline_reports_failures_and_bad_yields(void)
 
 static void test_trampoline_clear_closes_what_is_left(void)
 {
-    trace[0] = '\0';
+    trace_reset();
     asy_trampoline t;
     asy_trampoline_init(&t, on_done, NULL);
     asy_trampoline_spawn(&t, counter("x", 5));

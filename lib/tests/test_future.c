@@ -8,22 +8,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "trace.h"
 #include "coro.h"
 #include "future.h"
 
-static char trace[2048];
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-    size_t n = strlen(trace);
-    if (n > 0 && n < sizeof trace - 1)
-        trace[n++] = ' ';
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(trace + n, sizeof trace - n, fmt, ap);
-    va_end(ap);
-}
 
 static void record_handler(asy_loop *loop, const asy_error_context *ctx, void *arg)
 {
@@ -34,7 +22,7 @@ static void record_handler(asy_loop *loop, const asy_error_context *ctx, void *a
 
 static asy_loop *vloop(void)
 {
-    trace[0] = '\0';
+    trace_reset();
     asy_loop_options opts = {NULL, true};
     asy_loop *loop = asy_loop_new(&opts);
     asy_loop_set_exception_handler(loop, record_handler, NULL);

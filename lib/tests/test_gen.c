@@ -8,24 +8,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "trace.h"
 #include "gen.h"
 
 /* ---- a log of what the bodies did, to assert orderings ---- */
-static char trace[1024];
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-    size_t n = strlen(trace);
-    if (n > 0 && n < sizeof trace - 1)
-        trace[n++] = ' ';
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(trace + n, sizeof trace - n, fmt, ap);
-    va_end(ap);
-}
-
-static void reset(void) { trace[0] = '\0'; }
 
 #define CHECK_NO_LEAKS() CHECK_INT_EQ(asy_obj_live(), 0)
 
@@ -255,7 +241,7 @@ static asy_status stopper_body(asy_gen *g)
 
 static void test_next_yields_in_order_then_stops(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = gen_func();
     CHECK_STR_EQ(asy_gen_state_name(asy_gen_getstate(g)), "GEN_CREATED");
     expect(asy_gen_next(g), ASY_YIELDED, "1");
@@ -296,7 +282,7 @@ static void test_generator_that_returns_without_yielding(void)
 
 static void test_send_delivers_values_and_return_value(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = gen_func();
     expect(asy_gen_send(g, asy_none()), ASY_YIELDED, "1");
     expect(asy_gen_send(g, asy_int(1)), ASY_YIELDED, "2");
@@ -311,7 +297,7 @@ static void test_send_delivers_values_and_return_value(void)
 
 static void test_priming_rule(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = gen_func();
     expect(asy_gen_send(g, asy_int(1)), ASY_RAISED,
            "TypeError: can't send non-None value to a just-started generator");
@@ -325,7 +311,7 @@ static void test_priming_rule(void)
 
 static void test_send_into_running_generator_is_an_error(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = asy_gen_new(sizeof(asy_gen), selfish_body, "selfish");
     expect(asy_gen_next(g), ASY_YIELDED, "1");
     CHECK_STR_EQ(trace, "ValueError: generator already executing");
@@ -335,7 +321,7 @@ static void test_send_into_running_generator_is_an_error(void)
 
 static void test_frame_fields_are_released_once(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = owner("word");
     expect(asy_gen_next(g), ASY_YIELDED, "'word'");
     expect(asy_gen_next(g), ASY_YIELDED, "'word'");
@@ -343,7 +329,7 @@ static void test_frame_fields_are_released_once(void)
     CHECK_STR_EQ(trace, "clear"); /* at the finish, not later */
     asy_decref(g);
     CHECK_STR_EQ(trace, "clear");
-    reset();
+    trace_reset();
     g = owner("never run");
     asy_decref(g); /* freed before starting: the arguments still go */
     CHECK_STR_EQ(trace, "clear");
@@ -354,7 +340,7 @@ static void test_frame_fields_are_released_once(void)
 
 static void test_throw_into_just_started_generator(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = guarded();
     asy_exc *e = asy_exc_new(&asy_ValueError, "early");
     expect(asy_gen_throw(g, e), ASY_RAISED, "ValueError: early");
@@ -368,7 +354,7 @@ static void test_throw_into_just_started_generator(void)
 
 static void test_throw_caught_inside_then_yields(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = guarded();
     expect(asy_gen_next(g), ASY_YIELDED, "'tick'");
     expect(asy_gen_next(g), ASY_YIELDED, "'tick'");
@@ -385,7 +371,7 @@ static void test_throw_caught_inside_then_yields(void)
 
 static void test_throw_uncaught_runs_cleanup_and_propagates(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = guarded();
     expect(asy_gen_next(g), ASY_YIELDED, "'tick'");
     asy_exc *e = asy_exc_new(&asy_KeyError, "k");
@@ -419,7 +405,7 @@ static void test_stop_iteration_inside_becomes_runtime_error(void)
 
 static void test_close_runs_cleanup(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = guarded();
     expect(asy_gen_next(g), ASY_YIELDED, "'tick'");
     CHECK_NULL(asy_gen_close(g));
@@ -431,7 +417,7 @@ static void test_close_runs_cleanup(void)
 
 static void test_close_twice_and_close_unstarted(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = guarded();
     expect(asy_gen_next(g), ASY_YIELDED, "'tick'");
     CHECK_NULL(asy_gen_close(g));
@@ -439,7 +425,7 @@ static void test_close_twice_and_close_unstarted(void)
     CHECK_STR_EQ(trace, "cleanup");
     asy_decref(g);
 
-    reset();
+    trace_reset();
     g = guarded();
     CHECK_NULL(asy_gen_close(g)); /* never started: nothing to clean up */
     CHECK_STR_EQ(trace, "");
@@ -487,7 +473,7 @@ static void test_close_reports_other_exception_from_cleanup(void)
 
 static void test_dropping_suspended_generator_closes_it(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = guarded();
     expect(asy_gen_next(g), ASY_YIELDED, "'tick'");
     asy_decref(g); /* the last reference: close() runs first */
@@ -499,7 +485,7 @@ static void test_dropping_suspended_generator_closes_it(void)
 
 static void test_yield_from_passes_send_through_and_returns_value(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = outer();
     expect(asy_gen_next(g), ASY_YIELDED, "'i1'");
     asy_value x = asy_str("x");
@@ -515,7 +501,7 @@ static void test_yield_from_passes_send_through_and_returns_value(void)
 
 static void test_yield_from_passes_throw_to_delegate(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = delegator(guarded());
     expect(asy_gen_next(g), ASY_YIELDED, "'tick'");
     asy_exc *e = asy_exc_new(&asy_ValueError, "to the inner one");
@@ -529,7 +515,7 @@ static void test_yield_from_passes_throw_to_delegate(void)
 
 static void test_delegate_that_raises(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = delegator(raiser());
     expect(asy_gen_next(g), ASY_YIELDED, "1");
     expect(asy_gen_next(g), ASY_RAISED, "ValueError: boom");
@@ -537,7 +523,7 @@ static void test_delegate_that_raises(void)
     asy_decref(g);
 
     /* With the TRY form the delegator sees the exception at the yield from. */
-    reset();
+    trace_reset();
     g = outer();
     expect(asy_gen_next(g), ASY_YIELDED, "'i1'");
     asy_exc *e = asy_exc_new(&asy_IndexError, "deep");
@@ -551,7 +537,7 @@ static void test_delegate_that_raises(void)
 
 static void test_closing_delegator_closes_delegate_first(void)
 {
-    reset();
+    trace_reset();
     asy_gen *g = outer();
     expect(asy_gen_next(g), ASY_YIELDED, "'i1'");
     CHECK_NULL(asy_gen_close(g));
@@ -585,7 +571,7 @@ static void test_yield_from_non_iterable_is_type_error(void)
 
 static void test_delegation_chain_three_deep(void)
 {
-    reset();
+    trace_reset();
     /* delegator -> delegator -> gen_func: values and sends pass through two
      * levels; the innermost return value comes back up as each level's. */
     asy_gen *g = delegator(delegator(gen_func()));

@@ -11,25 +11,13 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "trace.h"
 #include "loop.h"
 
-static char trace[2048];
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-    size_t n = strlen(trace);
-    if (n > 0 && n < sizeof trace - 1)
-        trace[n++] = ' ';
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(trace + n, sizeof trace - n, fmt, ap);
-    va_end(ap);
-}
 
 static asy_loop *vloop(void)
 {
-    trace[0] = '\0';
+    trace_reset();
     asy_loop_options opts = {NULL, true};
     return asy_loop_new(&opts);
 }

@@ -8,21 +8,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "trace.h"
 #include "task.h"
 
-static char trace[4096];
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-    size_t n = strlen(trace);
-    if (n > 0 && n < sizeof trace - 1)
-        trace[n++] = ' ';
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(trace + n, sizeof trace - n, fmt, ap);
-    va_end(ap);
-}
 
 /* loop.time() of the running loop; -1 when none runs (a coroutine closed
  * while its loop is being closed runs its cleanup outside any loop). */
@@ -41,7 +29,7 @@ static void record_handler(asy_loop *loop, const asy_error_context *ctx, void *a
 
 static asy_loop *vloop(void)
 {
-    trace[0] = '\0';
+    trace_reset();
     asy_loop_options opts = {NULL, true};
     asy_loop *loop = asy_loop_new(&opts);
     asy_loop_set_exception_handler(loop, record_handler, NULL);
@@ -120,13 +108,13 @@ static void concurrent_clear(asy_gen *g)
 
 static void test_await_in_sequence_takes_3s_tasks_take_2s(void)
 {
-    trace[0] = '\0';
+    trace_reset();
     asy_result r = asy_run(asy_coro_new(sizeof(asy_coro), sequential_body, "main"), &virtual_opts);
     CHECK_INT_EQ(r.status, ASY_RETURNED);
     CHECK_STR_EQ(trace, "started@0.0 hello@1.0 world@3.0 finished@3.0");
     asy_result_clear(&r);
 
-    trace[0] = '\0';
+    trace_reset();
     concurrent_frame *f = ASY_CORO_NEW(concurrent_frame, concurrent_body, "main");
     asy_gen_set_clear(&f->co, concurrent_clear);
     r = asy_run(&f->co, &virtual_opts);
@@ -323,7 +311,7 @@ static void test_task_awaiting_a_future(void)
 
     /* The future it awaits is cancelled from elsewhere: CancelledError
      * arrives at the await, and the task ends cancelled. */
-    trace[0] = '\0';
+    trace_reset();
     fut = asy_future_new(loop);
     t = asy_loop_create_task(loop, waits_on(fut), NULL);
     asy_decref(asy_loop_call_later(loop, 1, cancel_future, asy_future_value(fut)));
@@ -336,7 +324,7 @@ static void test_task_awaiting_a_future(void)
     asy_decref(fut);
 
     /* Cancelling the task cancels the future it waits on first. */
-    trace[0] = '\0';
+    trace_reset();
     fut = asy_future_new(loop);
     t = asy_loop_create_task(loop, waits_on(fut), NULL);
     asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t)));
@@ -398,7 +386,7 @@ static void test_failures_and_reports(void)
     asy_decref(t);
     CHECK_STR_EQ(trace, "[Task exception was never retrieved: ValueError: task failed]");
     /* a task still pending when its loop closes is reported */
-    trace[0] = '\0';
+    trace_reset();
     t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), "forgotten");
     asy_loop_run_once(loop);
     asy_decref(t);
@@ -451,7 +439,7 @@ static asy_status lister_body(asy_coro *co)
 
 static void test_run_current_task_and_leftovers(void)
 {
-    trace[0] = '\0';
+    trace_reset();
     asy_task *none = asy_current_task(NULL);
     CHECK_NULL(none);
     /* run() names nothing; create_task names the first one Task-1 */
@@ -461,7 +449,7 @@ static void test_run_current_task_and_leftovers(void)
     CHECK_STR_EQ(trace, "current=Task-1 all=1 all=2 s0");
     asy_result_clear(&r);
     /* leftovers are cancelled when main returns: their cleanup runs */
-    trace[0] = '\0';
+    trace_reset();
     r = asy_run(asy_sleep(0, asy_none()), &virtual_opts);
     asy_result_clear(&r);
     r = asy_run(NULL, NULL);
@@ -482,7 +470,7 @@ static asy_status leaves_task_body(asy_coro *co)
 
 static void test_run_cancels_leftover_tasks(void)
 {
-    trace[0] = '\0';
+    trace_reset();
     asy_result r = asy_run(asy_coro_new(sizeof(asy_coro), leaves_task_body, "main"), &virtual_opts);
     CHECK_STR_EQ(ASY_STR(r.value), "1");
     CHECK_STR_EQ(trace, "started cleanup after CancelledError at 1.0");
