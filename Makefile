@@ -38,6 +38,10 @@ CFLAGS         := $(STD) $(OPT) $(WARN) -Werror $(SAN)
 # Student flags: warnings shown (when a compile fails) but not fatal.
 STUDENT_CFLAGS := $(STD) $(OPT) $(WARN) $(SAN)
 DEPFLAGS        = -MMD -MP -MF $@.d -MT $@
+# The library's headers are found only by #include "x.h" (-iquote, not -I):
+# lib/semaphore.h or lib/wait.h must never stand in for POSIX <semaphore.h>
+# or glibc's <wait.h>.
+INC_LIB        := -iquote lib
 
 # Quiet by default; V=1 shows the full commands.
 Q   := $(if $(V),,@)
@@ -101,7 +105,7 @@ build: $(LIBA) $(TEST_BINS) $(DEMO_BINS) $(CHECK_O) $(RUNNER)
 $(B)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Ilib -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) $(INC_LIB) -c -o $@ $<
 
 # Rebuilt from scratch so objects of deleted sources do not linger.
 $(LIBA): $(LIB_OBJS)
@@ -113,7 +117,7 @@ $(LIBA): $(LIB_OBJS)
 $(CHECK_O): tools/check.c
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Itools -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -iquote tools -c -o $@ $<
 
 $(RUNNER): tools/runner.c
 	@mkdir -p $(@D)
@@ -123,14 +127,14 @@ $(RUNNER): tools/runner.c
 $(B)/lib/tests/%: lib/tests/%.c $(CHECK_O) $(LIBA)
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Ilib -Itools -o $@ $< $(CHECK_O) $(LIBA) $(TEST_LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) $(INC_LIB) -iquote tools -o $@ $< $(CHECK_O) $(LIBA) $(TEST_LDLIBS)
 
 # Demos and benchmarks: one program per chapters/NN-slug/X.c. A program that
 # needs more libraries names them in X.ldlibs (one line, e.g. -luring).
 $(B)/chapters/%: chapters/%.c $(LIBA) $(wildcard chapters/%.ldlibs)
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Ilib -o $@ $< $(LIBA) $$(cat chapters/$*.ldlibs 2>/dev/null) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) $(INC_LIB) -o $@ $< $(LIBA) $$(cat chapters/$*.ldlibs 2>/dev/null) $(LDLIBS)
 
 -include $(LIB_OBJS:=.d) $(TEST_BINS:=.d) $(DEMO_BINS:=.d) $(CHECK_O).d $(RUNNER).d
 

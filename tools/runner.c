@@ -963,11 +963,13 @@ static void run_exercise(const options *o, const entry *e, result *r)
         goto out;
     }
     mkdir_p(bindir);
-    sb_printf(&b, "%s %s -I", o->cc, o->cflags);
+    /* -iquote, not -I: the library's headers answer only #include "x.h",
+     * so lib/semaphore.h can never stand in for POSIX <semaphore.h>. */
+    sb_printf(&b, "%s %s -iquote ", o->cc, o->cflags);
     sb_add_quoted(&b, libdir);
-    sb_add(&b, " -I");
+    sb_add(&b, " -iquote ");
     sb_add_quoted(&b, tooldir);
-    sb_add(&b, " -I");
+    sb_add(&b, " -iquote ");
     sb_add_quoted(&b, exdir);
     sb_add(&b, " -o ");
     sb_add_quoted(&b, bin);

@@ -35,7 +35,7 @@ expect_rc() { if [ "$2" -eq "$3" ]; then ok "$1"; else bad "$1" "exit status $2,
 
 # ---- the check.h API --------------------------------------------------------
 api=$T/test_api
-if $CC $CFLAGS -Itools -o "$api" tools/runner-tests/test_api.c tools/check.c $TEST_LDLIBS 2>"$T/api.cc"; then
+if $CC $CFLAGS -iquote tools -o "$api" tools/runner-tests/test_api.c tools/check.c $TEST_LDLIBS 2>"$T/api.cc"; then
     ok "check.h API test compiles"
     CHECK_REPORT=$T/api.report "$api" >"$T/api.out" 2>&1; rc=$?
     expect_rc "api: exit 1 when a check fails" $rc 1
