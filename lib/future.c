@@ -180,8 +180,13 @@ bool asy__future_cancel_base(asy_future *fut, const char *msg)
     if (fut->state != ASY_FUTURE_PENDING)
         return false;
     fut->state = ASY_FUTURE_CANCELLED;
-    if (msg != NULL)
+    if (msg != NULL) {
+        /* A task may have stored the message already (cancel() before its
+         * coroutine let the CancelledError out): replace, do not leak. */
+        asy_value old = fut->cancel_msg;
         fut->cancel_msg = asy_str(msg);
+        asy_value_decref(old);
+    }
     schedule_callbacks(fut);
     return true;
 }
@@ -246,6 +251,10 @@ void asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *
 
 size_t asy_future_remove_done_callback(asy_future *fut, asy_done_fn fn)
 {
+    /* Once done, its callbacks are scheduled (Python empties the list when
+     * it schedules them): nothing is left to remove, and they still run. */
+    if (fut->state != ASY_FUTURE_PENDING)
+        return 0;
     size_t kept = 0, removed = 0;
     for (size_t i = 0; i < fut->ncbs; i++) {
         asy_done_callback *cb = callback_at(fut, i);

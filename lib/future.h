@@ -76,7 +76,7 @@ struct asy_future {
      * no allocation. */
     asy_done_callback cb0;
     asy_done_callback *cbs;
-    size_t ncbs, capcbs;          /* ncbs counts cb0 too */
+    unsigned ncbs, capcbs;        /* ncbs counts cb0 too */
     asy_ready dispatch;           /* runs the callbacks once done */
     /* fut.cancel(msg) is a method a Task overrides (chapter 13): cancelling
      * a task asks its coroutine to stop, it does not just mark it done. */

@@ -101,3 +101,11 @@ void asy_heap_remove(asy_heap *h, asy_heap_node *n)
     else
         sift_down(h, i);
 }
+
+void asy_heap_heapify(asy_heap *h)
+{
+    for (size_t i = 0; i < h->len; i++)
+        h->items[i]->index = i;
+    for (size_t i = h->len / 2; i-- > 0;)
+        sift_down(h, i);
+}

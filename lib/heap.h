@@ -56,5 +56,9 @@ static inline asy_heap_node *asy_heap_peek(const asy_heap *h) { return h->len > 
 asy_heap_node *asy_heap_pop(asy_heap *h);
 /* Remove a node that is in the heap, wherever it is. O(log n). */
 void asy_heap_remove(asy_heap *h, asy_heap_node *n);
+/* Restore the heap order of items[0..len) after the owner rearranged or
+ * compacted the array (the loop's sweep of cancelled timers). O(n); the
+ * sequence numbers are kept, so ties keep their order. */
+void asy_heap_heapify(asy_heap *h);
 
 #endif /* ASY_HEAP_H */

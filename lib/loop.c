@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <time.h>
 
 /* One per descriptor the loop watches: the selector key's data. */
 typedef struct io_watcher {
@@ -18,11 +20,11 @@ typedef struct io_watcher {
     asy_handle *writer; /* owned, or NULL */
 } io_watcher;
 
-/* CPython's rule for cleaning cancelled timers out of the heap: once more
- * than 100 are waiting and they are over half of it. Below that, they are
- * simply dropped when they reach the top. */
-enum { MIN_CANCELLED_TIMERS = 100 };
-enum { MAX_EVENTS = 64 };
+/* CPython's rule for cleaning cancelled timers out of the heap: once it
+ * holds more than 100 timers and over half are cancelled. Below that, they
+ * are simply dropped when they reach the top. */
+enum { MIN_SCHEDULED_TIMERS = 100 };
+enum { MIN_EVENTS = 64 };
 
 struct asy_loop {
     asy_obj ob;
@@ -39,6 +41,8 @@ struct asy_loop {
     asy_ilist tasks;            /* live tasks, not owned */
     unsigned long task_counter;
     void (*close_hook)(asy_loop *loop);
+    asy_selector_event *events; /* step 2's buffer: as many as fds watched */
+    int events_cap;
 };
 
 /* One running loop per thread, as asyncio's _running_loop. */
@@ -68,6 +72,22 @@ static int handle_format(asy_obj *self, char *buf, size_t size, bool repr)
 static const asy_type handle_type = {.name = "Handle", .dealloc = handle_dealloc, .format = handle_format};
 
 static void handle_run(asy_ready *item);
+
+/* The timer heap holds two kinds of nodes: the `timer` of an asy_handle
+ * (call_later, call_at) and the `node` of an asy_timer embedded in another
+ * object (sleep's future). Both sit right behind their ready item, the
+ * same distance apart, so the item is found from the node alone; the item's
+ * run function tells the two kinds apart. */
+_Static_assert(offsetof(asy_handle, timer) - offsetof(asy_handle, ready) ==
+                   offsetof(asy_timer, node) - offsetof(asy_timer, ready),
+               "asy_handle and asy_timer must pair ready item and node alike");
+
+static asy_ready *timer_item(asy_heap_node *node)
+{
+    return &ASY_CONTAINER_OF(node, asy_timer, node)->ready;
+}
+
+static bool is_handle(const asy_ready *item) { return item->run == handle_run; }
 
 /* The loop's reference to a queued handle is given back here. */
 static void handle_release(asy_ready *item)
@@ -109,8 +129,13 @@ void asy_loop_default_exception_handler(asy_loop *loop, const asy_error_context 
 {
     (void)loop;
     fprintf(stderr, "%s\n", ctx->message != NULL ? ctx->message : "Unhandled exception in event loop");
-    if (!asy_is_none(ctx->source))
-        fprintf(stderr, "%s: %s\n", asy_value_type_name(ctx->source), ASY_REPR(ctx->source));
+    if (!asy_is_none(ctx->source)) {
+        /* the context key Python uses for it: handle, future or task */
+        const char *key = asy_value_type_name(ctx->source);
+        key = strcmp(key, "Task") == 0 ? "task" : strcmp(key, "Future") == 0 ? "future"
+                                                  : strcmp(key, "Handle") == 0 ? "handle" : key;
+        fprintf(stderr, "%s: %s\n", key, ASY_REPR(ctx->source));
+    }
     if (ctx->exception != NULL)
         asy_exc_print(ctx->exception, stderr);
 }
@@ -217,12 +242,17 @@ static void loop_release_all(asy_loop *loop)
     }
     asy_heap_node *t;
     while ((t = asy_heap_pop(&loop->timers)) != NULL) {
-        asy_handle *h = ASY_CONTAINER_OF(t, asy_handle, timer);
-        h->in_heap = false;
-        asy_decref(h);
+        asy_ready *item = timer_item(t);
+        if (is_handle(item))
+            ASY_CONTAINER_OF(t, asy_handle, timer)->in_heap = false;
+        if (item->release != NULL)
+            item->release(item);
     }
     loop->cancelled_timers = 0;
     asy_heap_free(&loop->timers);
+    free(loop->events);
+    loop->events = NULL;
+    loop->events_cap = 0;
     if (loop->selector != NULL) {
         /* Every registered fd has a watcher as its key's data. */
         for (int fd = 0; asy_selector_count(loop->selector) > 0; fd++) {
@@ -309,35 +339,83 @@ size_t asy_loop_scheduled_count(const asy_loop *loop)
     return asy_ilist_length(&loop->ready) + asy_heap_len(&loop->timers) - loop->cancelled_timers;
 }
 
-/* Take a timer out of the heap; its reference goes to the caller. */
-static asy_handle *take_timer(asy_loop *loop, asy_heap_node *node)
+/* Take a timer out of the heap; its reference goes to the caller (who
+ * queues its item or calls its release). */
+static asy_ready *take_timer(asy_loop *loop, asy_heap_node *node)
+{
+    asy_ready *item = timer_item(node);
+    asy_heap_remove(&loop->timers, node);
+    if (is_handle(item)) {
+        asy_handle *h = ASY_CONTAINER_OF(node, asy_handle, timer);
+        h->in_heap = false;
+        if (h->cancelled)
+            loop->cancelled_timers--;
+    }
+    return item;
+}
+
+/* A heap node that belongs to a cancelled handle (an asy_timer is never
+ * cancelled in the heap: asy__loop_timer_stop takes it out at once). */
+static bool is_cancelled_timer(asy_heap_node *node)
+{
+    return is_handle(timer_item(node)) && ASY_CONTAINER_OF(node, asy_handle, timer)->cancelled;
+}
+
+static void drop_timer(asy_loop *loop, asy_heap_node *node)
+{
+    asy_ready *item = take_timer(loop, node);
+    if (item->release != NULL)
+        item->release(item);
+}
+
+/* A cancelled handle the sweep has already taken out of the array. */
+static void drop_swept_timer(asy_loop *loop, asy_heap_node *node)
 {
     asy_handle *h = ASY_CONTAINER_OF(node, asy_handle, timer);
-    asy_heap_remove(&loop->timers, node);
     h->in_heap = false;
-    if (h->cancelled)
-        loop->cancelled_timers--;
-    return h;
+    loop->cancelled_timers--;
+    asy_decref(h);
 }
 
 /* Drop the cancelled timers: those at the top always (they would decide
- * the timeout), all of them when they have become most of the heap. */
+ * the timeout), and all of them once the heap holds more than 100 timers
+ * and most are cancelled (CPython's rule). The sweep keeps the others in
+ * place and restores the heap order in one O(n) pass. */
 static void drop_cancelled_timers(asy_loop *loop)
 {
-    if (loop->cancelled_timers > MIN_CANCELLED_TIMERS &&
-        loop->cancelled_timers * 2 > asy_heap_len(&loop->timers)) {
-        for (size_t i = asy_heap_len(&loop->timers); i-- > 0;) {
-            if (i >= asy_heap_len(&loop->timers))
-                continue; /* removals moved the end */
+    size_t n = asy_heap_len(&loop->timers);
+    if (n > MIN_SCHEDULED_TIMERS && loop->cancelled_timers * 2 > n) {
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
             asy_heap_node *node = loop->timers.items[i];
-            if (ASY_CONTAINER_OF(node, asy_handle, timer)->cancelled)
-                asy_decref(take_timer(loop, node));
+            if (is_cancelled_timer(node))
+                drop_swept_timer(loop, node);
+            else
+                loop->timers.items[kept++] = node;
         }
+        loop->timers.len = kept;
+        asy_heap_heapify(&loop->timers);
     }
     asy_heap_node *top;
-    while ((top = asy_heap_peek(&loop->timers)) != NULL &&
-           ASY_CONTAINER_OF(top, asy_handle, timer)->cancelled)
-        asy_decref(take_timer(loop, top));
+    while ((top = asy_heap_peek(&loop->timers)) != NULL && is_cancelled_timer(top))
+        drop_timer(loop, top);
+}
+
+/* ---- timers embedded in other objects (asy_timer, for sleep) ---- */
+
+void asy__loop_timer_start(asy_loop *loop, asy_timer *t, double when)
+{
+    t->node.when = when;
+    asy_heap_push(&loop->timers, &t->node);
+}
+
+bool asy__loop_timer_stop(asy_loop *loop, asy_timer *t)
+{
+    size_t i = t->node.index;
+    if (i >= asy_heap_len(&loop->timers) || loop->timers.items[i] != &t->node)
+        return false; /* not in the heap: already due, or never started */
+    drop_timer(loop, &t->node);
+    return true;
 }
 
 /* ---- one turn ---- */
@@ -353,6 +431,56 @@ static void schedule_io(asy_loop *loop, asy_handle *h)
 
 static void run_once(asy_loop *loop);
 
+/* Step 2 with descriptors registered: ask the selector, queue what is
+ * ready. Returns how many descriptors were ready. */
+static int wait_for_io(asy_loop *loop, double timeout)
+{
+    /* Room for every watched fd: select and poll report in fd order, so a
+     * smaller buffer would starve the high descriptors whenever more than
+     * it holds stay ready. It grows with the registrations, not per turn. */
+    int want = (int)asy_selector_count(loop->selector);
+    if (want < MIN_EVENTS)
+        want = MIN_EVENTS;
+    if (want > loop->events_cap) {
+        asy_selector_event *ev = realloc(loop->events, (size_t)want * sizeof *ev);
+        if (ev == NULL)
+            abort();
+        loop->events = ev;
+        loop->events_cap = want;
+    }
+    asy_selector_event *events = loop->events;
+    int nready = 0;
+    asy_exc *e = asy_selector_select(loop->selector, timeout, events, loop->events_cap, &nready);
+    if (e != NULL) {
+        asy_error_context ctx = {"selector failed", e, asy_none()};
+        asy_loop_call_exception_handler(loop, &ctx);
+        asy_decref(e);
+        nready = 0;
+    }
+    for (int i = 0; i < nready; i++) {
+        if (events[i].key->events == 0)
+            continue; /* unregistered by a callback of this batch */
+        io_watcher *w = events[i].key->data;
+        if ((events[i].events & ASY_EVENT_READ) && w->reader != NULL)
+            schedule_io(loop, w->reader);
+        if ((events[i].events & ASY_EVENT_WRITE) && w->writer != NULL)
+            schedule_io(loop, w->writer);
+    }
+    return nready;
+}
+
+/* Step 2 with no descriptor registered and a timer ahead: epoll_wait on an
+ * empty interest list is a sleep, so sleep (a signal cuts it short: sleep
+ * what is left, as the selector does). */
+static void sleep_for(double timeout)
+{
+    struct timespec ts;
+    ts.tv_sec = (time_t)timeout;
+    ts.tv_nsec = (long)((timeout - (double)ts.tv_sec) * 1e9);
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        continue;
+}
+
 /* Called on its own (a demo stepping the loop turn by turn), a turn makes
  * the loop the running one for its duration, as run_forever does. */
 void asy_loop_run_once(asy_loop *loop)
@@ -362,9 +490,12 @@ void asy_loop_run_once(asy_loop *loop)
     asy_loop *outer = running_loop;
     if (outer != NULL && outer != loop)
         return; /* another loop runs in this thread */
+    bool was_running = loop->running;
+    loop->running = true; /* close() and run_forever() refuse, as inside run_forever */
     running_loop = loop;
     run_once(loop);
     running_loop = outer;
+    loop->running = was_running;
 }
 
 static void run_once(asy_loop *loop)
@@ -384,35 +515,26 @@ static void run_once(asy_loop *loop)
      *    A virtual clock never waits for time: it polls, and if nothing at
      *    all could run, jumps straight to the nearest deadline. */
     bool jump = loop->clock->is_virtual && timeout > 0.0;
-    asy_selector_event events[MAX_EVENTS];
     int nready = 0;
-    asy_exc *e = asy_selector_select(loop->selector, jump ? 0.0 : timeout, events, MAX_EVENTS, &nready);
-    if (e != NULL) {
-        asy_error_context ctx = {"selector failed", e, asy_none()};
-        asy_loop_call_exception_handler(loop, &ctx);
-        asy_decref(e);
-        nready = 0;
-    }
-    for (int i = 0; i < nready; i++) {
-        if (events[i].key->events == 0)
-            continue; /* unregistered by a callback of this batch */
-        io_watcher *w = events[i].key->data;
-        if ((events[i].events & ASY_EVENT_READ) && w->reader != NULL)
-            schedule_io(loop, w->reader);
-        if ((events[i].events & ASY_EVENT_WRITE) && w->writer != NULL)
-            schedule_io(loop, w->writer);
-    }
+    if (asy_selector_count(loop->selector) > 0 || timeout < 0)
+        nready = wait_for_io(loop, jump ? 0.0 : timeout);
+    else if (!jump && timeout > 0.0)
+        sleep_for(timeout); /* no fd to watch: the selector would only sleep */
+    /* No fd and a zero timeout: nothing can be ready, so no system call at
+     * all. Tasks switching through the ready queue never enter the kernel. */
     if (jump && nready == 0 && (top = asy_heap_peek(&loop->timers)) != NULL)
         asy_clock_advance_to(loop->clock, top->when);
 
-    /* 3. Move the timers that are due to the ready queue, earliest first. */
-    double end = asy_loop_time(loop);
+    /* 3. Move the timers that are due to the ready queue, earliest first.
+     *    (No timer, no need to read the clock.) */
+    double end = asy_heap_len(&loop->timers) > 0 ? asy_loop_time(loop) : 0.0;
     while ((top = asy_heap_peek(&loop->timers)) != NULL && top->when <= end) {
-        asy_handle *h = take_timer(loop, top);
-        if (h->cancelled)
-            asy_decref(h);
+        bool cancelled = is_cancelled_timer(top);
+        asy_ready *item = take_timer(loop, top);
+        if (cancelled)
+            item->release(item);
         else
-            asy__loop_schedule(loop, &h->ready); /* the heap's reference moves along */
+            asy__loop_schedule(loop, item); /* the heap's reference moves along */
     }
 
     /* 4. Run exactly what is ready now: detach the whole queue first, so

@@ -199,6 +199,21 @@ unsigned long asy__loop_next_task_number(asy_loop *loop);
 /* Run by close() before it drops what is scheduled: chapter 12 uses it to
  * abandon the tasks still pending (see task.c, abandon_tasks). */
 void asy__loop_set_close_hook(asy_loop *loop, void (*hook)(asy_loop *loop));
+/* For library modules (chapter 12's sleep): a timer embedded in an object
+ * of theirs, so that waking up at a time costs no TimerHandle. When
+ * node.when is due, the loop queues `ready` like any other ready item
+ * (its run and release are the owner's, and its reference is the one the
+ * caller took before asy__loop_timer_start). asy__loop_timer_stop takes a
+ * timer that is not yet due out of the heap at once, O(log n), calling
+ * ready.release; it returns false when the timer was not in the heap
+ * (already due, or never started). Such a timer is never "cancelled in
+ * place", so it counts in asy_loop_scheduled_count until it is stopped. */
+typedef struct asy_timer {
+    asy_ready ready;
+    asy_heap_node node;
+} asy_timer;
+void asy__loop_timer_start(asy_loop *loop, asy_timer *t, double when);
+bool asy__loop_timer_stop(asy_loop *loop, asy_timer *t);
 /* How many callbacks are waiting: ready items plus timers not cancelled.
  * Tests end by checking it is 0 ("nothing still scheduled"). */
 size_t asy_loop_scheduled_count(const asy_loop *loop);

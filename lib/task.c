@@ -60,7 +60,9 @@ asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name)
     asy_ilist_init(&t->step.link);
     t->step.run = step_run;
     t->step.release = step_release;
-    t->name = name != NULL ? asy_str(name) : asy_strf("Task-%lu", asy__loop_next_task_number(loop));
+    /* The default name "Task-N" is only a number until someone asks for it
+     * (task_name): a million tasks need not print a million strings. */
+    t->name = name != NULL ? asy_str(name) : asy_int((long long)asy__loop_next_task_number(loop));
     asy_ilist_push_back(asy__loop_tasks(loop), &t->all_link);
     asy__loop_set_close_hook(loop, abandon_tasks);
     schedule_step(t, NULL);
@@ -102,7 +104,17 @@ asy_future *asy_ensure_future(void *aw, asy_loop *loop, asy_exc **error)
     return (asy_future *)t;
 }
 
-const char *asy_task_get_name(const asy_task *t) { return asy_str_cstr(t->name); }
+/* The name as a str value (borrowed): made from the number on first use.
+ * The task is logically const here; only the cache is written. */
+static asy_value task_name(const asy_task *t)
+{
+    asy_task *mut = (asy_task *)t;
+    if (mut->name.kind == ASY_INT)
+        mut->name = asy_strf("Task-%lld", mut->name.u.i);
+    return mut->name;
+}
+
+const char *asy_task_get_name(const asy_task *t) { return asy_str_cstr(task_name(t)); }
 
 void asy_task_set_name(asy_task *t, const char *name)
 {
@@ -300,7 +312,7 @@ static int task_format(asy_obj *self, char *buf, size_t size, bool repr)
     char coro[ASY_FMT_MAX] = "";
     if (t->coro != NULL)
         snprintf(coro, sizeof coro, " coro=%s", ASY_REPR(asy_obj_value(t->coro)));
-    return snprintf(buf, size, "<Task %s name=%s%s%s%s>", state, ASY_REPR(t->name), coro,
+    return snprintf(buf, size, "<Task %s name=%s%s%s%s>", state, ASY_REPR(task_name(t)), coro,
                     space != NULL ? " " : "", space != NULL ? space : "");
 }
 
@@ -346,28 +358,92 @@ static void task_dealloc(asy_obj *self)
     asy_coro *coro = t->coro;
     t->coro = NULL;
     asy_decref(coro); /* a suspended coroutine is closed: its cleanup runs */
-    asy_value_decref(t->name);
+    /* The future part may report "Task exception was never retrieved" with
+     * the task as its source, whose repr shows the name: release it last. */
     asy__future_release(&t->fut);
+    asy_value_decref(t->name);
     asy_obj_free(t);
 }
 
-/* ---- sleep ---- */
+/* ---- sleep ----
+ * asyncio.sleep(delay, result) is, in CPython:
+ *
+ *     future = loop.create_future()
+ *     h = loop.call_later(delay, _set_result_unless_cancelled, future, result)
+ *     try:
+ *         return await future
+ *     finally:
+ *         h.cancel()
+ *
+ * Here the future carries its own timer (an asy_timer, loop.h), so that a
+ * sleeping task costs no TimerHandle: the sleep future is a Future whose
+ * type adds a heap node and the ready item that fires it. Awaiting it is
+ * awaiting a future (the task waits on it with task_wakeup). */
+
+typedef struct {
+    asy_future fut;   /* a Future: this comes first */
+    asy_timer timer;  /* in the loop's timer heap until due or stopped */
+} sleep_future;
+
+static void sleep_future_dealloc(asy_obj *self)
+{
+    asy__future_release((asy_future *)self);
+    asy_obj_free(self);
+}
+
+static int sleep_future_format(asy_obj *self, char *buf, size_t size, bool repr)
+{
+    (void)repr;
+    char state[ASY_FMT_MAX];
+    asy__future_format_state((asy_future *)self, state, sizeof state);
+    return snprintf(buf, size, "<Future %s>", state);
+}
+
+static const asy_type sleep_future_type = {.name = "Future", .dealloc = sleep_future_dealloc,
+                                           .format = sleep_future_format,
+                                           .iter = &asy__future_iter_ops, .base = &asy_future_type};
+
+/* The timer is due: _set_result_unless_cancelled. */
+static void sleep_timer_run(asy_ready *item)
+{
+    sleep_future *sf = ASY_CONTAINER_OF(item, sleep_future, timer.ready);
+    if (!asy_future_done(&sf->fut)) /* it may have been cancelled meanwhile */
+        asy_decref(asy_future_set_result(&sf->fut, asy_none()));
+}
+
+/* The heap's (then the ready queue's) reference is given back here. */
+static void sleep_timer_release(asy_ready *item)
+{
+    asy_decref(ASY_CONTAINER_OF(item, sleep_future, timer.ready));
+}
+
+/* A pending future that completes `delay` seconds from now. New reference. */
+static asy_future *sleep_future_new(asy_loop *loop, double delay)
+{
+    sleep_future *sf = asy_obj_new(&sleep_future_type, sizeof(sleep_future));
+    asy__future_init(&sf->fut, loop);
+    asy_ilist_init(&sf->timer.ready.link);
+    sf->timer.ready.run = sleep_timer_run;
+    sf->timer.ready.release = sleep_timer_release;
+    asy_incref(sf); /* the timer heap's reference */
+    asy__loop_timer_start(loop, &sf->timer, asy_loop_time(loop) + delay);
+    return &sf->fut;
+}
+
+/* finally: h.cancel(). A sleep that ends early (cancelled) takes its timer
+ * out of the heap at once. */
+static void sleep_future_stop(asy_future *fut)
+{
+    if (fut != NULL)
+        asy__loop_timer_stop(fut->loop, &((sleep_future *)fut)->timer);
+}
 
 typedef struct {
     asy_coro co;
     double delay;
     asy_value result;
-    asy_future *fut;
-    asy_handle *timer;
+    asy_future *fut; /* a sleep_future */
 } sleep_frame;
-
-static asy_exc *wake_sleeper(asy_value arg)
-{
-    asy_future *fut = asy_value_future(arg);
-    if (!asy_future_done(fut)) /* it may have been cancelled meanwhile */
-        asy_decref(asy_future_set_result(fut, asy_none()));
-    return NULL;
-}
 
 static asy_status sleep_body(asy_coro *co)
 {
@@ -382,11 +458,10 @@ static asy_status sleep_body(asy_coro *co)
         asy_loop *loop = asy_get_running_loop(&err);
         if (loop == NULL)
             ASY_RAISE(co, err);
-        f->fut = asy_future_new(loop);
-        f->timer = asy_loop_call_later(loop, f->delay, wake_sleeper, asy_future_value(f->fut));
+        f->fut = sleep_future_new(loop, f->delay);
     }
     ASY_AWAIT_TRY(co, asy_incref(f->fut));
-    asy_handle_cancel(f->timer); /* finally: a cancelled sleep drops its timer */
+    sleep_future_stop(f->fut); /* finally: a cancelled sleep drops its timer */
     ASY_RETURN(co, asy_value_incref(f->result)); /* a pending exception wins */
     ASY_END(co);
 }
@@ -395,10 +470,7 @@ static void sleep_clear(asy_gen *g)
 {
     sleep_frame *f = (sleep_frame *)g;
     asy_value_clear(&f->result);
-    if (f->timer != NULL)
-        asy_handle_cancel(f->timer);
-    asy_decref(f->timer);
-    f->timer = NULL;
+    sleep_future_stop(f->fut);
     asy_decref(f->fut);
     f->fut = NULL;
 }

@@ -47,7 +47,8 @@ typedef struct asy_task {
     bool must_cancel;         /* throw CancelledError in at the next step */
     int num_cancels_requested;
     bool abandoned;           /* its loop closed while it was pending */
-    asy_value name;           /* a str: "Task-1" unless given */
+    asy_value name;           /* a str, or the N of "Task-N" as an int until
+                                 asy_task_get_name or repr first asks */
     asy_ilist all_link;       /* in the loop's list of live tasks */
 } asy_task;
 

@@ -119,6 +119,10 @@ void asy_obj_free(void *obj);
 /* How many objects are alive right now. Tests check it returns to where it
  * was: "nothing leaked" is an assertion, not a hope. */
 long asy_obj_live(void);
+/* How many objects asy_obj_new has made so far in this thread (never
+ * decreases). The benchmarks of chapter 12 read it around a loop to show
+ * what allocates: "no allocation per task step" is a number, not a claim. */
+long asy_obj_allocations(void);
 
 /* ---- comparing and printing ---- */
 /* Python's ==, for the kinds here: numbers compare by value (1 == 1.0 ==

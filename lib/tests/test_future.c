@@ -182,6 +182,20 @@ static void test_remove_done_callback(void)
     done_with(loop);
 }
 
+static void test_remove_after_completion_removes_nothing(void)
+{
+    /* Python empties the list when it schedules the callbacks: they run. */
+    asy_loop *loop = vloop();
+    asy_future *fut = asy_future_new(loop);
+    asy_future_add_done_callback(fut, call_back, asy_none());
+    CHECK_NULL(asy_future_set_result(fut, asy_int(9)));
+    CHECK_INT_EQ(asy_future_remove_done_callback(fut, call_back), 0);
+    asy_loop_run_once(loop);
+    CHECK_STR_EQ(trace, "Callback: 9");
+    asy_decref(fut);
+    done_with(loop);
+}
+
 static asy_exc *failing_callback(asy_future *fut, asy_value arg)
 {
     (void)fut;
@@ -277,6 +291,7 @@ int main(int argc, char **argv)
         {"done callbacks: scheduled, in order, with arguments", test_done_callbacks_are_scheduled_in_order_with_args},
         {"a callback added to a done future runs next turn", test_callback_added_to_done_future_runs_next_turn},
         {"remove_done_callback", test_remove_done_callback},
+        {"remove after completion removes nothing", test_remove_after_completion_removes_nothing},
         {"a failing done callback reaches the handler", test_failing_done_callback_reaches_handler},
         {"exception never retrieved is reported", test_exception_never_retrieved_is_reported},
         {"awaiting a future", test_awaiting_a_future},

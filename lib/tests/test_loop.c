@@ -306,6 +306,80 @@ static void test_add_reader_calls_back_when_readable(void)
     close(sv[0]);
 }
 
+static int readers_called;
+
+static asy_exc *count_reader(asy_value arg)
+{
+    (void)arg;
+    readers_called++;
+    return NULL;
+}
+
+static void test_many_ready_descriptors_are_all_served(void)
+{
+    /* select and poll report in fd order: a fixed-size event buffer would
+     * starve the high descriptors when more stay ready than it holds. */
+    const char *names[] = {"select", "poll", "epoll"};
+    for (int b = 0; b < 3; b++) {
+        trace_reset();
+        asy_loop_options opts = {asy_selector_backend_named(names[b]), true};
+        asy_loop *loop = asy_loop_new(&opts);
+        CHECK_FATAL(loop != NULL);
+        enum { N = 80 };
+        int fds[N][2];
+        for (int i = 0; i < N; i++) {
+            CHECK_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, fds[i]) == 0);
+            CHECK_FATAL(write(fds[i][1], "x", 1) == 1); /* stays readable */
+            CHECK_NULL(asy_loop_add_reader(loop, fds[i][0], count_reader, asy_none()));
+        }
+        readers_called = 0;
+        asy_loop_run_once(loop);
+        CHECK_MSG(readers_called == N, "%s: %d of %d readers ran in one turn", names[b], readers_called, N);
+        for (int i = 0; i < N; i++) {
+            CHECK(asy_loop_remove_reader(loop, fds[i][0]));
+            close(fds[i][0]);
+            close(fds[i][1]);
+        }
+        done_with(loop);
+    }
+}
+
+static asy_exc *close_inside(asy_value arg)
+{
+    asy_loop *loop = asy_value_loop(arg);
+    CHECK(asy_loop_is_running(loop));
+    asy_exc *e = asy_loop_close(loop);
+    note("%s", e ? ASY_EXC_STR(e) : "closed!");
+    asy_decref(e);
+    return NULL;
+}
+
+static void test_a_standalone_turn_counts_as_running(void)
+{
+    asy_loop *loop = vloop();
+    asy_decref(asy_loop_call_soon(loop, close_inside, asy_loop_value(loop)));
+    asy_loop_run_once(loop);
+    CHECK_STR_EQ(trace, "RuntimeError: Cannot close a running event loop");
+    CHECK(!asy_loop_is_running(loop));
+    done_with(loop);
+}
+
+static void test_sweeping_cancelled_timers_keeps_tie_order(void)
+{
+    asy_loop *loop = vloop();
+    asy_handle *h[200];
+    for (int i = 0; i < 200; i++)
+        h[i] = asy_loop_call_at(loop, 5.0, say, asy_int(i));
+    for (int i = 0; i < 200; i++)
+        if (i % 40 != 0)
+            asy_handle_cancel(h[i]); /* 195 of 200: the sweep runs */
+    run_until_stopped(loop, 6);
+    CHECK_STR_EQ(trace, "0 40 80 120 160 stop");
+    for (int i = 0; i < 200; i++)
+        asy_decref(h[i]);
+    done_with(loop);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -322,6 +396,9 @@ int main(int argc, char **argv)
         {"misuse gets Python's errors", test_misuse_gets_pythons_errors},
         {"close drops what is scheduled", test_close_drops_what_is_scheduled},
         {"add_reader calls back when readable", test_add_reader_calls_back_when_readable},
+        {"many ready descriptors are all served", test_many_ready_descriptors_are_all_served},
+        {"a standalone turn counts as running", test_a_standalone_turn_counts_as_running},
+        {"sweeping cancelled timers keeps tie order", test_sweeping_cancelled_timers_keeps_tie_order},
         {NULL, NULL},
     };
     return check_main("loop", tests, argc, argv);

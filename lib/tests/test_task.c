@@ -230,6 +230,35 @@ static void test_task_cancelled_before_first_step_never_runs(void)
     done_with(loop);
 }
 
+static asy_status raiser_body(asy_coro *co);
+
+static void test_cancel_message_before_first_step(void)
+{
+    /* The message is stored by cancel() and again when the task ends
+     * cancelled: once, not leaked. */
+    asy_loop *loop = vloop();
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL);
+    CHECK(asy_task_cancel(t, "early"));
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError: early");
+    asy_result_clear(&r);
+    asy_decref(t);
+    done_with(loop);
+}
+
+static void test_never_retrieved_report_shows_the_task(void)
+{
+    /* The default handler prints the task's repr while it is being freed:
+     * everything it shows must still be alive (ASan checks this). */
+    asy_loop *loop = vloop();
+    asy_loop_set_exception_handler(loop, NULL, NULL); /* the default, to stderr */
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), raiser_body, "raiser"), NULL);
+    asy_result r = asy_loop_run_until_complete(loop, asy_sleep(2, asy_none()));
+    asy_result_clear(&r);
+    asy_decref(t);
+    done_with(loop);
+}
+
 /* async def stubborn(): try: await sleep(10) except CancelledError: return "ignored" */
 static asy_status stubborn_body(asy_coro *co)
 {
@@ -486,6 +515,8 @@ int main(int argc, char **argv)
         {"an hour of sleep takes no real time", test_an_hour_of_sleep_takes_no_real_time},
         {"cancel during a sleep runs the cleanup", test_cancel_during_sleep_runs_cleanup},
         {"a task cancelled before its first step never runs", test_task_cancelled_before_first_step_never_runs},
+        {"a cancel message before the first step", test_cancel_message_before_first_step},
+        {"a never-retrieved report shows the task", test_never_retrieved_report_shows_the_task},
         {"a task that catches CancelledError is not cancelled", test_task_that_catches_cancel_is_not_cancelled},
         {"a task awaiting a future", test_task_awaiting_a_future},
         {"cancel propagates to the awaited task", test_cancel_propagates_to_the_awaited_task},
