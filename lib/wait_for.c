@@ -1,0 +1,394 @@
+/*
+ * wait_for.c - wait_for and timeout scopes (chapter 16).
+ *
+ * Read wait_for_body() first: CPython 3.11's tasks.wait_for, step by step.
+ * Then the Timeout object: timeouts.py's state machine
+ *     CREATED --enter--> ENTERED --timer fires--> EXPIRING --exit--> EXPIRED
+ *                           \------------------exit------------------> EXITED
+ */
+#include "wait_for.h"
+
+#include <stdio.h>
+
+/* ---- wait_for ---- */
+
+/* _release_waiter: wake the wait_for by completing its waiter future. Two
+ * things call it: the timer (a loop callback) and the inner future (a done
+ * callback). Whichever comes second finds the waiter done and does
+ * nothing. */
+static void release(asy_future *waiter)
+{
+    if (!asy_future_done(waiter))
+        asy_decref(asy_future_set_result(waiter, asy_none()));
+}
+
+static asy_exc *release_waiter(asy_value waiter)
+{
+    release(asy_value_future(waiter));
+    return NULL;
+}
+
+static asy_exc *release_waiter_on_done(asy_future *fut, asy_value waiter)
+{
+    (void)fut;
+    release(asy_value_future(waiter));
+    return NULL;
+}
+
+/* _cancel_and_wait(fut): cancel fut and wait until it has finished. It
+ * waits on a waiter of its own, not on fut itself: awaiting fut would make
+ * a later cancel of US cancel fut again, and we would not be reliably
+ * cancellable. (The done callback stays registered: this library's
+ * remove_done_callback removes by function, which could take another
+ * wait_for's registration on the same future with it. Left there, it runs
+ * once on an already-done waiter and does nothing.) */
+typedef struct {
+    asy_coro co;
+    asy_future *fut;    /* owned */
+    asy_future *waiter; /* owned */
+} cancel_and_wait_frame;
+
+static asy_status cancel_and_wait_body(asy_coro *co)
+{
+    cancel_and_wait_frame *f = (cancel_and_wait_frame *)co;
+    ASY_BEGIN(co);
+    f->waiter = asy_future_new(f->fut->loop);
+    asy_future_add_done_callback(f->fut, release_waiter_on_done, asy_future_value(f->waiter));
+    asy_future_cancel(f->fut, NULL);
+    ASY_AWAIT(co, asy_incref(f->waiter));
+    ASY_END(co);
+}
+
+static void cancel_and_wait_clear(asy_gen *g)
+{
+    cancel_and_wait_frame *f = (cancel_and_wait_frame *)g;
+    asy_decref(f->fut);
+    asy_decref(f->waiter);
+    f->fut = f->waiter = NULL;
+}
+
+/* Steals fut. */
+static asy_coro *cancel_and_wait(asy_future *fut)
+{
+    cancel_and_wait_frame *f = ASY_CORO_NEW(cancel_and_wait_frame, cancel_and_wait_body, "_cancel_and_wait");
+    f->fut = fut;
+    asy_gen_set_clear(&f->co, cancel_and_wait_clear);
+    return &f->co;
+}
+
+typedef struct {
+    asy_coro co;
+    void *aw;                   /* what to wait for, until ensure_future (owned) */
+    double timeout;
+    asy_future *fut;            /* the inner future or task (owned) */
+    asy_future *waiter;         /* completed by the timer or by fut (owned) */
+    asy_handle *timeout_handle; /* the timer (owned) */
+    asy_exc *cancelled;         /* our own CancelledError, kept across an await (owned) */
+} wait_for_frame;
+
+/* return fut.result(): fut's value, or raise its exception. */
+static asy_status return_result(asy_coro *co, asy_future *fut)
+{
+    asy_value v;
+    asy_exc *e = asy_future_result(fut, &v);
+    if (e != NULL)
+        ASY_RAISE(co, e);
+    ASY_RETURN(co, v);
+}
+
+/* try: return fut.result()
+ * except CancelledError as exc: raise TimeoutError() from exc */
+static asy_status return_result_or_timeout(asy_coro *co, asy_future *fut)
+{
+    asy_value v;
+    asy_exc *e = asy_future_result(fut, &v);
+    if (e == NULL)
+        ASY_RETURN(co, v);
+    if (asy_exc_is(e, &asy_CancelledError)) {
+        asy_exc *timeout = asy_exc_new(&asy_TimeoutError, NULL);
+        asy_exc_set_cause(timeout, e);
+        asy_decref(e);
+        e = timeout;
+    }
+    ASY_RAISE(co, e);
+}
+
+/*
+ * The wiring while it waits (diagrams/16-wait-for.dot):
+ *
+ *     timer --call_later(timeout)--> release_waiter(waiter) --+
+ *     inner fut --done callback----> release_waiter(waiter) --+--> waiter done
+ *     the wait_for's task awaits waiter                           (wakes us)
+ *
+ * When the waiter wakes us, either the inner is done (return its result)
+ * or the timer fired (cancel the inner, wait for it, TimeoutError).
+ */
+/* fut = ensure_future(aw): a coroutine becomes a task. NULL or the error. */
+static asy_exc *ensure_inner(wait_for_frame *f, asy_loop *loop)
+{
+    asy_exc *err = NULL;
+    void *aw = f->aw;
+    f->aw = NULL;
+    f->fut = asy_ensure_future(aw, loop, &err);
+    return err;
+}
+
+/* Arm the race: a timer and the inner's done callback both release the
+ * waiter that the wait_for awaits. */
+static void arm(wait_for_frame *f, asy_loop *loop)
+{
+    f->waiter = asy_future_new(loop);
+    f->timeout_handle = asy_loop_call_later(loop, f->timeout, release_waiter, asy_future_value(f->waiter));
+    asy_future_add_done_callback(f->fut, release_waiter_on_done, asy_future_value(f->waiter));
+}
+
+static asy_status wait_for_body(asy_coro *co)
+{
+    wait_for_frame *f = (wait_for_frame *)co;
+    asy_loop *loop = asy_get_running_loop(NULL); /* above ASY_BEGIN: runs on every resume */
+    asy_exc *err = NULL;
+    ASY_BEGIN(co);
+    if (loop == NULL) {
+        asy_get_running_loop(&err); /* RuntimeError: no running event loop */
+        ASY_RAISE(co, err);
+    }
+    if (asy_is_no_timeout(f->timeout)) {
+        /* if timeout is None: return await fut */
+        void *aw = f->aw;
+        f->aw = NULL;
+        ASY_AWAIT(co, aw);
+        ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
+    }
+    err = ensure_inner(f, loop);
+    if (err != NULL)
+        ASY_RAISE(co, err);
+    if (f->timeout <= 0) {
+        /* No time at all: done already, or cancelled at once. */
+        if (asy_future_done(f->fut))
+            return return_result(co, f->fut);
+        ASY_AWAIT(co, cancel_and_wait(asy_incref(f->fut)));
+        return return_result_or_timeout(co, f->fut);
+    }
+    arm(f, loop);
+
+    /* wait until the future completes or the timeout */
+    ASY_AWAIT_TRY(co, asy_incref(f->waiter));
+    if (ASY_EXC(co) != NULL) {
+        /* We were cancelled (or closed) while waiting. */
+        if (!asy_exc_is(ASY_EXC(co), &asy_CancelledError))
+            ASY_RERAISE(co); /* GeneratorExit: no awaiting now */
+        if (asy_future_done(f->fut)) {
+            /* The inner finished in the same turn: its result wins. */
+            asy_decref(ASY_CATCH(co));
+            return return_result(co, f->fut);
+        }
+        /* The inner must not outlive wait_for (bpo-32751): cancel it and
+         * wait until it has finished, then let our CancelledError out. */
+        f->cancelled = ASY_CATCH(co);
+        ASY_AWAIT(co, cancel_and_wait(asy_incref(f->fut)));
+        {
+            asy_exc *e = f->cancelled;
+            f->cancelled = NULL;
+            ASY_RAISE(co, e);
+        }
+    }
+    if (asy_future_done(f->fut))
+        return return_result(co, f->fut); /* the inner won the race */
+
+    /* The timer fired: cancel the inner and wait until it has finished
+     * (its cleanup runs now, before the caller hears about the timeout). */
+    ASY_AWAIT(co, cancel_and_wait(asy_incref(f->fut)));
+    /* It may have refused to die, or failed in its cleanup (bpo-40607):
+     * then that is the outcome. Only a real cancellation is a timeout. */
+    return return_result_or_timeout(co, f->fut);
+    ASY_END(co);
+}
+
+/* finally: timeout_handle.cancel() -- clear runs whenever the coroutine
+ * finishes, however it finishes. */
+static void wait_for_clear(asy_gen *g)
+{
+    wait_for_frame *f = (wait_for_frame *)g;
+    if (f->timeout_handle != NULL)
+        asy_handle_cancel(f->timeout_handle);
+    asy_decref(f->timeout_handle);
+    f->timeout_handle = NULL;
+    if (f->aw != NULL) {
+        /* Never started: close an unawaited coroutine quietly, as a task
+         * would have closed it. */
+        if (asy_iscoroutine(f->aw))
+            asy_decref(asy_gen_close(f->aw));
+        asy_decref(f->aw);
+        f->aw = NULL;
+    }
+    asy_decref(f->fut);
+    asy_decref(f->waiter);
+    asy_decref(f->cancelled);
+    f->fut = f->waiter = NULL;
+    f->cancelled = NULL;
+}
+
+asy_coro *asy_wait_for(void *aw, double timeout)
+{
+    wait_for_frame *f = ASY_CORO_NEW(wait_for_frame, wait_for_body, "wait_for");
+    f->aw = aw;
+    f->timeout = timeout;
+    asy_gen_set_clear(&f->co, wait_for_clear);
+    return &f->co;
+}
+
+/* ---- timeout scopes ---- */
+
+typedef enum {
+    TIMEOUT_CREATED,  /* made, not entered */
+    TIMEOUT_ENTERED,  /* "active": the timer is armed */
+    TIMEOUT_EXPIRING, /* the timer fired: the task was cancelled */
+    TIMEOUT_EXPIRED,  /* exited after expiring */
+    TIMEOUT_EXITED,   /* "finished": exited before the deadline */
+} timeout_state;
+
+static const char *const state_names[] = {"created", "active", "expiring", "expired", "finished"};
+
+struct asy_timeout {
+    asy_obj ob;
+    timeout_state state;
+    double when;         /* the deadline in loop time, or ASY_NO_TIMEOUT */
+    asy_handle *handler; /* the armed timer (owned), or NULL */
+    asy_task *task;      /* the task it cancels, while entered (owned) */
+    int cancelling;      /* task.cancelling() when entered */
+    asy_exc *error;      /* made outside a loop: what enter reports (owned) */
+};
+
+static void timeout_dealloc(asy_obj *self)
+{
+    asy_timeout *cm = (asy_timeout *)self;
+    asy_decref(cm->handler); /* its timer holds a reference to us: it has run or was dropped */
+    asy_decref(cm->task);
+    asy_decref(cm->error);
+    asy_obj_free(cm);
+}
+
+/* <Timeout [active] when=1.0>, as timeouts.py's __repr__. */
+static int timeout_format(asy_obj *self, char *buf, size_t size, bool repr)
+{
+    (void)repr;
+    asy_timeout *cm = (asy_timeout *)self;
+    if (cm->state != TIMEOUT_ENTERED)
+        return snprintf(buf, size, "<Timeout [%s]>", state_names[cm->state]);
+    if (asy_is_no_timeout(cm->when))
+        return snprintf(buf, size, "<Timeout [active] when=None>");
+    return snprintf(buf, size, "<Timeout [active] when=%s>",
+                    ASY_STR(asy_float(round(cm->when * 1000) / 1000)));
+}
+
+static const asy_type timeout_type = {.name = "Timeout", .dealloc = timeout_dealloc, .format = timeout_format};
+
+asy_timeout *asy_timeout_at(double when)
+{
+    asy_timeout *cm = asy_obj_new(&timeout_type, sizeof(asy_timeout));
+    cm->state = TIMEOUT_CREATED;
+    cm->when = asy_is_no_timeout(when) ? ASY_NO_TIMEOUT : when;
+    return cm;
+}
+
+asy_timeout *asy_timeout_new(double delay)
+{
+    if (asy_is_no_timeout(delay))
+        return asy_timeout_at(ASY_NO_TIMEOUT);
+    asy_exc *err = NULL;
+    asy_loop *loop = asy_get_running_loop(&err);
+    asy_timeout *cm = asy_timeout_at(loop != NULL ? asy_loop_time(loop) + delay : ASY_NO_TIMEOUT);
+    cm->error = err;
+    return cm;
+}
+
+double asy_timeout_when(const asy_timeout *cm) { return cm->when; }
+
+bool asy_timeout_expired(const asy_timeout *cm)
+{
+    return cm->state == TIMEOUT_EXPIRING || cm->state == TIMEOUT_EXPIRED;
+}
+
+/* The timer: cancel the task the scope guards. Its CancelledError arrives
+ * at whatever await the body is in; exit will recognise it. */
+static asy_exc *on_timeout(asy_value arg)
+{
+    asy_timeout *cm = (asy_timeout *)arg.u.o;
+    if (cm->state != TIMEOUT_ENTERED)
+        return NULL; /* cannot happen: exit cancels the timer */
+    asy_task_cancel(cm->task, NULL);
+    cm->state = TIMEOUT_EXPIRING;
+    asy_decref(cm->handler); /* the loop drops its own reference after we return */
+    cm->handler = NULL;
+    return NULL;
+}
+
+static void disarm(asy_timeout *cm)
+{
+    if (cm->handler != NULL) {
+        asy_handle_cancel(cm->handler);
+        asy_decref(cm->handler);
+        cm->handler = NULL;
+    }
+}
+
+asy_exc *asy_timeout_reschedule(asy_timeout *cm, double when)
+{
+    if (cm->state != TIMEOUT_ENTERED) {
+        if (cm->state == TIMEOUT_CREATED)
+            return asy_exc_new(&asy_RuntimeError, "Timeout has not been entered");
+        return asy_exc_new(&asy_RuntimeError, "Cannot change state of %s Timeout", state_names[cm->state]);
+    }
+    cm->when = asy_is_no_timeout(when) ? ASY_NO_TIMEOUT : when;
+    disarm(cm);
+    if (asy_is_no_timeout(when))
+        return NULL;
+    asy_loop *loop = cm->task->fut.loop;
+    asy_value self = asy_obj_value(asy_incref(cm)); /* the timer holds the scope */
+    if (when <= asy_loop_time(loop))
+        cm->handler = asy_loop_call_soon(loop, on_timeout, self);
+    else
+        cm->handler = asy_loop_call_at(loop, when, on_timeout, self);
+    return NULL;
+}
+
+asy_exc *asy_timeout_enter(asy_timeout *cm)
+{
+    if (cm->state != TIMEOUT_CREATED)
+        return asy_exc_new(&asy_RuntimeError, "Timeout has already been entered");
+    if (cm->error != NULL)
+        return asy_incref(cm->error);
+    asy_task *task = asy_current_task(NULL);
+    if (task == NULL)
+        return asy_exc_new(&asy_RuntimeError, "Timeout should be used inside a task");
+    cm->state = TIMEOUT_ENTERED;
+    cm->task = asy_incref(task);
+    cm->cancelling = asy_task_cancelling(task);
+    return asy_timeout_reschedule(cm, cm->when);
+}
+
+asy_exc *asy_timeout_exit(asy_timeout *cm, asy_exc *exc)
+{
+    if (cm->state != TIMEOUT_ENTERED && cm->state != TIMEOUT_EXPIRING)
+        return exc; /* not entered (enter failed): nothing to undo */
+    disarm(cm);
+    if (cm->state == TIMEOUT_EXPIRING) {
+        cm->state = TIMEOUT_EXPIRED;
+        /* Our cancel() raised the count by one; take it back. If no other
+         * request is left on top of the ones we found at enter, the
+         * CancelledError is ours: it becomes TimeoutError. */
+        if (asy_task_uncancel(cm->task) <= cm->cancelling && exc != NULL && exc->type == &asy_CancelledError) {
+            asy_exc *timeout = asy_exc_new(&asy_TimeoutError, NULL);
+            asy_exc_set_cause(timeout, exc);
+            asy_exc_set_context(timeout, exc);
+            asy_decref(exc);
+            exc = timeout;
+        }
+    } else {
+        cm->state = TIMEOUT_EXITED;
+    }
+    asy_task *task = cm->task; /* let the task go: it holds us through its frame */
+    cm->task = NULL;
+    asy_decref(task);
+    return exc;
+}
