@@ -38,6 +38,7 @@
 #ifndef ASY_LOOP_H
 #define ASY_LOOP_H
 
+#include <math.h>
 #include <stdbool.h>
 
 #include "clock.h"
@@ -48,6 +49,10 @@
 #include "value.h"
 
 typedef struct asy_loop asy_loop;
+
+/* Python's timeout=None for every API that takes a timeout (wait, wait_for,
+ * as_completed...): no timeout at all. */
+#define ASY_NO_TIMEOUT ((double)INFINITY)
 
 /* A callback: returns NULL, or the exception it failed with (a new
  * reference, which the loop reports and releases). `arg` is borrowed. */

@@ -57,7 +57,7 @@
  *    ASY_NO_TIMEOUT: none), cm.when() and cm.expired() ask.
  *
  * The sentinel ASY_NO_TIMEOUT is +infinity: Python's None, the same value
- * as wait.h's ASY_WAIT_FOREVER (chapter 15). A negative timeout cannot be
+ * as wait.h's ASY_NO_TIMEOUT (chapter 15). A negative timeout cannot be
  * the sentinel: it already means "expire at once". NaN is taken as none
  * too. Either way no timer is armed, so a virtual clock never jumps to
  * infinity.
@@ -78,9 +78,8 @@
 #include "future.h"
 #include "task.h"
 
-/* Python's timeout=None: no timeout at all. */
-#define ASY_NO_TIMEOUT ((double)INFINITY)
-/* Is t "no timeout"? (+infinity, or NaN.) */
+/* ASY_NO_TIMEOUT (loop.h) is Python's timeout=None; NaN is taken as None
+ * too. Is t "no timeout"? */
 static inline bool asy_is_no_timeout(double t) { return isnan(t) || (isinf(t) && t > 0); }
 
 /* ---- wait_for ---- */

@@ -1,0 +1,65 @@
+/*
+ * progress.c - exercise 15/progress. See progress.h.
+ *
+ * The frame, the constructor and the clear function are written; you
+ * write the body.
+ *
+ * Tools (lib/wait.h):
+ *   asy_wait(n, fs, timeout, return_when)     a coroutine; fs borrowed
+ *   asy_wait_list(list, timeout, return_when) the same for a list of futures
+ *   asy_wait_done(v), asy_wait_pending(v)     the halves of wait's value (borrowed)
+ *   asy_list_len(l)                           how many
+ *   asy_incref / asy_decref                   keep the pending list across the next await
+ */
+#include "progress.h"
+
+#include <stdlib.h>
+
+typedef struct {
+    asy_coro co;
+    size_t n, max, ticks;
+    asy_task **tasks;   /* owned references */
+    double every;
+    size_t *counts;     /* the caller's array */
+    asy_list *pending;  /* owned: what is still pending */
+} progress_frame;
+
+static asy_status progress_body(asy_coro *co)
+{
+    progress_frame *f = (progress_frame *)co;
+    ASY_BEGIN(co);
+    (void)f; /* TODO: remove once you use it */
+    /* TODO: n == 0: return 0 at once.
+     * TODO: first wait on all the tasks (asy_wait), with timeout f->every.
+     * TODO: after each wait: record the count (if there is room), count
+     * the tick, keep the pending list (a new reference: the value of the
+     * await dies at the next one), and wait again on it (asy_wait_list)
+     * until it is empty. Return asy_int(ticks). */
+    ASY_RAISE(co, asy_exc_new(&asy_NotImplementedError, "progress"));
+    ASY_END(co);
+}
+
+static void progress_clear(asy_gen *g)
+{
+    progress_frame *f = (progress_frame *)g;
+    for (size_t i = 0; i < f->n; i++)
+        asy_decref(f->tasks[i]);
+    free(f->tasks);
+    asy_decref(f->pending);
+}
+
+asy_coro *progress(size_t n, asy_task **tasks, double every, size_t *counts, size_t max)
+{
+    progress_frame *f = ASY_CORO_NEW(progress_frame, progress_body, "progress");
+    asy_gen_set_clear(&f->co, progress_clear);
+    f->tasks = calloc(n > 0 ? n : 1, sizeof *f->tasks);
+    if (f->tasks == NULL)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        f->tasks[i] = asy_incref(tasks[i]);
+    f->n = n;
+    f->every = every;
+    f->counts = counts;
+    f->max = max;
+    return &f->co;
+}

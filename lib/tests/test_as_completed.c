@@ -1,0 +1,446 @@
+/*
+ * test_as_completed.c - as_completed (chapter 18), on the virtual clock:
+ * completion order, exceptions raised by the await that takes them, the
+ * timeout (TimeoutError for the rest, nothing cancelled), duplicates,
+ * futures done already, errors at the first await, the exhausted
+ * iterator, an object dropped early, and an await cancelled while queued.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "trace.h"
+#include "as_completed.h"
+
+static void record_handler(asy_loop *loop, const asy_error_context *ctx, void *arg)
+{
+    (void)loop;
+    (void)arg;
+    note("[%s%s%s]", ctx->message, ctx->exception ? ": " : "", ctx->exception ? ASY_EXC_STR(ctx->exception) : "");
+}
+
+static asy_loop *vloop(void)
+{
+    trace_reset();
+    asy_loop_options opts = {NULL, true};
+    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop_set_exception_handler(loop, record_handler, NULL);
+    return loop;
+}
+
+static void done_with(asy_loop *loop)
+{
+    CHECK_INT_EQ(asy_loop_scheduled_count(loop), 0);
+    CHECK_NULL(asy_loop_close(loop));
+    asy_decref(loop);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+static double now(void)
+{
+    asy_loop *loop = asy_get_running_loop(NULL);
+    return loop != NULL ? asy_loop_time(loop) : -1.0;
+}
+
+/* async def job(name, delay, fail): sleep; raise or return name */
+typedef struct {
+    asy_coro co;
+    const char *name;
+    double delay;
+    bool fail;
+} job_frame;
+
+static asy_status job_body(asy_coro *co)
+{
+    job_frame *f = (job_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT_TRY(co, asy_sleep(f->delay, asy_none()));
+    if (ASY_EXC(co) != NULL) {
+        note("%s cancelled@%s", f->name, ASY_STR(asy_float(now())));
+        ASY_RERAISE(co);
+    }
+    if (f->fail)
+        ASY_RAISE(co, asy_exc_new(&asy_ValueError, "%s", f->name));
+    ASY_RETURN(co, asy_str(f->name));
+    ASY_END(co);
+}
+
+static asy_coro *job(const char *name, double delay, bool fail)
+{
+    job_frame *f = ASY_CORO_NEW(job_frame, job_body, "job");
+    f->name = name;
+    f->delay = delay;
+    f->fail = fail;
+    return &f->co;
+}
+
+/* async def consume(aws, timeout, stop_after):
+ *     for aw in as_completed(aws, timeout=timeout):
+ *         try: note(await aw)
+ *         except Exception as e: note(e)
+ *         if stop_after reached: break
+ * The awaitables come from a builder called inside the loop (coroutines
+ * need the running loop). */
+typedef void (*builder_fn)(void **aws);
+
+typedef struct {
+    asy_coro co;
+    builder_fn build;
+    size_t n;
+    double timeout;
+    int stop_after; /* 0: never */
+    int taken;
+    asy_as_completed *ac;
+} consume_frame;
+
+static asy_status consume_body(asy_coro *co)
+{
+    consume_frame *f = (consume_frame *)co;
+    ASY_BEGIN(co);
+    {
+        void *aws[8];
+        f->build(aws);
+        f->ac = asy_as_completed_new(f->n, aws, f->timeout);
+    }
+    note("left=%zu", asy_as_completed_left(f->ac));
+    while (asy_as_completed_left(f->ac) > 0) {
+        ASY_AWAIT_TRY(co, asy_as_completed_next(f->ac));
+        if (ASY_EXC(co) != NULL) {
+            asy_exc *e = ASY_CATCH(co);
+            note("%s@%s", ASY_EXC_STR(e), ASY_STR(asy_float(now())));
+            asy_decref(e);
+        } else {
+            note("%s@%s", ASY_REPR(ASY_SENT(co)), ASY_STR(asy_float(now())));
+        }
+        if (++f->taken == f->stop_after)
+            break;
+    }
+    ASY_END(co);
+}
+static void consume_clear(asy_gen *g) { asy_decref(((consume_frame *)g)->ac); }
+
+static void run_consume(asy_loop *loop, builder_fn build, size_t n, double timeout, int stop_after)
+{
+    consume_frame *f = ASY_CORO_NEW(consume_frame, consume_body, "consume");
+    asy_gen_set_clear(&f->co, consume_clear);
+    f->build = build;
+    f->n = n;
+    f->timeout = timeout;
+    f->stop_after = stop_after;
+    asy_result r = asy_loop_run_until_complete(loop, f);
+    if (r.status != ASY_RETURNED)
+        note("consume raised %s", ASY_EXC_STR(r.exc));
+    asy_result_clear(&r);
+}
+
+static void finish_all(asy_loop *loop)
+{
+    asy_result r = asy_loop_run_until_complete(loop, asy_sleep(100, asy_none()));
+    asy_result_clear(&r);
+}
+
+static void three_jobs(void **aws)
+{
+    aws[0] = job("a", 3, false);
+    aws[1] = job("b", 1, false);
+    aws[2] = job("c", 2, false);
+}
+
+static void test_results_in_completion_order(void)
+{
+    asy_loop *loop = vloop();
+    run_consume(loop, three_jobs, 3, ASY_NO_TIMEOUT, 0);
+    CHECK_STR_EQ(trace, "left=3 'b'@1.0 'c'@2.0 'a'@3.0");
+    done_with(loop);
+}
+
+static void with_failure(void **aws)
+{
+    aws[0] = job("a", 2, false);
+    aws[1] = job("b", 1, true);
+    aws[2] = job("c", 3, true);
+}
+
+static void test_exception_raised_by_the_await_that_takes_it(void)
+{
+    asy_loop *loop = vloop();
+    run_consume(loop, with_failure, 3, ASY_NO_TIMEOUT, 0);
+    CHECK_STR_EQ(trace, "left=3 ValueError: b@1.0 'a'@2.0 ValueError: c@3.0");
+    done_with(loop);
+}
+
+static void test_timeout_raises_for_the_rest_and_cancels_nothing(void)
+{
+    asy_loop *loop = vloop();
+    run_consume(loop, three_jobs, 3, 1.5, 0);
+    /* b came in before the timeout; a and c did not, and are not cancelled */
+    CHECK_STR_EQ(trace, "left=3 'b'@1.0 TimeoutError@1.5 TimeoutError@1.5");
+    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0), 2);
+    finish_all(loop);
+    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0), 0);
+    CHECK_STR_EQ(trace, "left=3 'b'@1.0 TimeoutError@1.5 TimeoutError@1.5");
+    done_with(loop);
+}
+
+/* Results that came in before the timeout are still handed out first. */
+static asy_exc *set_now(asy_value arg)
+{
+    asy_decref(asy_future_set_result(asy_value_future(arg), asy_str("early")));
+    return NULL;
+}
+
+typedef struct {
+    asy_coro co;
+    asy_as_completed *ac;
+    asy_future *f1, *f2;
+} late_frame;
+
+static asy_status late_body(asy_coro *co)
+{
+    late_frame *f = (late_frame *)co;
+    ASY_BEGIN(co);
+    {
+        asy_loop *loop = asy_get_running_loop(NULL);
+        f->f1 = asy_future_new(loop);
+        f->f2 = asy_future_new(loop);
+        void *aws[] = {asy_incref(f->f1), asy_incref(f->f2)};
+        f->ac = asy_as_completed_new(2, aws, 1);
+        asy_decref(asy_loop_call_later(loop, 0.5, set_now, asy_future_value(f->f1)));
+    }
+    ASY_AWAIT(co, asy_sleep(2, asy_none())); /* take nothing before the timeout */
+    ASY_AWAIT_TRY(co, asy_as_completed_next(f->ac));
+    note("%s", ASY_EXC(co) ? ASY_EXC_STR(ASY_EXC(co)) : ASY_REPR(ASY_SENT(co)));
+    asy_decref(ASY_CATCH(co));
+    ASY_AWAIT_TRY(co, asy_as_completed_next(f->ac));
+    note("%s", ASY_EXC(co) ? ASY_EXC_STR(ASY_EXC(co)) : ASY_REPR(ASY_SENT(co)));
+    asy_decref(ASY_CATCH(co));
+    ASY_END(co);
+}
+static void late_clear(asy_gen *g)
+{
+    late_frame *f = (late_frame *)g;
+    asy_decref(f->ac);
+    asy_decref(f->f1);
+    asy_decref(f->f2);
+}
+
+static void test_results_before_the_timeout_come_first(void)
+{
+    asy_loop *loop = vloop();
+    late_frame *f = ASY_CORO_NEW(late_frame, late_body, "late");
+    asy_gen_set_clear(&f->co, late_clear);
+    asy_result r = asy_loop_run_until_complete(loop, f);
+    asy_result_clear(&r);
+    CHECK_STR_EQ(trace, "'early' TimeoutError");
+    done_with(loop);
+}
+
+static void duplicates(void **aws)
+{
+    aws[0] = job("a", 1, false);
+    aws[1] = asy_incref(aws[0]);
+    aws[2] = asy_create_task(job("b", 2, false), NULL);
+    aws[3] = asy_incref(aws[2]);
+}
+
+static void test_same_awaitable_twice_counts_once(void)
+{
+    asy_loop *loop = vloop();
+    run_consume(loop, duplicates, 4, ASY_NO_TIMEOUT, 0);
+    CHECK_STR_EQ(trace, "left=2 'a'@1.0 'b'@2.0");
+    done_with(loop);
+}
+
+static void done_already(void **aws)
+{
+    asy_loop *loop = asy_get_running_loop(NULL);
+    asy_future *f = asy_future_new(loop), *g = asy_future_new(loop);
+    asy_decref(asy_future_set_result(f, asy_int(1)));
+    asy_decref(asy_future_set_exception(g, asy_exc_new(&asy_OSError, "x")));
+    aws[0] = f;
+    aws[1] = g;
+}
+
+static void test_futures_done_already(void)
+{
+    asy_loop *loop = vloop();
+    run_consume(loop, done_already, 2, 5, 0);
+    CHECK_STR_EQ(trace, "left=2 1@0.0 OSError: x@0.0");
+    done_with(loop);
+}
+
+static void nothing(void **aws) { (void)aws; }
+
+static void test_nothing_to_wait_for(void)
+{
+    asy_loop *loop = vloop();
+    run_consume(loop, nothing, 0, 1, 0);
+    CHECK_STR_EQ(trace, "left=0");
+    done_with(loop);
+}
+
+static void bad_argument(void **aws)
+{
+    aws[0] = job("never", 1, false);
+    aws[1] = asy_str("nope").u.o;
+}
+
+static void test_bad_argument_raises_at_the_first_await(void)
+{
+    asy_loop *loop = vloop();
+    run_consume(loop, bad_argument, 2, ASY_NO_TIMEOUT, 0);
+    /* one await, raising; the coroutine was closed, never started */
+    CHECK_STR_EQ(trace, "left=1 TypeError: An asyncio.Future, a coroutine or an awaitable is required@0.0");
+    done_with(loop);
+}
+
+/* next() after the last one */
+static asy_status exhausted_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    {
+        void *none[1];
+        asy_as_completed *ac = asy_as_completed_new(0, none, ASY_NO_TIMEOUT);
+        asy_coro *next = asy_as_completed_next(ac);
+        asy_decref(ac); /* the coroutine needs nothing from it */
+        ASY_AWAIT_TRY(co, next);
+    }
+    note("%s", ASY_EXC(co) ? ASY_EXC_STR(ASY_EXC(co)) : "no error");
+    asy_decref(ASY_CATCH(co));
+    ASY_END(co);
+}
+
+static void test_exhausted_iterator(void)
+{
+    asy_loop *loop = vloop();
+    asy_result r = asy_loop_run_until_complete(loop, asy_coro_new(sizeof(asy_coro), exhausted_body, "main"));
+    asy_result_clear(&r);
+    CHECK_STR_EQ(trace, "RuntimeError: coroutine raised StopIteration");
+    done_with(loop);
+}
+
+static void test_dropped_early_tasks_run_on(void)
+{
+    asy_loop *loop = vloop();
+    run_consume(loop, three_jobs, 3, 10, 1); /* break after the first */
+    CHECK_STR_EQ(trace, "left=3 'b'@1.0");
+    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0), 2);
+    finish_all(loop); /* their callbacks find nobody; the timer went with the object */
+    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0), 0);
+    CHECK_STR_EQ(trace, "left=3 'b'@1.0");
+    done_with(loop);
+}
+
+/* Two consumers share one iterator; one is cancelled while queued. */
+typedef struct {
+    asy_coro co;
+    const char *name;
+    asy_as_completed *ac; /* owned */
+} one_frame;
+
+static asy_status one_body(asy_coro *co)
+{
+    one_frame *f = (one_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT_TRY(co, asy_as_completed_next(f->ac));
+    note("%s: %s@%s", f->name, ASY_EXC(co) ? ASY_EXC_STR(ASY_EXC(co)) : ASY_REPR(ASY_SENT(co)),
+         ASY_STR(asy_float(now())));
+    ASY_END(co); /* an exception goes on */
+}
+static void one_clear(asy_gen *g) { asy_decref(((one_frame *)g)->ac); }
+static asy_coro *one(const char *name, asy_as_completed *ac)
+{
+    one_frame *f = ASY_CORO_NEW(one_frame, one_body, "one");
+    f->name = name;
+    f->ac = asy_incref(ac);
+    asy_gen_set_clear(&f->co, one_clear);
+    return &f->co;
+}
+
+static asy_exc *cancel_task(asy_value arg)
+{
+    asy_task_cancel(asy_value_task(arg), NULL);
+    return NULL;
+}
+
+static void test_cancelled_await_leaves_the_result_to_the_next(void)
+{
+    asy_loop *loop = vloop();
+    void *aws[] = {asy_loop_create_task(loop, job("a", 2, false), NULL),
+                   asy_loop_create_task(loop, job("b", 3, false), NULL),
+                   asy_loop_create_task(loop, job("c", 4, false), NULL)};
+    asy_as_completed *ac = asy_as_completed_new(3, aws, ASY_NO_TIMEOUT);
+    asy_task *c1 = asy_loop_create_task(loop, one("c1", ac), NULL);
+    asy_task *c2 = asy_loop_create_task(loop, one("c2", ac), NULL);
+    asy_task *c3 = asy_loop_create_task(loop, one("c3", ac), NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(c1)));
+    finish_all(loop);
+    CHECK_STR_EQ(trace, "c1: CancelledError@1.0 c2: 'a'@2.0 c3: 'b'@3.0");
+    CHECK(asy_future_cancelled(&c1->fut));
+    CHECK_INT_EQ(asy_as_completed_left(ac), 0); /* c's result is queued, never taken */
+    asy_decref(c1);
+    asy_decref(c2);
+    asy_decref(c3);
+    asy_decref(ac);
+    done_with(loop);
+}
+
+/* A consumer woken (its getter has a result) but cancelled before it
+ * resumes passes the wakeup on to the next consumer (Queue.get's except
+ * clause), so the result is not stranded. */
+static asy_exc *cancel_consumer(asy_future *fut, asy_value arg)
+{
+    (void)fut;
+    note("cancel c1 -> %s", asy_task_cancel(asy_value_task(arg), NULL) ? "True" : "False");
+    return NULL;
+}
+
+static void test_woken_then_cancelled_passes_the_wakeup_on(void)
+{
+    asy_loop *loop = vloop();
+    asy_future *f1 = asy_future_new(loop), *f2 = asy_future_new(loop);
+    void *aws[] = {asy_incref(f1), asy_incref(f2)};
+    asy_as_completed *ac = asy_as_completed_new(2, aws, ASY_NO_TIMEOUT);
+    asy_task *c1 = asy_loop_create_task(loop, one("c1", ac), NULL);
+    asy_task *c2 = asy_loop_create_task(loop, one("c2", ac), NULL);
+    asy_loop_run_once(loop); /* both wait on their getters */
+    /* f1's callbacks run in one go: as_completed's wakes c1's getter, then
+     * this one cancels c1 before c1 could resume */
+    asy_future_add_done_callback(f1, cancel_consumer, asy_task_value(c1));
+    asy_decref(asy_future_set_result(f1, asy_str("r")));
+    finish_all(loop);
+    CHECK_STR_EQ(trace, "cancel c1 -> True c1: CancelledError@0.0 c2: 'r'@0.0");
+    CHECK(asy_future_cancelled(&c1->fut));
+    CHECK(asy_future_done(&c2->fut) && !asy_future_cancelled(&c2->fut));
+    asy_decref(c1);
+    asy_decref(c2);
+    asy_decref(ac);
+    asy_decref(f1);
+    asy_decref(f2); /* never completed: its callback goes with it */
+    done_with(loop);
+}
+
+int main(int argc, char **argv)
+{
+    static const check_test tests[] = {
+        {"results come in completion order", test_results_in_completion_order},
+        {"an exception is raised by the await that takes it; the others go on",
+         test_exception_raised_by_the_await_that_takes_it},
+        {"a timeout raises TimeoutError for the rest and cancels nothing",
+         test_timeout_raises_for_the_rest_and_cancels_nothing},
+        {"results that came in before the timeout are handed out first", test_results_before_the_timeout_come_first},
+        {"the same awaitable twice counts once", test_same_awaitable_twice_counts_once},
+        {"futures done already come out after one turn", test_futures_done_already},
+        {"nothing to wait for: no awaits, no timer", test_nothing_to_wait_for},
+        {"a bad argument raises at the first await", test_bad_argument_raises_at_the_first_await},
+        {"next() past the end: RuntimeError: coroutine raised StopIteration", test_exhausted_iterator},
+        {"dropped early (break): the tasks run on, nothing leaks", test_dropped_early_tasks_run_on},
+        {"an await cancelled while queued leaves the results to the next ones",
+         test_cancelled_await_leaves_the_result_to_the_next},
+        {"a consumer woken then cancelled passes the result on to the next",
+         test_woken_then_cancelled_passes_the_wakeup_on},
+        {NULL, NULL},
+    };
+    return check_main("as_completed", tests, argc, argv);
+}
