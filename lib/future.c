@@ -333,8 +333,7 @@ void asy__future_release(asy_future *fut)
     if (fut->log_exception && fut->exc != NULL && fut->loop != NULL) {
         /* Someone set an exception and nobody ever asked for it. */
         char msg[64];
-        snprintf(msg, sizeof msg, "%s exception was never retrieved",
-                 fut->ob.type == &asy_future_type ? "Future" : "Task");
+        snprintf(msg, sizeof msg, "%s exception was never retrieved", fut->ob.type->name);
         fut->ob.refcnt = 1; /* the handler may look at it (but not keep it) */
         asy_error_context ctx = {msg, fut->exc, asy_obj_value(fut)};
         asy_loop_call_exception_handler(fut->loop, &ctx);

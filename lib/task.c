@@ -507,6 +507,12 @@ asy_result asy_loop_run_until_complete(asy_loop *loop, void *aw)
         r.exc = err;
         return r;
     }
+    if (fut->loop != loop) { /* it would never complete on this loop */
+        asy_decref(fut);
+        r.exc = asy_exc_new(&asy_ValueError,
+                            "The future belongs to a different loop than the one specified as the loop argument");
+        return r;
+    }
     asy_future_add_done_callback(fut, stop_loop, asy_loop_value(loop));
     err = asy_loop_run_forever(loop);
     asy_future_remove_done_callback(fut, stop_loop);

@@ -8,7 +8,7 @@
 #              transcripts, solutions pass, stubs compile and fail
 #   CFG=clang: build everything, lib tests, solutions pass
 #   the demos' Python twins under CPython (when python3 is present),
-#   chapter order (tools/order.sh), diagrams (tools/diagrams.sh check),
+#   chapter order (tools/order.sh), links in the READMEs (tools/links.sh), diagrams (tools/diagrams.sh check),
 #   the runner's own tests (tools/runner-tests/run.sh)
 #   CFG=asan:  build, lib tests, demos, solutions pass, check.h API under ASan
 # Works on an empty tree (no lib/*.c, tests, chapters or exercises yet).
@@ -107,6 +107,9 @@ tools/demos.sh python "$TALLY"
 
 section "chapter order"
 tools/order.sh "$TALLY" || true
+
+section "links"
+tools/links.sh "$TALLY"
 
 section "diagrams"
 tools/diagrams.sh check "$TALLY" || true

@@ -232,6 +232,22 @@ static void test_task_cancelled_before_first_step_never_runs(void)
 
 static asy_status raiser_body(asy_coro *co);
 
+static void test_run_until_complete_of_another_loops_future(void)
+{
+    /* It would never complete here: Python refuses it with ValueError. */
+    asy_loop *loop = vloop();
+    asy_loop *other = asy_loop_new(&virtual_opts);
+    asy_future *fut = asy_future_new(other);
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(fut));
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "",
+                 "ValueError: The future belongs to a different loop than the one specified as the loop argument");
+    asy_result_clear(&r);
+    asy_decref(fut);
+    CHECK_NULL(asy_loop_close(other));
+    asy_decref(other);
+    done_with(loop);
+}
+
 static void test_cancel_message_before_first_step(void)
 {
     /* The message is stored by cancel() and again when the task ends
@@ -516,6 +532,7 @@ int main(int argc, char **argv)
         {"cancel during a sleep runs the cleanup", test_cancel_during_sleep_runs_cleanup},
         {"a task cancelled before its first step never runs", test_task_cancelled_before_first_step_never_runs},
         {"a cancel message before the first step", test_cancel_message_before_first_step},
+        {"run_until_complete of another loop's future", test_run_until_complete_of_another_loops_future},
         {"a never-retrieved report shows the task", test_never_retrieved_report_shows_the_task},
         {"a task that catches CancelledError is not cancelled", test_task_that_catches_cancel_is_not_cancelled},
         {"a task awaiting a future", test_task_awaiting_a_future},
