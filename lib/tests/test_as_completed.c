@@ -11,37 +11,8 @@
 
 #include "check.h"
 #include "trace.h"
+#include "vloop.h"
 #include "as_completed.h"
-
-static void record_handler(asy_loop *loop, const asy_error_context *ctx, void *arg)
-{
-    (void)loop;
-    (void)arg;
-    note("[%s%s%s]", ctx->message, ctx->exception ? ": " : "", ctx->exception ? ASY_EXC_STR(ctx->exception) : "");
-}
-
-static asy_loop *vloop(void)
-{
-    trace_reset();
-    asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
-    asy_loop_set_exception_handler(loop, record_handler, NULL);
-    return loop;
-}
-
-static void done_with(asy_loop *loop)
-{
-    CHECK_INT_EQ(asy_loop_scheduled_count(loop), 0);
-    CHECK_NULL(asy_loop_close(loop));
-    asy_decref(loop);
-    CHECK_INT_EQ(asy_obj_live(), 0);
-}
-
-static double now(void)
-{
-    asy_loop *loop = asy_get_running_loop(NULL);
-    return loop != NULL ? asy_loop_time(loop) : -1.0;
-}
 
 /* async def job(name, delay, fail): sleep; raise or return name */
 typedef struct {
