@@ -29,11 +29,7 @@ void asy__future_init(asy_future *fut, asy_loop *loop)
     fut->loop = asy_incref(loop);
     fut->state = ASY_FUTURE_PENDING;
     fut->result = asy_none();
-    fut->cancel_msg = asy_none();
     asy_ilist_init(&fut->dispatch.link);
-    fut->dispatch.run = dispatch_run;
-    fut->dispatch.release = dispatch_release;
-    fut->cancel = asy__future_cancel_base;
 }
 
 asy_future *asy_future_new(asy_loop *loop)
@@ -56,8 +52,7 @@ bool asy_future_cancelled(const asy_future *fut) { return fut->state == ASY_FUTU
 
 asy_exc *asy_future_make_cancelled_error(asy_future *fut)
 {
-    return asy_is_none(fut->cancel_msg) ? asy_exc_new(&asy_CancelledError, NULL)
-                                        : asy_exc_new(&asy_CancelledError, "%s", ASY_STR(fut->cancel_msg));
+    return fut->state == ASY_FUTURE_CANCELLED ? asy_incref(fut->exc) : NULL;
 }
 
 asy_exc *asy_future_result(asy_future *fut, asy_value *out)
@@ -101,6 +96,10 @@ static void schedule_callbacks(asy_future *fut)
 {
     if (fut->ncbs == 0 || fut->loop == NULL || asy_loop_is_closed(fut->loop))
         return;
+    /* Set each time: a task lends this same item to its steps while it is
+     * pending (task.c), and a pending task has no callbacks to run yet. */
+    fut->dispatch.run = dispatch_run;
+    fut->dispatch.release = dispatch_release;
     asy_incref(fut);
     asy__loop_schedule(fut->loop, &fut->dispatch);
 }
@@ -119,7 +118,6 @@ static void dispatch_run(asy_ready *item)
     asy_done_callback first = fut->cb0, *rest = fut->cbs;
     fut->ncbs = 0;
     fut->cbs = NULL;
-    fut->capcbs = 0;
     fut->cb0.arg = asy_none();
     for (size_t i = 0; i < n; i++) {
         asy_done_callback *cb = i == 0 ? &first : &rest[i - 1];
@@ -141,7 +139,41 @@ static void dispatch_release(asy_ready *item)
     asy_decref(ASY_CONTAINER_OF(item, asy_future, dispatch));
 }
 
+static const asy_future_methods *methods_of(const asy_future *fut)
+{
+    return fut->ob.type->methods;
+}
+
+/* A task's outcome is its coroutine's to decide (Python raises the same). */
+static asy_exc *refuse_outside_completion(asy_future *fut, const char *op)
+{
+    const asy_future_methods *m = methods_of(fut);
+    if (m == NULL || !m->completes_itself)
+        return NULL;
+    return asy_exc_new(&asy_RuntimeError, "%s does not support %s operation", fut->ob.type->name, op);
+}
+
 asy_exc *asy_future_set_result(asy_future *fut, asy_value v)
+{
+    asy_exc *refused = refuse_outside_completion(fut, "set_result");
+    if (refused != NULL) {
+        asy_value_decref(v);
+        return refused;
+    }
+    return asy__future_set_result_base(fut, v);
+}
+
+asy_exc *asy_future_set_exception(asy_future *fut, asy_exc *e)
+{
+    asy_exc *refused = refuse_outside_completion(fut, "set_exception");
+    if (refused != NULL) {
+        asy_decref(e);
+        return refused;
+    }
+    return asy__future_set_exception_base(fut, e);
+}
+
+asy_exc *asy__future_set_result_base(asy_future *fut, asy_value v)
 {
     if (fut->state != ASY_FUTURE_PENDING) {
         asy_value_decref(v);
@@ -153,7 +185,7 @@ asy_exc *asy_future_set_result(asy_future *fut, asy_value v)
     return NULL;
 }
 
-asy_exc *asy_future_set_exception(asy_future *fut, asy_exc *e)
+asy_exc *asy__future_set_exception_base(asy_future *fut, asy_exc *e)
 {
     if (fut->state != ASY_FUTURE_PENDING) {
         asy_decref(e);
@@ -173,20 +205,19 @@ asy_exc *asy_future_set_exception(asy_future *fut, asy_exc *e)
     return NULL;
 }
 
-bool asy_future_cancel(asy_future *fut, const char *msg) { return fut->cancel(fut, msg); }
+bool asy_future_cancel(asy_future *fut, const char *msg)
+{
+    const asy_future_methods *m = methods_of(fut);
+    return m != NULL && m->cancel != NULL ? m->cancel(fut, msg) : asy__future_cancel_base(fut, msg);
+}
 
 bool asy__future_cancel_base(asy_future *fut, const char *msg)
 {
     if (fut->state != ASY_FUTURE_PENDING)
         return false;
     fut->state = ASY_FUTURE_CANCELLED;
-    if (msg != NULL) {
-        /* A task may have stored the message already (cancel() before its
-         * coroutine let the CancelledError out): replace, do not leak. */
-        asy_value old = fut->cancel_msg;
-        fut->cancel_msg = asy_str(msg);
-        asy_value_decref(old);
-    }
+    /* Made once, now: result() and exception() raise this one. */
+    fut->exc = msg != NULL ? asy_exc_new(&asy_CancelledError, "%s", msg) : asy_exc_new(&asy_CancelledError, NULL);
     schedule_callbacks(fut);
     return true;
 }
@@ -236,15 +267,17 @@ void asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *
     if (fut->ncbs == 0) {
         fut->cb0 = cb;
     } else {
-        if (fut->ncbs - 1 == fut->capcbs) {
-            size_t cap = fut->capcbs ? fut->capcbs * 2 : 4;
-            asy_done_callback *cbs = realloc(fut->cbs, cap * sizeof *cbs);
+        /* The k-th extra callback. The array holds 4 at first and doubles
+         * whenever k reaches a power of two past that, so its capacity
+         * follows from the count and need not be stored. */
+        size_t k = fut->ncbs - 1;
+        if (k == 0 || (k >= 4 && (k & (k - 1)) == 0)) {
+            asy_done_callback *cbs = realloc(fut->cbs, (k == 0 ? 4 : 2 * k) * sizeof *cbs);
             if (cbs == NULL)
                 abort();
             fut->cbs = cbs;
-            fut->capcbs = cap;
         }
-        fut->cbs[fut->ncbs - 1] = cb;
+        fut->cbs[k] = cb;
     }
     fut->ncbs++;
 }
@@ -343,7 +376,6 @@ void asy__future_release(asy_future *fut)
         asy_value_decref(callback_at(fut, i)->arg);
     free(fut->cbs);
     asy_value_clear(&fut->result);
-    asy_value_clear(&fut->cancel_msg);
     asy_decref(fut->exc);
     fut->exc = NULL;
     asy_decref(fut->loop);

@@ -68,20 +68,31 @@ struct asy_future {
     asy_loop *loop;               /* owned reference */
     unsigned char state;          /* an asy_future_state */
     bool log_exception;           /* an exception nobody has retrieved yet */
-    asy_value result;             /* when FINISHED without an exception */
-    asy_exc *exc;                 /* when FINISHED with an exception */
-    asy_value cancel_msg;         /* cancel(msg): a str, or None */
+    unsigned ncbs;                /* done callbacks registered, cb0 included */
+    asy_value result;             /* FINISHED: the result */
+    asy_exc *exc;                 /* FINISHED: the exception, or NULL;
+                                     CANCELLED: the CancelledError(msg) that
+                                     result() raises, made by cancel(msg) */
     /* Callbacks registered while pending. The first lives inline: most
      * futures have exactly one (the task awaiting them), so that one costs
-     * no allocation. */
+     * no allocation. The others are in cbs, whose capacity is not stored:
+     * 4, doubled each time the count of extra callbacks reaches a power of
+     * two. */
     asy_done_callback cb0;
     asy_done_callback *cbs;
-    unsigned ncbs, capcbs;        /* ncbs counts cb0 too */
     asy_ready dispatch;           /* runs the callbacks once done */
-    /* fut.cancel(msg) is a method a Task overrides (chapter 13): cancelling
-     * a task asks its coroutine to stop, it does not just mark it done. */
-    bool (*cancel)(asy_future *fut, const char *msg);
 };
+
+/* What a kind of future does its own way. fut.cancel(msg) is a method a
+ * Task overrides (chapter 13: cancelling a task asks its coroutine to stop,
+ * it does not just mark it done), and so does gather's future (chapter
+ * 14). The table lives in the type (asy_type.methods), not in each future.
+ * A type whose table says completes_itself (a Task) refuses set_result and
+ * set_exception from outside: only its coroutine decides its outcome. */
+typedef struct asy_future_methods {
+    bool (*cancel)(asy_future *fut, const char *msg);
+    bool completes_itself;
+} asy_future_methods;
 
 /* loop.create_future(): a pending future bound to `loop`. New reference. */
 asy_future *asy_future_new(asy_loop *loop);
@@ -103,10 +114,12 @@ asy_exc *asy_future_result(asy_future *fut, asy_value *out);
  * "Exception is not set.". */
 asy_exc *asy_future_exception(asy_future *fut, asy_exc **out);
 
-/* fut.set_result(v): steals v. InvalidStateError "invalid state" if done. */
+/* fut.set_result(v): steals v. InvalidStateError "invalid state" if done;
+ * RuntimeError "Task does not support set_result operation" on a task. */
 asy_exc *asy_future_set_result(asy_future *fut, asy_value v);
 /* fut.set_exception(e): steals e. InvalidStateError if done; TypeError
- * for a StopIteration (it would look like a return to a generator). */
+ * for a StopIteration (it would look like a return to a generator);
+ * RuntimeError on a task, as set_result. */
 asy_exc *asy_future_set_exception(asy_future *fut, asy_exc *e);
 /* fut.cancel(msg): false if already done; msg may be NULL. On a task this
  * is the task's cancel (task.h). */
@@ -114,6 +127,10 @@ bool asy_future_cancel(asy_future *fut, const char *msg);
 /* Future.cancel itself, whatever the object: mark it cancelled and
  * schedule its callbacks (a task's cancel calls it when the coroutine has
  * let the CancelledError out: super().cancel()). */
+/* And Future.set_result / set_exception themselves, which a task's step
+ * uses to record what its coroutine returned or raised. */
+asy_exc *asy__future_set_result_base(asy_future *fut, asy_value v);
+asy_exc *asy__future_set_exception_base(asy_future *fut, asy_exc *e);
 bool asy__future_cancel_base(asy_future *fut, const char *msg);
 
 /* fut.add_done_callback(fn, arg): steals arg. */
@@ -123,7 +140,8 @@ void asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *
  * not been scheduled yet; returns how many. */
 size_t asy_future_remove_done_callback(asy_future *fut, asy_done_fn fn);
 
-/* The exception a cancelled future raises: CancelledError(msg). New ref. */
+/* The exception a cancelled future raises: CancelledError(msg), the one
+ * cancel(msg) made. New reference; NULL if the future is not cancelled. */
 asy_exc *asy_future_make_cancelled_error(asy_future *fut);
 
 /* The future as a value (new reference), and back (borrowed, or NULL). */

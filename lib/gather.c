@@ -24,9 +24,12 @@ static void gathering_dealloc(asy_obj *self);
 static int gathering_format(asy_obj *self, char *buf, size_t size, bool repr);
 
 /* Awaiting a gathering future is awaiting a future: same send/throw/close. */
+static bool gathering_cancel(asy_future *fut, const char *msg);
+static const asy_future_methods gathering_methods = {.cancel = gathering_cancel};
+
 const asy_type asy_gathering_type = {.name = "_GatheringFuture", .dealloc = gathering_dealloc,
                                      .format = gathering_format, .iter = &asy__future_iter_ops,
-                                     .base = &asy_future_type};
+                                     .base = &asy_future_type, .methods = &gathering_methods};
 
 /* ---- checking the arguments ---- */
 
@@ -95,8 +98,9 @@ static asy_value outcome_of(asy_future *child)
 {
     if (asy_future_cancelled(child)) {
         /* As 3.11: a fresh CancelledError carrying the cancel message. */
-        asy_exc *e = asy_exc_new(&asy_CancelledError, "%s",
-                                 asy_is_none(child->cancel_msg) ? "" : ASY_STR(child->cancel_msg));
+        asy_exc *cancelled = asy_future_make_cancelled_error(child);
+        asy_exc *e = asy_exc_new(&asy_CancelledError, "%s", asy_exc_message(cancelled));
+        asy_decref(cancelled);
         asy_value v = asy_exc_value(e);
         asy_decref(e);
         return v;
@@ -200,7 +204,6 @@ asy_future *asy_gather(bool return_exceptions, size_t n, void **aws)
 
     asy_gathering *g = asy_obj_new(&asy_gathering_type, sizeof(asy_gathering));
     asy__future_init(&g->fut, loop);
-    g->fut.cancel = gathering_cancel;
     g->return_exceptions = return_exceptions;
     g->children = calloc(n, sizeof *g->children);
     if (g->children == NULL)

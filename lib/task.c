@@ -14,13 +14,18 @@
 static void task_dealloc(asy_obj *self);
 static int task_format(asy_obj *self, char *buf, size_t size, bool repr);
 
+static bool task_cancel_method(asy_future *fut, const char *msg);
+
+/* A task cancels its own way, and only its coroutine completes it. */
+static const asy_future_methods task_methods = {.cancel = task_cancel_method, .completes_itself = true};
+
 /* A task awaits like a future (it is one): same send/throw/close. */
 const asy_type asy_task_type = {.name = "Task", .dealloc = task_dealloc, .format = task_format,
-                                 .iter = &asy__future_iter_ops, .base = &asy_future_type};
+                                 .iter = &asy__future_iter_ops, .base = &asy_future_type,
+                                 .methods = &task_methods};
 
 static void step_run(asy_ready *item);
 static void step_release(asy_ready *item);
-static bool task_cancel_method(asy_future *fut, const char *msg);
 static void abandon_tasks(asy_loop *loop);
 
 bool asy_istask(const void *obj) { return asy_isinstance(obj, &asy_task_type); }
@@ -31,13 +36,18 @@ asy_task *asy_value_task(asy_value v)
 }
 
 /* Queue the task's next step; exc (stolen, may be NULL) is thrown in then.
- * The ready queue holds a reference to the task until the step has run. */
+ * The ready queue holds a reference to the task until the step has run.
+ * The queue item is the future part's own (fut.dispatch): a pending task
+ * has no done callbacks to dispatch, and a done task takes no more steps,
+ * so one item serves both, and a step costs no allocation. */
 static void schedule_step(asy_task *t, asy_exc *exc)
 {
     asy_decref(t->step_exc);
     t->step_exc = exc;
+    t->fut.dispatch.run = step_run;
+    t->fut.dispatch.release = step_release;
     asy_incref(t);
-    asy__loop_schedule(t->fut.loop, &t->step);
+    asy__loop_schedule(t->fut.loop, &t->fut.dispatch);
 }
 
 asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name)
@@ -55,11 +65,7 @@ asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name)
     }
     asy_task *t = asy_obj_new(&asy_task_type, sizeof(asy_task));
     asy__future_init(&t->fut, loop);
-    t->fut.cancel = task_cancel_method;
     t->coro = coro;
-    asy_ilist_init(&t->step.link);
-    t->step.run = step_run;
-    t->step.release = step_release;
     /* The default name "Task-N" is only a number until someone asks for it
      * (task_name): a million tasks need not print a million strings. */
     t->name = name != NULL ? asy_str(name) : asy_int((long long)asy__loop_next_task_number(loop));
@@ -136,11 +142,17 @@ static void finish(asy_task *t)
     asy_decref(coro);
 }
 
+/* The message of a CancelledError, as cancel(msg) takes it: NULL for none. */
+static const char *cancel_msg_of(asy_exc *e)
+{
+    return asy_exc_message(e)[0] != '\0' ? asy_exc_message(e) : NULL;
+}
+
 static void cancel_self(asy_task *t, asy_exc *e)
 {
     /* The coroutine let CancelledError out: the task is cancelled, and its
      * message is the one the exception carried. */
-    asy__future_cancel_base(&t->fut, asy_exc_message(e)[0] != '\0' ? asy_exc_message(e) : NULL);
+    asy__future_cancel_base(&t->fut, cancel_msg_of(e));
 }
 
 static void task_step(asy_task *t)
@@ -152,15 +164,16 @@ static void task_step(asy_task *t)
         asy_decref(exc);
         return;
     }
-    if (t->must_cancel) {
+    if (t->must_cancel != NULL) {
         /* cancel() came while no future was there to cancel: the
          * CancelledError goes in now, in place of anything else. */
-        if (!asy_exc_is(exc, &asy_CancelledError)) {
+        if (asy_exc_is(exc, &asy_CancelledError)) { /* one is on its way already */
+            asy_decref(t->must_cancel);
+        } else {
             asy_decref(exc);
-            exc = asy_is_none(t->fut.cancel_msg) ? asy_exc_new(&asy_CancelledError, NULL)
-                                                  : asy_future_make_cancelled_error(&t->fut);
+            exc = t->must_cancel;
         }
-        t->must_cancel = false;
+        t->must_cancel = NULL;
     }
     asy_future *waited = t->fut_waiter;
     t->fut_waiter = NULL;
@@ -173,12 +186,14 @@ static void task_step(asy_task *t)
 
     switch (r.status) {
     case ASY_RETURNED: /* the coroutine returned: that is the task's result */
-        if (t->must_cancel) { /* cancelled right as it returned: cancelled wins */
-            t->must_cancel = false;
-            asy__future_cancel_base(&t->fut, asy_is_none(t->fut.cancel_msg) ? NULL : ASY_STR(t->fut.cancel_msg));
+        if (t->must_cancel != NULL) { /* cancelled right as it returned: cancelled wins */
+            asy_exc *e = t->must_cancel;
+            t->must_cancel = NULL;
+            cancel_self(t, e);
+            asy_decref(e);
             asy_value_decref(r.value);
         } else {
-            asy_decref(asy_future_set_result(&t->fut, r.value));
+            asy_decref(asy__future_set_result_base(&t->fut, r.value));
         }
         finish(t);
         return;
@@ -188,7 +203,7 @@ static void task_step(asy_task *t)
             cancel_self(t, r.exc);
             asy_decref(r.exc);
         } else {
-            asy_decref(asy_future_set_exception(&t->fut, r.exc));
+            asy_decref(asy__future_set_exception_base(&t->fut, r.exc));
         }
         finish(t);
         return;
@@ -210,9 +225,10 @@ static void task_step(asy_task *t)
         } else {
             asy_future_add_done_callback(fut, task_wakeup, asy_task_value(t));
             t->fut_waiter = asy_incref(fut);
-            if (t->must_cancel && asy_future_cancel(fut, asy_is_none(t->fut.cancel_msg)
-                                                             ? NULL : ASY_STR(t->fut.cancel_msg)))
-                t->must_cancel = false;
+            if (t->must_cancel != NULL && asy_future_cancel(fut, cancel_msg_of(t->must_cancel))) {
+                asy_decref(t->must_cancel);
+                t->must_cancel = NULL;
+            }
         }
     } else if (asy_is_none(r.value)) { /* a bare yield: sleep(0) */
         schedule_step(t, NULL);
@@ -236,8 +252,8 @@ static asy_exc *task_wakeup(asy_future *fut, asy_value arg)
     return NULL;
 }
 
-static void step_run(asy_ready *item) { task_step(ASY_CONTAINER_OF(item, asy_task, step)); }
-static void step_release(asy_ready *item) { asy_decref(ASY_CONTAINER_OF(item, asy_task, step)); }
+static void step_run(asy_ready *item) { task_step(ASY_CONTAINER_OF(item, asy_task, fut.dispatch)); }
+static void step_release(asy_ready *item) { asy_decref(ASY_CONTAINER_OF(item, asy_task, fut.dispatch)); }
 
 /* ---- cancellation ---- */
 
@@ -249,10 +265,10 @@ bool asy_task_cancel(asy_task *t, const char *msg)
     t->num_cancels_requested++;
     if (t->fut_waiter != NULL && asy_future_cancel(t->fut_waiter, msg))
         return true; /* its wakeup will throw CancelledError in */
-    /* Nothing to cancel below us: the next step throws it in. */
-    t->must_cancel = true;
-    asy_value_decref(t->fut.cancel_msg);
-    t->fut.cancel_msg = msg != NULL ? asy_str(msg) : asy_none();
+    /* Nothing to cancel below us: the next step throws it in (a later
+     * cancel(msg) replaces the message, as in Python). */
+    asy_decref(t->must_cancel);
+    t->must_cancel = msg != NULL ? asy_exc_new(&asy_CancelledError, "%s", msg) : asy_exc_new(&asy_CancelledError, NULL);
     return true;
 }
 
@@ -354,6 +370,7 @@ static void task_dealloc(asy_obj *self)
     }
     asy_ilist_remove(&t->all_link);
     asy_decref(t->step_exc);
+    asy_decref(t->must_cancel);
     asy_decref(t->fut_waiter);
     asy_coro *coro = t->coro;
     t->coro = NULL;

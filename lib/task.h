@@ -39,12 +39,17 @@
 #include "loop.h"
 
 typedef struct asy_task {
-    asy_future fut;           /* a Task is a Future: this comes first */
+    asy_future fut;           /* a Task is a Future: this comes first. While
+                                 the task is pending, its steps go through
+                                 the loop's ready queue in fut.dispatch: the
+                                 future needs that item only once done. */
     asy_coro *coro;           /* owned until the task is done */
-    asy_ready step;           /* the next step, in the loop's ready queue */
     asy_exc *step_exc;        /* thrown in at the next step, or NULL (owned) */
+    asy_exc *must_cancel;     /* cancel() found nothing to cancel below: the
+                                 CancelledError(msg) the next step throws in
+                                 (owned), or NULL. CPython's _must_cancel and
+                                 _cancel_message in one field. */
     asy_future *fut_waiter;   /* what it waits for, or NULL (owned) */
-    bool must_cancel;         /* throw CancelledError in at the next step */
     int num_cancels_requested;
     bool abandoned;           /* its loop closed while it was pending */
     asy_value name;           /* a str, or the N of "Task-N" as an int until

@@ -4,18 +4,105 @@
 #include "value.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Objects alive, for the "nothing leaked" assertion of the tests. Atomic
- * because chapter 27 creates objects on other threads too. */
-static atomic_long live_objects;
 /* Objects made so far by this thread, for asy_obj_allocations(). Per
  * thread, so counting costs no atomic instruction on the hot path. */
 static _Thread_local long made_objects;
+
+/* ---- counting live objects ----
+ * The tests' "nothing leaked" needs the number of objects alive in the
+ * whole process, and chapter 27 makes and frees objects on other threads
+ * too. One atomic counter would do, but every object would pay two locked
+ * instructions for it. Instead each thread counts in its own counter, which
+ * only that thread writes (a plain load and store, no lock prefix), and
+ * asy_obj_live() adds up the counters of all threads under a mutex. A
+ * thread that frees an object another made counts -1, so only the sum
+ * means anything. When a thread ends, its count moves to `retired`. */
+static void counter_retire(void);
+static void cache_drain(void);
+
+/* What a thread keeps here (its live count, its object cache) is handed
+ * back when the thread ends, by one pthread key destructor. */
+static pthread_key_t thread_key;
+static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
+static _Thread_local bool thread_registered;
+
+static void thread_exit(void *arg)
+{
+    (void)arg;
+    thread_registered = false;
+    cache_drain();
+    counter_retire();
+}
+
+static void thread_key_make(void) { pthread_key_create(&thread_key, thread_exit); }
+
+static void thread_state_register(void)
+{
+    if (thread_registered)
+        return;
+    pthread_once(&thread_key_once, thread_key_make);
+    pthread_setspecific(thread_key, &thread_registered); /* any non-NULL value */
+    thread_registered = true;
+}
+
+typedef struct live_counter {
+    _Atomic long n;
+    struct live_counter *next; /* in `counters`, under counters_lock */
+    bool registered;
+} live_counter;
+
+static pthread_mutex_t counters_lock = PTHREAD_MUTEX_INITIALIZER;
+static live_counter *counters;
+static long retired;
+static _Thread_local live_counter my_count;
+
+static void count_live(long delta)
+{
+    if (!my_count.registered) {
+        pthread_mutex_lock(&counters_lock);
+        my_count.next = counters;
+        counters = &my_count;
+        my_count.registered = true;
+        pthread_mutex_unlock(&counters_lock);
+        thread_state_register();
+    }
+    long n = atomic_load_explicit(&my_count.n, memory_order_relaxed);
+    atomic_store_explicit(&my_count.n, n + delta, memory_order_relaxed);
+}
+
+/* At thread exit: keep the thread's count, forget its counter. */
+static void counter_retire(void)
+{
+    if (!my_count.registered)
+        return;
+    pthread_mutex_lock(&counters_lock);
+    for (live_counter **p = &counters; *p != NULL; p = &(*p)->next)
+        if (*p == &my_count) {
+            *p = my_count.next;
+            break;
+        }
+    retired += atomic_load_explicit(&my_count.n, memory_order_relaxed);
+    atomic_store_explicit(&my_count.n, 0, memory_order_relaxed);
+    my_count.registered = false;
+    pthread_mutex_unlock(&counters_lock);
+}
+
+long asy_obj_live(void)
+{
+    pthread_mutex_lock(&counters_lock);
+    long n = retired;
+    for (live_counter *c = counters; c != NULL; c = c->next)
+        n += atomic_load_explicit(&c->n, memory_order_relaxed);
+    pthread_mutex_unlock(&counters_lock);
+    return n;
+}
 
 /* ---- the object cache ----
  * A program that makes a million tasks makes and frees millions of small
@@ -49,19 +136,15 @@ static _Thread_local long made_objects;
 
 #if OBJ_CACHE
 #include <malloc.h>
-#include <pthread.h>
 
 enum { CACHE_MAX_SIZE = 512, CACHE_CLASSES = CACHE_MAX_SIZE / 16 + 1, CACHE_MAX_PER_CLASS = 1 << 20 };
 
 typedef struct obj_cache {
     asy_obj *head[CACHE_CLASSES]; /* linked through ->type */
     long count[CACHE_CLASSES];
-    bool registered;              /* the thread-exit destructor knows us */
 } obj_cache;
 
 static _Thread_local obj_cache cache;
-static pthread_key_t cache_key;
-static pthread_once_t cache_key_once = PTHREAD_ONCE_INIT;
 
 /* The malloc chunk size class of a request: glibc rounds size + 8 up to a
  * multiple of 16, with a minimum of 32. */
@@ -71,9 +154,9 @@ static size_t size_class(size_t size)
     return (chunk < 32 ? 32 : chunk) / 16;
 }
 
-static void cache_drain(void *arg)
+static void cache_drain(void)
 {
-    obj_cache *c = arg;
+    obj_cache *c = &cache;
     for (size_t k = 0; k < CACHE_CLASSES; k++) {
         while (c->head[k] != NULL) {
             asy_obj *o = c->head[k];
@@ -83,8 +166,6 @@ static void cache_drain(void *arg)
         c->count[k] = 0;
     }
 }
-
-static void cache_make_key(void) { pthread_key_create(&cache_key, cache_drain); }
 
 static asy_obj *cache_take(size_t k)
 {
@@ -102,17 +183,15 @@ static bool cache_give(asy_obj *o)
     size_t k = (malloc_usable_size(o) + 8) / 16;
     if (k >= CACHE_CLASSES || cache.count[k] >= CACHE_MAX_PER_CLASS)
         return false;
-    if (!cache.registered) {
-        pthread_once(&cache_key_once, cache_make_key);
-        pthread_setspecific(cache_key, &cache);
-        cache.registered = true;
-    }
+    thread_state_register();
     o->refcnt = 0;
     o->type = (const asy_type *)(void *)cache.head[k];
     cache.head[k] = o;
     cache.count[k]++;
     return true;
 }
+#else
+static void cache_drain(void) {}
 #endif
 
 void *asy_obj_new(const asy_type *type, size_t size)
@@ -135,7 +214,7 @@ void *asy_obj_new(const asy_type *type, size_t size)
     }
     o->refcnt = 1;
     o->type = type;
-    atomic_fetch_add_explicit(&live_objects, 1, memory_order_relaxed);
+    count_live(+1);
     made_objects++;
     return o;
 }
@@ -144,7 +223,7 @@ void asy_obj_free(void *obj)
 {
     if (obj == NULL)
         return;
-    atomic_fetch_sub_explicit(&live_objects, 1, memory_order_relaxed);
+    count_live(-1);
 #if OBJ_CACHE
     if (cache_give(obj))
         return;
@@ -162,60 +241,26 @@ bool asy_isinstance(const void *obj, const asy_type *type)
     return false;
 }
 
-long asy_obj_live(void)
-{
-    return atomic_load_explicit(&live_objects, memory_order_relaxed);
-}
 
 long asy_obj_allocations(void)
 {
     return made_objects;
 }
 
-void *asy_incref(void *obj)
+/* The last reference is going (refcnt 1), or one too many (0 or less). */
+void asy__obj_release_last(asy_obj *o)
 {
-    if (obj != NULL)
-        ((asy_obj *)obj)->refcnt++;
-    return obj;
-}
-
-void asy_decref(void *obj)
-{
-    asy_obj *o = obj;
-    if (o == NULL)
-        return;
     if (o->refcnt <= 0) {
         /* A reference given back twice: say so instead of freeing twice. */
         fprintf(stderr, "asy: asy_decref on a dead %s object (refcnt %ld)\n",
                 o->type->name, o->refcnt);
         abort();
     }
-    if (--o->refcnt == 0) {
-        if (o->type->dealloc != NULL)
-            o->type->dealloc(o);
-        else
-            asy_obj_free(o);
-    }
-}
-
-asy_value asy_value_incref(asy_value v)
-{
-    if (v.kind == ASY_OBJ)
-        asy_incref(v.u.o);
-    return v;
-}
-
-void asy_value_decref(asy_value v)
-{
-    if (v.kind == ASY_OBJ)
-        asy_decref(v.u.o);
-}
-
-void asy_value_clear(asy_value *v)
-{
-    asy_value old = *v;
-    *v = asy_none(); /* first, so a dealloc that looks at *v sees None */
-    asy_value_decref(old);
+    o->refcnt = 0;
+    if (o->type->dealloc != NULL)
+        o->type->dealloc(o);
+    else
+        asy_obj_free(o);
 }
 
 asy_value asy_obj_value(void *obj)

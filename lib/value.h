@@ -47,6 +47,10 @@ struct asy_type {
     const struct asy_iter_ops *iter;
     /* The type this one extends, or NULL (a Task is a Future, chapter 12). */
     const asy_type *base;
+    /* What objects of this kind do beyond the above, or NULL: a table of
+     * methods kept once per type instead of once per object (a future's
+     * cancel, future.h asy_future_methods). CPython's type slots. */
+    const void *methods;
 };
 
 /* isinstance(obj, type): obj's type is `type` or extends it. */
@@ -99,16 +103,51 @@ bool asy_is_str(asy_value v);
  * NULL if v is not a str. */
 const char *asy_str_cstr(asy_value v);
 
-/* ---- reference counting ---- */
+/* ---- reference counting ----
+ * Every task step takes and gives back a handful of references, so the two
+ * common cases are inline, as CPython's Py_INCREF and Py_DECREF are: add
+ * one, or take one away from a count that stays above zero. Everything
+ * else (freeing the object when the last reference goes, and refusing a
+ * reference given back twice) is asy__obj_release_last() in value.c. */
+void asy__obj_release_last(asy_obj *o);
+
 /* Take a reference to an object (NULL is allowed). Returns obj. */
-void *asy_incref(void *obj);
+static inline void *asy_incref(void *obj)
+{
+    if (obj != NULL)
+        ((asy_obj *)obj)->refcnt++;
+    return obj;
+}
 /* Give one back; the object is freed when none are left (NULL allowed). */
-void asy_decref(void *obj);
+static inline void asy_decref(void *obj)
+{
+    asy_obj *o = obj;
+    if (o == NULL)
+        return;
+    if (o->refcnt > 1)
+        o->refcnt--;
+    else
+        asy__obj_release_last(o);
+}
 /* The same for values: only ASY_OBJ values hold a reference. */
-asy_value asy_value_incref(asy_value v);
-void asy_value_decref(asy_value v);
+static inline asy_value asy_value_incref(asy_value v)
+{
+    if (v.kind == ASY_OBJ)
+        asy_incref(v.u.o);
+    return v;
+}
+static inline void asy_value_decref(asy_value v)
+{
+    if (v.kind == ASY_OBJ)
+        asy_decref(v.u.o);
+}
 /* Release *v and set it to None, so it can never be released twice. */
-void asy_value_clear(asy_value *v);
+static inline void asy_value_clear(asy_value *v)
+{
+    asy_value old = *v;
+    *v = asy_none(); /* first, so a dealloc that looks at *v sees None */
+    asy_value_decref(old);
+}
 
 /* Allocate a zeroed object of `size` bytes (at least sizeof(asy_obj)) with
  * the given type and one reference (new reference). Aborts when out of
