@@ -41,6 +41,7 @@ struct asy_loop {
     asy_ilist tasks;            /* live tasks, not owned */
     unsigned long task_counter;
     void (*close_hook)(asy_loop *loop);
+    asy_task_factory task_factory; /* chapter 12; NULL: the default */
     asy_selector_event *events; /* step 2's buffer: as many as fds watched */
     int events_cap;
 };
@@ -333,6 +334,8 @@ void asy__loop_set_current_task(asy_loop *loop, void *task) { loop->current_task
 asy_ilist *asy__loop_tasks(asy_loop *loop) { return &loop->tasks; }
 unsigned long asy__loop_next_task_number(asy_loop *loop) { return ++loop->task_counter; }
 void asy__loop_set_close_hook(asy_loop *loop, void (*hook)(asy_loop *loop)) { loop->close_hook = hook; }
+void asy_loop_set_task_factory(asy_loop *loop, asy_task_factory factory) { loop->task_factory = factory; }
+asy_task_factory asy_loop_get_task_factory(const asy_loop *loop) { return loop->task_factory; }
 
 size_t asy_loop_scheduled_count(const asy_loop *loop)
 {

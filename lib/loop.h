@@ -201,6 +201,15 @@ void *asy__loop_current_task(const asy_loop *loop);
 void asy__loop_set_current_task(asy_loop *loop, void *task);
 asy_ilist *asy__loop_tasks(asy_loop *loop);
 unsigned long asy__loop_next_task_number(asy_loop *loop);
+/* loop.set_task_factory(factory) and loop.get_task_factory() (chapter 12):
+ * what create_task calls to make a task. NULL (the default) makes a task
+ * whose first step is scheduled; task.h has asy_eager_task_factory, which
+ * runs the first step at once (Python 3.12). */
+struct asy_task;
+struct asy_gen;
+typedef struct asy_task *(*asy_task_factory)(asy_loop *loop, struct asy_gen *coro, const char *name);
+void asy_loop_set_task_factory(asy_loop *loop, asy_task_factory factory);
+asy_task_factory asy_loop_get_task_factory(const asy_loop *loop);
 /* Run by close() before it drops what is scheduled: chapter 12 uses it to
  * abandon the tasks still pending (see task.c, abandon_tasks). */
 void asy__loop_set_close_hook(asy_loop *loop, void (*hook)(asy_loop *loop));

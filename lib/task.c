@@ -50,7 +50,10 @@ static void schedule_step(asy_task *t, asy_exc *exc)
     asy__loop_schedule(t->fut.loop, &t->fut.dispatch);
 }
 
-asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name)
+static void task_step(asy_task *t);
+
+/* Task(coro, loop=loop, name=name, eager_start=eager_start). */
+static asy_task *task_new(asy_loop *loop, asy_coro *coro, const char *name, bool eager_start)
 {
     if (!asy_iscoroutine(coro)) {
         fprintf(stderr, "create_task: TypeError: a coroutine was expected, got %s\n",
@@ -71,8 +74,29 @@ asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name)
     t->name = name != NULL ? asy_str(name) : asy_int((long long)asy__loop_next_task_number(loop));
     asy_ilist_push_back(asy__loop_tasks(loop), &t->all_link);
     asy__loop_set_close_hook(loop, abandon_tasks);
-    schedule_step(t, NULL);
+    if (eager_start && asy_get_running_loop(NULL) == loop)
+        task_step(t); /* the first step, now: see asy_eager_task_factory */
+    else
+        schedule_step(t, NULL);
     return t;
+}
+
+asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name)
+{
+    asy_task_factory factory = loop != NULL ? asy_loop_get_task_factory(loop) : NULL;
+    if (factory != NULL)
+        return factory(loop, coro, name);
+    return task_new(loop, coro, name, false);
+}
+
+/* Python 3.12's eager start: the coroutine runs its first step inside
+ * create_task, as the current task, up to its first real suspension. A
+ * task whose coroutine finishes in that step is done before create_task
+ * returns, and has never been through the ready queue. Outside its running
+ * loop, the task starts as usual. */
+asy_task *asy_eager_task_factory(asy_loop *loop, asy_coro *coro, const char *name)
+{
+    return task_new(loop, coro, name, true);
 }
 
 asy_task *asy_create_task(asy_coro *coro, const char *name)
@@ -179,9 +203,12 @@ static void task_step(asy_task *t)
     t->fut_waiter = NULL;
     asy_decref(waited);
 
+    /* The current task is this one for the step. An eager task's first
+     * step runs inside another task's step: that one is current again after. */
+    asy_task *outer = asy__loop_current_task(loop);
     asy__loop_set_current_task(loop, t);
     asy_result r = exc != NULL ? asy_gen_throw(t->coro, exc) : asy_gen_send(t->coro, asy_none());
-    asy__loop_set_current_task(loop, NULL);
+    asy__loop_set_current_task(loop, outer);
     asy_decref(exc);
 
     switch (r.status) {

@@ -60,10 +60,17 @@ typedef struct asy_task {
 extern const asy_type asy_task_type;
 
 /* loop.create_task(coro, name): wrap a coroutine in a task and schedule its
- * first step. Steals coro; name may be NULL ("Task-N", counted per loop).
+ * first step (or call the loop's task factory, if one is set). Steals coro;
+ * name may be NULL ("Task-N", counted per loop).
  * New reference. NULL (with the error on stderr) if loop is closed or coro
  * is not a coroutine. */
 asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name);
+/* asyncio.eager_task_factory (Python 3.12), for asy_loop_set_task_factory
+ * (loop.h): tasks made by create_task on that loop run their first step at
+ * once, inside create_task, when the loop is running; a coroutine that
+ * finishes without suspending never waits for the loop at all. Steals
+ * coro; new reference. */
+asy_task *asy_eager_task_factory(asy_loop *loop, asy_coro *coro, const char *name);
 /* asyncio.create_task(coro, name): the same on the running loop.
  * NULL (with "RuntimeError: no running event loop" on stderr) outside one. */
 asy_task *asy_create_task(asy_coro *coro, const char *name);

@@ -44,6 +44,13 @@ python)
     for py in $(ls chapters/[0-9][0-9]-*/[0-9]*.py 2>/dev/null | LC_ALL=C sort -V); do
         x=${py%.py}
         name="cpython $x.py"
+        # A twin that needs a newer Python says so on a line of its own,
+        # "# Requires Python 3.12.", and is skipped on an older python3.
+        need=$(sed -n 's/^# Requires Python \([0-9][0-9]*\.[0-9][0-9]*\)\.$/\1/p' "$py" | head -1)
+        if [ -n "$need" ] && ! python3 -c "import sys; sys.exit(sys.version_info < tuple(map(int, '$need'.split('.'))))"; then
+            echo "skip $name: needs Python $need, python3 is $(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+            continue
+        fi
         timeout -k 5 60 python3 "$py" </dev/null >"$out/stdout" 2>"$out/stderr"
         rc=$?
         if [ -f "$x.sed" ]; then sed -f "$x.sed" "$out/stdout" >"$out/actual"; else cp "$out/stdout" "$out/actual"; fi

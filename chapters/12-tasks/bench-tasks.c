@@ -5,6 +5,8 @@
  *
  *   spawn     N tasks whose coroutine returns at once, created in a row,
  *             then awaited one by one: ns per task (create + run + await)
+ *   eager     the same with the eager task factory (Python 3.12): every
+ *             task finishes inside create_task
  *   switch    two tasks ping-ponging through futures: each creates a
  *             future, resolves the other's, awaits its own: ns per switch
  *   yield     two tasks taking turns with a bare yield (what sleep(0)
@@ -52,6 +54,7 @@ static asy_status nop_body(asy_coro *co)
 typedef struct {
     asy_coro co;
     long n, i, sum;
+    bool eager;
     asy_task **tasks;
 } spawn_frame;
 
@@ -59,6 +62,8 @@ static asy_status spawn_body(asy_coro *co)
 {
     spawn_frame *f = (spawn_frame *)co;
     ASY_BEGIN(co);
+    if (f->eager)
+        asy_loop_set_task_factory(asy_get_running_loop(NULL), asy_eager_task_factory);
     for (f->i = 0; f->i < f->n; f->i++)
         f->tasks[f->i] = asy_create_task(asy_coro_new(sizeof(asy_coro), nop_body, "nop"), NULL);
     for (f->i = 0; f->i < f->n; f->i++) {
@@ -79,10 +84,11 @@ static void spawn_clear(asy_gen *g)
     free(f->tasks);
 }
 
-static double bench_spawn_once(long n)
+static double bench_spawn_once(long n, bool eager)
 {
     spawn_frame *f = ASY_CORO_NEW(spawn_frame, spawn_body, "spawn");
     f->n = n;
+    f->eager = eager;
     f->tasks = calloc((size_t)n, sizeof *f->tasks);
     asy_gen_set_clear(&f->co, spawn_clear);
     long objects = asy_obj_allocations();
@@ -93,9 +99,9 @@ static double bench_spawn_once(long n)
         fprintf(stderr, "spawn: wrong result\n");
     asy_result_clear(&r);
     static bool once;
-    if (!once)
+    if (!once && !eager)
         report("spawn_objects_per_task", (double)(asy_obj_allocations() - objects) / (double)n, "objects");
-    once = true;
+    once = once || !eager;
     return dt / (double)n * 1e9;
 }
 
@@ -103,13 +109,25 @@ static double bench_spawn_once(long n)
  * zeroes ~350 MB); the best of three is the cost of the work itself. */
 static void bench_spawn(long n)
 {
-    double cold = bench_spawn_once(n), best = cold;
+    double cold = bench_spawn_once(n, false), best = cold;
     for (int i = 0; i < 2; i++) {
-        double t = bench_spawn_once(n);
+        double t = bench_spawn_once(n, false);
         best = t < best ? t : best;
     }
     report("spawn_cold_ns_per_task", cold, "ns");
     report("spawn_ns_per_task", best, "ns");
+}
+
+/* The same with the eager task factory (Python 3.12): each task finishes
+ * inside create_task, and never goes through the ready queue. */
+static void bench_spawn_eager(long n)
+{
+    double best = bench_spawn_once(n, true);
+    for (int i = 0; i < 2; i++) {
+        double t = bench_spawn_once(n, true);
+        best = t < best ? t : best;
+    }
+    report("spawn_eager_ns_per_task", best, "ns");
 }
 
 /* ---- switch: ping-pong through futures ---- */
@@ -306,6 +324,8 @@ int main(int argc, char **argv)
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
     if (!*only || !strcmp(only, "spawn"))
         bench_spawn(1000000 / scale);
+    if (!*only || !strcmp(only, "eager"))
+        bench_spawn_eager(1000000 / scale);
     court c1 = {{NULL, NULL}, 0};
     if (!*only || !strcmp(only, "switch"))
         bench_pair("switch", player(&c1, 0, 500000 / scale), player(&c1, 1, 500000 / scale), &c1);

@@ -18,7 +18,7 @@ echo " CPython counts a tenth of that)"
 echo
 
 for run in 1 2 3; do
-    for w in spawn switch yield sleepers timers; do
+    for w in spawn eager switch yield sleepers timers; do
         "$dir/bench-tasks" 1 "$w" >>"$tmp/c.txt"
     done
     python3 "$here/bench_asyncio.py" 10 >>"$tmp/py.txt"
@@ -38,6 +38,7 @@ row() { # LABEL KEY UNIT TARGET
 printf "%-34s %12s %12s %9s   %s\n" "workload" "C" "CPython" "CPy/C" "target"
 row "spawn + await a task (warm)"        spawn_ns_per_task       ns    ">= 50x"
 row "spawn + await a task (cold memory)" spawn_cold_ns_per_task  ns    ""
+row "spawn + await, eager task factory"  spawn_eager_ns_per_task ns    "(CPython 3.12+)"
 row "switch through a future"            switch_ns_per_switch    ns    ">= 100x"
 row "switch through a bare yield"        yield_ns_per_switch     ns    ""
 row "sleeping task, heap bytes"          sleepers_bytes_per_task B     "<= 200 B (C)"

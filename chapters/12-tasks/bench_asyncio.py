@@ -35,6 +35,20 @@ def bench_spawn(n):
     report("spawn_ns_per_task", (time.perf_counter() - t0) / n * 1e9, "ns")
 
 
+async def spawn_eager(n):
+    asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)
+    return await spawn(n)
+
+
+def bench_spawn_eager(n):
+    """Python 3.12 and later only: the eager task factory."""
+    if not hasattr(asyncio, "eager_task_factory"):
+        return
+    t0 = time.perf_counter()
+    assert asyncio.run(spawn_eager(n)) == n
+    report("spawn_eager_ns_per_task", (time.perf_counter() - t0) / n * 1e9, "ns")
+
+
 class Court:
     def __init__(self):
         self.waiting = [None, None]
@@ -126,6 +140,7 @@ def bench_timers(n):
 
 def main():
     bench_spawn(1_000_000 // SCALE)
+    bench_spawn_eager(1_000_000 // SCALE)
     rounds = 500_000 // SCALE
     asyncio.run(pair("switch", lambda c, me: player(c, me, rounds)))
     asyncio.run(pair("yield", lambda c, me: yielder(c, rounds)))

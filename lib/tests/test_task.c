@@ -492,6 +492,101 @@ static void test_run_cancels_leftover_tasks(void)
     CHECK_INT_EQ(asy_obj_live(), 0);
 }
 
+/* ---- the eager task factory (Python 3.12) ---- */
+
+/* async def child(): note current task; await sleep(0); note "resumes" */
+static asy_status eager_child_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    note("child runs as %s;", asy_task_get_name(asy_current_task(NULL)));
+    ASY_AWAIT(co, asy_sleep(0, asy_none()));
+    note("child resumes;");
+    ASY_RETURN(co, asy_int(7));
+    ASY_END(co);
+}
+
+static asy_status returns_at_once_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    ASY_RETURN(co, asy_int(42));
+    ASY_END(co);
+}
+
+typedef struct {
+    asy_coro co;
+    asy_task *t;
+} eager_main_frame;
+
+static asy_status eager_main_body(asy_coro *co)
+{
+    eager_main_frame *f = (eager_main_frame *)co;
+    ASY_BEGIN(co);
+    asy_loop_set_task_factory(asy_get_running_loop(NULL), asy_eager_task_factory);
+    f->t = asy_create_task(asy_coro_new(sizeof(asy_coro), eager_child_body, "child"), "eager");
+    note("created, current is %s, all_tasks=%zu;", asy_task_get_name(asy_current_task(NULL)),
+         asy_all_tasks(NULL, NULL, 0));
+    ASY_AWAIT(co, f->t);
+    f->t = NULL;
+    note("got %s;", ASY_STR(ASY_SENT(co)));
+    /* a coroutine that never suspends: done before create_task returns */
+    f->t = asy_create_task(asy_coro_new(sizeof(asy_coro), returns_at_once_body, "quick"), NULL);
+    note("quick done=%d all_tasks=%zu", asy_future_done(&f->t->fut), asy_all_tasks(NULL, NULL, 0));
+    ASY_AWAIT(co, f->t);
+    f->t = NULL;
+    ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
+    ASY_END(co);
+}
+
+static void eager_main_clear(asy_gen *g) { asy_decref(((eager_main_frame *)g)->t); }
+
+static void test_eager_first_step_runs_inside_create_task(void)
+{
+    trace_reset();
+    eager_main_frame *f = ASY_CORO_NEW(eager_main_frame, eager_main_body, "main");
+    asy_gen_set_clear(&f->co, eager_main_clear);
+    asy_result r = asy_run(&f->co, &virtual_opts);
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    CHECK_STR_EQ(ASY_STR(r.value), "42");
+    CHECK_STR_EQ(trace, "child runs as eager; created, current is Task-1, all_tasks=2; child resumes; got 7; "
+                        "quick done=1 all_tasks=1");
+    asy_result_clear(&r);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+static void test_eager_outside_its_loop_starts_as_usual(void)
+{
+    asy_loop *loop = vloop();
+    CHECK(asy_loop_get_task_factory(loop) == NULL);
+    asy_loop_set_task_factory(loop, asy_eager_task_factory);
+    CHECK(asy_loop_get_task_factory(loop) == asy_eager_task_factory);
+    /* the loop is not running: nothing runs inside create_task */
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), returns_at_once_body, "quick"), NULL);
+    CHECK_FATAL(t != NULL);
+    CHECK(!asy_future_done(&t->fut));
+    CHECK_INT_EQ(asy_loop_scheduled_count(loop), 1);
+    asy_result r = asy_loop_run_until_complete(loop, t);
+    CHECK_STR_EQ(ASY_STR(r.value), "42");
+    asy_result_clear(&r);
+    done_with(loop);
+}
+
+static void test_a_task_refuses_set_result(void)
+{
+    asy_loop *loop = vloop();
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), returns_at_once_body, "quick"), NULL);
+    CHECK_FATAL(t != NULL);
+    asy_exc *e = asy_future_set_result(&t->fut, asy_int(1));
+    CHECK_STR_EQ(e ? ASY_EXC_STR(e) : "", "RuntimeError: Task does not support set_result operation");
+    asy_decref(e);
+    e = asy_future_set_exception(&t->fut, asy_exc_new(&asy_ValueError, "no"));
+    CHECK_STR_EQ(e ? ASY_EXC_STR(e) : "", "RuntimeError: Task does not support set_exception operation");
+    asy_decref(e);
+    asy_result r = asy_loop_run_until_complete(loop, t);
+    CHECK_STR_EQ(ASY_STR(r.value), "42"); /* its coroutine decided */
+    asy_result_clear(&r);
+    done_with(loop);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -510,6 +605,9 @@ int main(int argc, char **argv)
         {"bad yields", test_bad_yields},
         {"run(), current_task, all_tasks", test_run_current_task_and_leftovers},
         {"run() cancels leftover tasks", test_run_cancels_leftover_tasks},
+        {"eager: the first step runs inside create_task", test_eager_first_step_runs_inside_create_task},
+        {"eager: outside its running loop a task starts as usual", test_eager_outside_its_loop_starts_as_usual},
+        {"a task refuses set_result and set_exception", test_a_task_refuses_set_result},
         {NULL, NULL},
     };
     return check_main("task", tests, argc, argv);
