@@ -334,6 +334,7 @@ void asy__loop_set_current_task(asy_loop *loop, void *task) { loop->current_task
 asy_ilist *asy__loop_tasks(asy_loop *loop) { return &loop->tasks; }
 unsigned long asy__loop_next_task_number(asy_loop *loop) { return ++loop->task_counter; }
 void asy__loop_set_close_hook(asy_loop *loop, void (*hook)(asy_loop *loop)) { loop->close_hook = hook; }
+bool asy__loop_has_ready(const asy_loop *loop) { return !asy_ilist_empty(&loop->ready); }
 void asy_loop_set_task_factory(asy_loop *loop, asy_task_factory factory) { loop->task_factory = factory; }
 asy_task_factory asy_loop_get_task_factory(const asy_loop *loop) { return loop->task_factory; }
 

@@ -228,6 +228,8 @@ typedef struct asy_timer {
 } asy_timer;
 void asy__loop_timer_start(asy_loop *loop, asy_timer *t, double when);
 bool asy__loop_timer_stop(asy_loop *loop, asy_timer *t);
+/* For asyncio.run (chapter 12): is anything in the ready queue? */
+bool asy__loop_has_ready(const asy_loop *loop);
 /* How many callbacks are waiting: ready items plus timers not cancelled.
  * Tests end by checking it is 0 ("nothing still scheduled"). */
 size_t asy_loop_scheduled_count(const asy_loop *loop);

@@ -587,6 +587,55 @@ static void test_a_task_refuses_set_result(void)
     done_with(loop);
 }
 
+/* asyncio.run's shutdown turns: a leftover task's done callback and a
+ * call_soon made by its cleanup still run (CPython prints both). */
+static asy_exc *note_done(asy_future *fut, asy_value arg)
+{
+    (void)arg;
+    note("done callback: cancelled=%d;", asy_future_cancelled(fut));
+    return NULL;
+}
+
+static asy_exc *note_later(asy_value arg)
+{
+    (void)arg;
+    note("call_soon from the cleanup ran;");
+    return NULL;
+}
+
+static asy_status cleaner2_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    ASY_AWAIT_TRY(co, asy_sleep(10, asy_none()));
+    asy_decref(asy_loop_call_soon(asy_get_running_loop(NULL), note_later, asy_none()));
+    ASY_END(co);
+}
+
+static asy_status leaves_two_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    {
+        asy_task *t = asy_create_task(asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL);
+        asy_future_add_done_callback(&t->fut, note_done, asy_none());
+        asy_decref(t);
+        asy_decref(asy_create_task(asy_coro_new(sizeof(asy_coro), cleaner2_body, "cleaner2"), NULL));
+    }
+    ASY_AWAIT(co, asy_sleep(1, asy_none()));
+    ASY_RETURN(co, asy_int(1));
+    ASY_END(co);
+}
+
+static void test_run_gives_shutdown_callbacks_their_turns(void)
+{
+    trace_reset();
+    asy_result r = asy_run(asy_coro_new(sizeof(asy_coro), leaves_two_body, "main"), &virtual_opts);
+    CHECK_STR_EQ(ASY_STR(r.value), "1");
+    CHECK_STR_EQ(trace, "started cleanup after CancelledError at 1.0 done callback: cancelled=1; "
+                        "call_soon from the cleanup ran;");
+    asy_result_clear(&r);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -605,6 +654,7 @@ int main(int argc, char **argv)
         {"bad yields", test_bad_yields},
         {"run(), current_task, all_tasks", test_run_current_task_and_leftovers},
         {"run() cancels leftover tasks", test_run_cancels_leftover_tasks},
+        {"run() gives what the cancellations scheduled its turns", test_run_gives_shutdown_callbacks_their_turns},
         {"eager: the first step runs inside create_task", test_eager_first_step_runs_inside_create_task},
         {"eager: outside its running loop a task starts as usual", test_eager_outside_its_loop_starts_as_usual},
         {"a task refuses set_result and set_exception", test_a_task_refuses_set_result},
