@@ -135,6 +135,10 @@ void asy_loop_default_exception_handler(asy_loop *loop, const asy_error_context 
         const char *key = asy_value_type_name(ctx->source);
         key = strcmp(key, "Task") == 0 ? "task" : strcmp(key, "Future") == 0 ? "future"
                                                   : strcmp(key, "Handle") == 0 ? "handle" : key;
+        /* "Task exception was never retrieved" comes from the Future part
+         * of the task (Future.__del__), which files itself as "future". */
+        if (ctx->message != NULL && strstr(ctx->message, "exception was never retrieved") != NULL)
+            key = "future";
         fprintf(stderr, "%s: %s\n", key, ASY_REPR(ctx->source));
     }
     if (ctx->exception != NULL)
