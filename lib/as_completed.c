@@ -135,10 +135,13 @@ static asy_exc *on_completion(asy_future *f, asy_value arg)
     return NULL;
 }
 
-/* _on_timeout(): one marker per future still to come; they run on. Their
- * callbacks stay registered (future.h can only remove a callback by its
- * function, which would take other iterators' along) and find nothing to
- * do in todo when they come. */
+/* _on_timeout(): one marker per future still to come; they run on, but
+ * without our callback:
+ *     f.remove_done_callback(_on_completion)                        (Python)
+ *     asy_future_remove_done_callback_arg(f, on_completion, link)   (C)
+ * Our link is what tells our registration from another iterator's on the
+ * same future. (A callback already scheduled cannot be removed; it finds
+ * its future gone from todo.) */
 static asy_exc *on_timeout(asy_value arg)
 {
     asy_as_completed *ac = ((ac_link *)arg.u.o)->ac;
@@ -147,6 +150,7 @@ static asy_exc *on_timeout(asy_value arg)
     size_t n = ac->ntodo;
     ac->ntodo = 0;
     for (size_t i = 0; i < n; i++) {
+        asy_future_remove_done_callback_arg(ac->todo[i], on_completion, asy_obj_value(ac->link));
         asy_decref(ac->todo[i]);
         put(ac, NULL);
     }

@@ -282,7 +282,36 @@ void asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *
     fut->ncbs++;
 }
 
-size_t asy_future_remove_done_callback(asy_future *fut, asy_done_fn fn)
+/* Is a the same value as b? Identity, not Python's ==: the same kind, and
+ * the same object for ASY_OBJ (two equal strings are two closures), the
+ * same bits for the others. */
+static bool same_value(asy_value a, asy_value b)
+{
+    if (a.kind != b.kind)
+        return false;
+    switch (a.kind) {
+    case ASY_NONE:
+        return true;
+    case ASY_BOOL:
+        return a.u.b == b.u.b;
+    case ASY_INT:
+        return a.u.i == b.u.i;
+    case ASY_FLOAT:
+        return memcmp(&a.u.f, &b.u.f, sizeof a.u.f) == 0;
+    case ASY_PTR:
+        return a.u.p == b.u.p;
+    case ASY_OBJ:
+        return a.u.o == b.u.o;
+    }
+    return false;
+}
+
+/* Remove the pending registrations of fn (with argument *arg only, when
+ * arg is not NULL), releasing their arguments; the others keep their
+ * order. Compaction only moves callbacks down and shrinks ncbs, so the
+ * array stays at least as large as the capacity the count implies, which
+ * is all add_done_callback assumes. */
+static size_t remove_callbacks(asy_future *fut, asy_done_fn fn, const asy_value *arg)
 {
     /* Once done, its callbacks are scheduled (Python empties the list when
      * it schedules them): nothing is left to remove, and they still run. */
@@ -291,7 +320,7 @@ size_t asy_future_remove_done_callback(asy_future *fut, asy_done_fn fn)
     size_t kept = 0, removed = 0;
     for (size_t i = 0; i < fut->ncbs; i++) {
         asy_done_callback *cb = callback_at(fut, i);
-        if (cb->fn == fn) {
+        if (cb->fn == fn && (arg == NULL || same_value(cb->arg, *arg))) {
             asy_value_decref(cb->arg);
             removed++;
         } else {
@@ -302,6 +331,16 @@ size_t asy_future_remove_done_callback(asy_future *fut, asy_done_fn fn)
     if (kept == 0)
         fut->cb0.arg = asy_none();
     return removed;
+}
+
+size_t asy_future_remove_done_callback(asy_future *fut, asy_done_fn fn)
+{
+    return remove_callbacks(fut, fn, NULL);
+}
+
+size_t asy_future_remove_done_callback_arg(asy_future *fut, asy_done_fn fn, asy_value arg)
+{
+    return remove_callbacks(fut, fn, &arg);
 }
 
 /* ---- awaiting a future ----

@@ -30,7 +30,8 @@
  * OWNERSHIP. asy_future_new returns a new reference; the future holds a
  * reference to its loop. set_result steals the value, set_exception the
  * exception. result() hands out new references. Done callbacks' arguments
- * are stolen and released after the callback ran or was removed.
+ * are stolen and released after the callback ran or was removed (the
+ * remove functions release them).
  */
 #ifndef ASY_FUTURE_H
 #define ASY_FUTURE_H
@@ -137,8 +138,20 @@ bool asy__future_cancel_base(asy_future *fut, const char *msg);
 #define asy_future_add_done_callback(fut, fn, arg) asy__future_add_done_callback((fut), (fn), #fn, (arg))
 void asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *name, asy_value arg);
 /* fut.remove_done_callback(fn): removes every registration of fn that has
- * not been scheduled yet; returns how many. */
+ * not been scheduled yet; returns how many (0 once the future is done: its
+ * callbacks are scheduled and will run). Every argument fn was given goes
+ * with it. */
 size_t asy_future_remove_done_callback(asy_future *fut, asy_done_fn fn);
+/* fut.remove_done_callback(cb) for a closure cb = partial(fn, arg): removes
+ * only the registrations of fn whose argument is the SAME value as arg
+ * (the same kind, and the same object for an object, the same bits for
+ * the others; not Python's ==). arg is borrowed, only compared. Returns
+ * how many were removed, 0 once the future is done, as above. This is how
+ * shield, wait, wait_for and as_completed take back exactly their own
+ * callback: each call registers its own argument, and removing by
+ * function alone would take the callbacks of another call on the same
+ * future along. */
+size_t asy_future_remove_done_callback_arg(asy_future *fut, asy_done_fn fn, asy_value arg);
 
 /* The exception a cancelled future raises: CancelledError(msg), the one
  * cancel(msg) made. New reference; NULL if the future is not cancelled. */

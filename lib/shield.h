@@ -22,8 +22,10 @@
  *                    cancelled: an inner cancelled from elsewhere cancels
  *                    the outer too); if the outer was already cancelled,
  *                    only mark the inner's exception as retrieved;
- *   - outer done  -> nothing left to copy (Python removes the inner's
- *                    callback here; see shield.c for why this one stays).
+ *   - outer done  -> if the inner still runs, take this shield's inner
+ *                    done callback off it (asy_future_remove_done_callback_arg):
+ *                    nobody wants its outcome now. A second shield of the
+ *                    same inner keeps its own.
  * shield of a future that is already done returns that future itself.
  *
  * To ignore a cancellation completely (not recommended: a task that

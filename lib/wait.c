@@ -42,7 +42,7 @@ static asy_exc *on_completion(asy_future *f, asy_value arg)
 {
     wait_state *st = (wait_state *)arg.u.o;
     if (st->finished)
-        return NULL; /* a callback wait_body could not remove (see its end) */
+        return NULL; /* already scheduled when wait_body removed ours (see stop_listening) */
     st->counter--;
     bool failed = false;
     if (st->return_when == ASY_FIRST_EXCEPTION && !asy_future_cancelled(f)) {
@@ -73,6 +73,20 @@ typedef struct {
     asy_return_when return_when;
     wait_state *st;          /* owned, once running */
 } wait_frame;
+
+/* finally: timeout_handle.cancel(); for f in fs: f.remove_done_callback(_on_completion)
+ * Each wait() registers its own state object, so removing by (function,
+ * argument) takes exactly ours and leaves another wait() on the same
+ * future alone. A callback that was already scheduled (its future
+ * finished but the callback has not run yet) can no longer be removed: it
+ * will run, see `finished` and do nothing. */
+static void stop_listening(wait_frame *f)
+{
+    asy_handle_cancel(f->st->timeout);
+    f->st->finished = true;
+    for (size_t i = 0; i < f->n; i++)
+        asy_future_remove_done_callback_arg(f->fs[i], on_completion, asy_obj_value(f->st));
+}
 
 /* The first problem with the arguments, as 3.11 checks them; NULL if none. */
 static asy_exc *check(wait_frame *f)
@@ -124,13 +138,7 @@ static asy_status wait_body(asy_coro *co)
             asy_future_add_done_callback((asy_future *)f->fs[i], on_completion, asy_obj_value(asy_incref(f->st)));
     }
     ASY_AWAIT_TRY(co, asy_incref(f->st->waiter));
-    /* finally: CPython cancels the timer and removes its callbacks here.
-     * asy_future_remove_done_callback removes by function, which would
-     * also remove the callbacks of another wait() on the same future, so
-     * ours stay registered, marked finished (they hold only the small
-     * state object, released when each future completes). */
-    asy_handle_cancel(f->st->timeout);
-    f->st->finished = true;
+    stop_listening(f); /* finally */
     if (ASY_EXC(co) != NULL)
         ASY_RERAISE(co); /* e.g. the waiting task was cancelled */
     ASY_RETURN(co, split(f));
@@ -140,9 +148,8 @@ static asy_status wait_body(asy_coro *co)
 static void wait_clear(asy_gen *g)
 {
     wait_frame *f = (wait_frame *)g;
-    if (f->st != NULL) { /* closed while waiting: stop listening */
-        asy_handle_cancel(f->st->timeout);
-        f->st->finished = true;
+    if (f->st != NULL) {
+        stop_listening(f); /* closed while waiting; else a second time, harmless */
         asy_decref(f->st);
         f->st = NULL;
     }

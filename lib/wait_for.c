@@ -35,13 +35,20 @@ static asy_exc *release_waiter_on_done(asy_future *fut, asy_value waiter)
     return NULL;
 }
 
+/* Take back the done callback that releases `waiter` from fut:
+ *     fut.remove_done_callback(cb)     where cb = partial(_release_waiter, waiter)
+ * The waiter is what tells our registration from another wait_for's on
+ * the same future (same function, another waiter). */
+static void forget_waiter(asy_future *fut, asy_future *waiter)
+{
+    asy_future_remove_done_callback_arg(fut, release_waiter_on_done, asy_obj_value(waiter));
+}
+
 /* _cancel_and_wait(fut): cancel fut and wait until it has finished. It
  * waits on a waiter of its own, not on fut itself: awaiting fut would make
  * a later cancel of US cancel fut again, and we would not be reliably
- * cancellable. (The done callback stays registered: this library's
- * remove_done_callback removes by function, which could take another
- * wait_for's registration on the same future with it. Left there, it runs
- * once on an already-done waiter and does nothing.) */
+ * cancellable. Its finally removes the callback (clear: however the
+ * coroutine ends). */
 typedef struct {
     asy_coro co;
     asy_future *fut;    /* owned */
@@ -62,6 +69,8 @@ static asy_status cancel_and_wait_body(asy_coro *co)
 static void cancel_and_wait_clear(asy_gen *g)
 {
     cancel_and_wait_frame *f = (cancel_and_wait_frame *)g;
+    if (f->waiter != NULL) /* finally: fut.remove_done_callback(cb) */
+        forget_waiter(f->fut, f->waiter);
     asy_decref(f->fut);
     asy_decref(f->waiter);
     f->fut = f->waiter = NULL;
@@ -183,7 +192,9 @@ static asy_status wait_for_body(asy_coro *co)
             return return_result(co, f->fut);
         }
         /* The inner must not outlive wait_for (bpo-32751): cancel it and
-         * wait until it has finished, then let our CancelledError out. */
+         * wait until it has finished, then let our CancelledError out. First
+         * take our callback off it: nobody awaits our waiter any more. */
+        forget_waiter(f->fut, f->waiter);
         f->cancelled = ASY_CATCH(co);
         ASY_AWAIT(co, cancel_and_wait(asy_incref(f->fut)));
         {
@@ -195,8 +206,10 @@ static asy_status wait_for_body(asy_coro *co)
     if (asy_future_done(f->fut))
         return return_result(co, f->fut); /* the inner won the race */
 
-    /* The timer fired: cancel the inner and wait until it has finished
-     * (its cleanup runs now, before the caller hears about the timeout). */
+    /* The timer fired: take our callback off the inner, cancel it and
+     * wait until it has finished (its cleanup runs now, before the caller
+     * hears about the timeout). */
+    forget_waiter(f->fut, f->waiter);
     ASY_AWAIT(co, cancel_and_wait(asy_incref(f->fut)));
     /* It may have refused to die, or failed in its cleanup (bpo-40607):
      * then that is the outcome. Only a real cancellation is a timeout. */

@@ -2,10 +2,11 @@
  * 3-rules.c - chapter 11, demo 3: the rules of a future, made visible.
  *
  * States and Python's errors (1-4), done callbacks that are scheduled and
- * never called inline (5), remove_done_callback (6), and the report for an
- * exception nobody retrieved (7). The loop is turned by hand, one turn at
- * a time, with asy_loop_run_once(); the Python twin does loop.stop() +
- * loop.run_forever(), which also runs exactly one turn.
+ * never called inline (5), remove_done_callback by function and by closure
+ * (6), and the report for an exception nobody retrieved (7). The loop is
+ * turned by hand, one turn at a time, with asy_loop_run_once(); the Python
+ * twin does loop.stop() + loop.run_forever(), which also runs exactly one
+ * turn.
  */
 #include <stdio.h>
 #include <string.h>
@@ -137,6 +138,20 @@ static void removing_callbacks(asy_loop *loop)
     asy_future_add_done_callback(fut, shout, asy_none());
     printf("  removed: %zu\n", asy_future_remove_done_callback(fut, shout));
     asy_decref(asy_future_set_result(fut, asy_none()));
+    run_once(loop);
+    asy_decref(fut);
+
+    /* One closure, not every use of the function: first_e = partial(report,
+     * "E") is a function and an argument, and the argument object is what
+     * tells it from another partial(report, "E"). */
+    fut = asy_future_new(loop);
+    asy_value first_e = asy_str("E"); /* kept, to name the registration later */
+    asy_future_add_done_callback(fut, report, asy_value_incref(first_e));
+    asy_future_add_done_callback(fut, report, asy_str("F"));
+    asy_future_add_done_callback(fut, report, asy_str("E")); /* equal, but another object */
+    printf("  removed first_e: %zu\n", asy_future_remove_done_callback_arg(fut, report, first_e));
+    asy_value_decref(first_e);
+    asy_decref(asy_future_set_result(fut, asy_str("done")));
     run_once(loop);
     asy_decref(fut);
 }

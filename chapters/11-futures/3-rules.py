@@ -102,6 +102,15 @@ print("  removed:", fut.remove_done_callback(shout))
 fut.set_result(None)
 run_once()
 
+fut = loop.create_future()
+first_e = functools.partial(report, "E")
+fut.add_done_callback(first_e)
+fut.add_done_callback(functools.partial(report, "F"))
+fut.add_done_callback(functools.partial(report, "E"))  # another closure
+print("  removed first_e:", fut.remove_done_callback(first_e))
+fut.set_result("done")
+run_once()
+
 print("7. an exception nobody retrieved")
 
 

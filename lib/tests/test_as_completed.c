@@ -4,6 +4,8 @@
  * timeout (TimeoutError for the rest, nothing cancelled), duplicates,
  * futures done already, errors at the first await, the exhausted
  * iterator, an object dropped early, and an await cancelled while queued.
+ * The timeout takes as_completed's callbacks off the futures still to do,
+ * and only its own (fut->ncbs tells).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -180,6 +182,8 @@ static asy_status late_body(asy_coro *co)
         asy_decref(asy_loop_call_later(loop, 0.5, set_now, asy_future_value(f->f1)));
     }
     ASY_AWAIT(co, asy_sleep(2, asy_none())); /* take nothing before the timeout */
+    /* _on_timeout took its callback off f2, which is still pending */
+    note("f2 %s, %u callback(s)", asy_future_done(f->f2) ? "done" : "pending", f->f2->ncbs);
     ASY_AWAIT_TRY(co, asy_as_completed_next(f->ac));
     note("%s", ASY_EXC(co) ? ASY_EXC_STR(ASY_EXC(co)) : ASY_REPR(ASY_SENT(co)));
     asy_decref(ASY_CATCH(co));
@@ -203,7 +207,58 @@ static void test_results_before_the_timeout_come_first(void)
     asy_gen_set_clear(&f->co, late_clear);
     asy_result r = asy_loop_run_until_complete(loop, f);
     asy_result_clear(&r);
-    CHECK_STR_EQ(trace, "'early' TimeoutError");
+    CHECK_STR_EQ(trace, "f2 pending, 0 callback(s) 'early' TimeoutError");
+    done_with(loop);
+}
+
+/* Two iterators over one future: the first times out at 1.0, the second
+ * has no timeout and gets the result at 2.0. */
+typedef struct {
+    asy_coro co;
+    asy_future *fut;
+    asy_as_completed *first, *second;
+} two_frame;
+
+static asy_status two_body(asy_coro *co)
+{
+    two_frame *f = (two_frame *)co;
+    ASY_BEGIN(co);
+    {
+        asy_loop *loop = asy_get_running_loop(NULL);
+        f->fut = asy_future_new(loop);
+        void *aws1[] = {asy_incref(f->fut)}, *aws2[] = {asy_incref(f->fut)};
+        f->first = asy_as_completed_new(1, aws1, 1);
+        f->second = asy_as_completed_new(1, aws2, ASY_NO_TIMEOUT);
+        asy_decref(asy_loop_call_later(loop, 2, set_now, asy_future_value(f->fut)));
+    }
+    note("%u callback(s)", f->fut->ncbs);
+    ASY_AWAIT_TRY(co, asy_as_completed_next(f->first));
+    note("first: %s@%s", ASY_EXC(co) ? ASY_EXC_STR(ASY_EXC(co)) : ASY_REPR(ASY_SENT(co)), ASY_STR(asy_float(now())));
+    asy_decref(ASY_CATCH(co));
+    note("%u callback(s)", f->fut->ncbs); /* the second iterator's is left */
+    ASY_AWAIT_TRY(co, asy_as_completed_next(f->second));
+    note("second: %s@%s", ASY_EXC(co) ? ASY_EXC_STR(ASY_EXC(co)) : ASY_REPR(ASY_SENT(co)), ASY_STR(asy_float(now())));
+    asy_decref(ASY_CATCH(co));
+    ASY_END(co);
+}
+
+static void two_clear(asy_gen *g)
+{
+    two_frame *f = (two_frame *)g;
+    asy_decref(f->first);
+    asy_decref(f->second);
+    asy_decref(f->fut);
+}
+
+static void test_a_timeout_removes_only_its_own_callbacks(void)
+{
+    asy_loop *loop = vloop();
+    two_frame *f = ASY_CORO_NEW(two_frame, two_body, "two");
+    asy_gen_set_clear(&f->co, two_clear);
+    asy_result r = asy_loop_run_until_complete(loop, f);
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    asy_result_clear(&r);
+    CHECK_STR_EQ(trace, "2 callback(s) first: TimeoutError@1.0 1 callback(s) second: 'early'@2.0");
     done_with(loop);
 }
 
@@ -401,6 +456,8 @@ int main(int argc, char **argv)
         {"a timeout raises TimeoutError for the rest and cancels nothing",
          test_timeout_raises_for_the_rest_and_cancels_nothing},
         {"results that came in before the timeout are handed out first", test_results_before_the_timeout_come_first},
+        {"two iterators over one future: a timeout removes only its own callback",
+         test_a_timeout_removes_only_its_own_callbacks},
         {"the same awaitable twice counts once", test_same_awaitable_twice_counts_once},
         {"futures done already come out after one turn", test_futures_done_already},
         {"nothing to wait for: no awaits, no timer", test_nothing_to_wait_for},

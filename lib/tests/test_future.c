@@ -196,6 +196,119 @@ static void test_remove_after_completion_removes_nothing(void)
     done_with(loop);
 }
 
+/* Two callbacks that note their argument: the same argument with another
+ * function is another registration. */
+static asy_exc *tag(asy_future *fut, asy_value arg)
+{
+    (void)fut;
+    note("%s", ASY_REPR(arg));
+    return NULL;
+}
+
+static asy_exc *other_tag(asy_future *fut, asy_value arg)
+{
+    (void)fut;
+    note("other:%s", ASY_REPR(arg));
+    return NULL;
+}
+
+static void test_remove_by_function_and_argument(void)
+{
+    asy_loop *loop = vloop();
+    asy_future *fut = asy_future_new(loop);
+    asy_value a = asy_str("a"), twin = asy_str("a"); /* equal, but two objects */
+    asy_future_add_done_callback(fut, tag, asy_value_incref(a));
+    asy_future_add_done_callback(fut, tag, asy_int(1));
+    asy_future_add_done_callback(fut, tag, asy_value_incref(twin));
+    asy_future_add_done_callback(fut, other_tag, asy_value_incref(a));
+    asy_future_add_done_callback(fut, tag, asy_int(1));
+    asy_future_add_done_callback(fut, tag, asy_float(1.0));
+    asy_future_add_done_callback(fut, tag, asy_value_incref(a));
+    CHECK_INT_EQ(fut->ncbs, 7);
+    /* (tag, a): the first and the last, not a's equal twin, not other_tag's */
+    CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, tag, a), 2);
+    CHECK_INT_EQ(a.u.o->refcnt, 2); /* ours and other_tag's: the two removed were released */
+    /* (tag, 1): both ints; the float 1.0 is another kind, so it stays */
+    CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, tag, asy_int(1)), 2);
+    CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, tag, asy_int(1)), 0);
+    CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, tag, asy_none()), 0);
+    CHECK_INT_EQ(fut->ncbs, 3);
+    CHECK_NULL(asy_future_set_result(fut, asy_none()));
+    asy_loop_run_once(loop);
+    CHECK_STR_EQ(trace, "'a' other:'a' 1.0"); /* the rest, in registration order */
+    CHECK_INT_EQ(a.u.o->refcnt, 1);
+    CHECK_INT_EQ(twin.u.o->refcnt, 1);
+    asy_value_decref(a);
+    asy_value_decref(twin);
+    asy_decref(fut);
+    done_with(loop);
+}
+
+static void test_remove_by_argument_past_the_inline_slot(void)
+{
+    /* 12 registrations: cb0 and 11 in the growing array. Remove every
+     * other one, then add more: compaction must leave the array as large
+     * as the count says (its capacity is not stored). */
+    asy_loop *loop = vloop();
+    asy_future *fut = asy_future_new(loop);
+    for (int i = 0; i < 12; i++)
+        asy_future_add_done_callback(fut, tag, asy_strf("s%d", i));
+    for (int i = 0; i < 12; i += 2)
+        asy_future_add_done_callback(fut, other_tag, asy_int(i)); /* 18 in all */
+    size_t removed = 0;
+    for (int i = 0; i < 12; i += 2)
+        removed += asy_future_remove_done_callback_arg(fut, other_tag, asy_int(i));
+    CHECK_INT_EQ(removed, 6);
+    for (int i = 0; i < 12; i++)
+        if (i % 3 == 0)
+            asy_future_add_done_callback(fut, other_tag, asy_int(100 + i));
+    CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, other_tag, asy_int(103)), 1);
+    CHECK_INT_EQ(fut->ncbs, 15);
+    for (int i = 0; i < 10; i++) /* grow well past what was ever allocated */
+        asy_future_add_done_callback(fut, other_tag, asy_int(200));
+    CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, other_tag, asy_int(200)), 10);
+    CHECK_INT_EQ(fut->ncbs, 15);
+    CHECK_NULL(asy_future_set_result(fut, asy_none()));
+    asy_loop_run_once(loop);
+    CHECK_STR_EQ(trace, "'s0' 's1' 's2' 's3' 's4' 's5' 's6' 's7' 's8' 's9' 's10' 's11' "
+                        "other:100 other:106 other:109");
+    asy_decref(fut);
+    done_with(loop);
+}
+
+static void test_remove_all_by_argument_then_add_again(void)
+{
+    asy_loop *loop = vloop();
+    asy_future *fut = asy_future_new(loop);
+    for (int i = 0; i < 6; i++)
+        asy_future_add_done_callback(fut, tag, asy_int(7));
+    CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, tag, asy_int(7)), 6);
+    CHECK_INT_EQ(fut->ncbs, 0);
+    asy_future_add_done_callback(fut, tag, asy_str("again"));
+    asy_future_add_done_callback(fut, other_tag, asy_str("too"));
+    CHECK_INT_EQ(fut->ncbs, 2);
+    asy_future_cancel(fut, NULL);
+    asy_loop_run_once(loop);
+    CHECK_STR_EQ(trace, "'again' other:'too'");
+    asy_decref(fut);
+    done_with(loop);
+}
+
+static void test_remove_by_argument_after_completion_removes_nothing(void)
+{
+    asy_loop *loop = vloop();
+    asy_future *fut = asy_future_new(loop);
+    asy_value keep = asy_str("k");
+    asy_future_add_done_callback(fut, tag, asy_value_incref(keep));
+    CHECK_NULL(asy_future_set_result(fut, asy_none()));
+    CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, tag, keep), 0); /* scheduled: it runs */
+    asy_loop_run_once(loop);
+    CHECK_STR_EQ(trace, "'k'");
+    asy_value_decref(keep);
+    asy_decref(fut);
+    done_with(loop);
+}
+
 static asy_exc *failing_callback(asy_future *fut, asy_value arg)
 {
     (void)fut;
@@ -292,6 +405,11 @@ int main(int argc, char **argv)
         {"a callback added to a done future runs next turn", test_callback_added_to_done_future_runs_next_turn},
         {"remove_done_callback", test_remove_done_callback},
         {"remove after completion removes nothing", test_remove_after_completion_removes_nothing},
+        {"remove_done_callback_arg removes only (fn, that same arg), keeps the rest in order",
+         test_remove_by_function_and_argument},
+        {"remove_done_callback_arg past 5 registrations, then adding more", test_remove_by_argument_past_the_inline_slot},
+        {"remove_done_callback_arg of every registration, then adding again", test_remove_all_by_argument_then_add_again},
+        {"remove_done_callback_arg after completion removes nothing", test_remove_by_argument_after_completion_removes_nothing},
         {"a failing done callback reaches the handler", test_failing_done_callback_reaches_handler},
         {"exception never retrieved is reported", test_exception_never_retrieved_is_reported},
         {"awaiting a future", test_awaiting_a_future},

@@ -2,7 +2,9 @@
  * test_wait.c - wait (chapter 15), on the virtual clock: ALL_COMPLETED,
  * FIRST_COMPLETED, FIRST_EXCEPTION, a timeout that cancels nothing, the
  * errors of 3.11 (empty set, coroutines, bad return_when), futures done
- * already, duplicates, two waits on one task, and a cancelled wait.
+ * already, duplicates, two waits on one task, and a cancelled wait. When
+ * wait returns, the futures it watched have no callback of it left (its
+ * finally removes them, and only them: fut->ncbs tells).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -127,6 +129,8 @@ static void test_first_completed_returns_at_the_first(void)
     void *fs[] = {a, b, c};
     run_wait(loop, asy_wait(3, fs, ASY_NO_TIMEOUT, ASY_FIRST_COMPLETED));
     CHECK_STR_EQ(trace, "b@1.0 done=[b] pending=[a c]@1.0");
+    CHECK_INT_EQ(a->fut.ncbs, 0); /* finally: f.remove_done_callback(_on_completion) */
+    CHECK_INT_EQ(c->fut.ncbs, 0);
     /* nothing was cancelled: the others finish later */
     finish_all(loop);
     CHECK_STR_EQ(trace, "b@1.0 done=[b] pending=[a c]@1.0 c@2.0 a@3.0");
@@ -189,6 +193,7 @@ static void test_timeout_returns_pending_and_cancels_nothing(void)
     run_wait(loop, asy_wait(2, fs, 2.5, ASY_ALL_COMPLETED));
     CHECK_STR_EQ(trace, "a@1.0 done=[a] pending=[b]@2.5");
     CHECK(!asy_future_done(&b->fut));
+    CHECK_INT_EQ(b->fut.ncbs, 0); /* the timeout took wait's callback off b too */
     finish_all(loop);
     CHECK_STR_EQ(trace, "a@1.0 done=[a] pending=[b]@2.5 b@5.0");
     asy_decref(a);
@@ -238,6 +243,7 @@ static void test_timeout_zero_with_nothing_done(void)
     void *fs[] = {a};
     run_wait(loop, asy_wait(1, fs, 0, ASY_ALL_COMPLETED));
     CHECK_STR_EQ(trace, "done=[] pending=[a]@0.0");
+    CHECK_INT_EQ(a->fut.ncbs, 0);
     finish_all(loop);
     asy_decref(a);
     done_with(loop);
@@ -338,16 +344,25 @@ static asy_exc *cancel_task(asy_value arg)
     return NULL;
 }
 
+static asy_exc *count_callbacks(asy_value arg)
+{
+    note("a has %u callback(s)@%s", asy_value_future(arg)->ncbs, ASY_STR(asy_float(now())));
+    return NULL;
+}
+
 static void test_two_waits_on_one_task_both_wake(void)
 {
     asy_loop *loop = vloop();
     asy_task *a = job(loop, "a", 2, false);
     asy_task *w1 = asy_loop_create_task(loop, waiter("w1", a), NULL);
     asy_task *w2 = asy_loop_create_task(loop, waiter("w2", a), NULL);
-    /* w1 is cancelled first: its wait must not take w2's callback along */
+    /* w1 is cancelled first: its wait removes its own callback, not w2's */
+    asy_decref(asy_loop_call_later(loop, 0.5, count_callbacks, asy_task_value(a)));
     asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(w1)));
+    asy_decref(asy_loop_call_later(loop, 1.5, count_callbacks, asy_task_value(a)));
     finish_all(loop);
-    CHECK_STR_EQ(trace, "w1: CancelledError@1.0 a@2.0 w2 woke with [a]@2.0");
+    CHECK_STR_EQ(trace, "a has 2 callback(s)@0.5 w1: CancelledError@1.0 a has 1 callback(s)@1.5 "
+                        "a@2.0 w2 woke with [a]@2.0");
     CHECK(!asy_future_cancelled(&a->fut)); /* wait never cancels what it waits for */
     asy_decref(a);
     asy_decref(w1);
@@ -387,7 +402,7 @@ int main(int argc, char **argv)
         {"errors: empty, bad return_when, coroutines, non-futures, no loop", test_errors_have_python_messages},
         {"futures already done: wait returns after one turn; duplicates count once",
          test_futures_done_already_return_after_one_turn},
-        {"two waits on one task: cancelling one leaves the other's callback",
+        {"two waits on one task: cancelling one removes its callback, not the other's",
          test_two_waits_on_one_task_both_wake},
         {"a wait abandoned when its loop closes leaks nothing", test_a_wait_abandoned_at_close_leaks_nothing},
         {NULL, NULL},

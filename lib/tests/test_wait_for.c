@@ -1,7 +1,9 @@
 /*
  * test_wait_for.c - wait_for and timeout scopes (chapter 16), on the
  * virtual clock: every rule of CPython 3.11's tasks.wait_for and
- * timeouts.Timeout, with the order in which things happen.
+ * timeouts.Timeout, with the order in which things happen. wait_for and
+ * _cancel_and_wait take their done callbacks back off the inner where
+ * CPython does (fut->ncbs tells).
  */
 #include <math.h>
 #include <string.h>
@@ -304,6 +306,112 @@ static void test_cancelling_wait_for_cancels_the_inner(void)
     done_with(loop);
 }
 
+/* async def quitter():
+ *     try: await sleep(3600)
+ *     except CancelledError: note; await sleep(1); note; raise
+ * An inner that takes a second to die, so that we can look at it while
+ * the wait_for waits for it. */
+typedef struct {
+    asy_coro co;
+    asy_exc *cancelled; /* owned, while it cleans up */
+} quitter_frame;
+
+static asy_status quitter_body(asy_coro *co)
+{
+    quitter_frame *f = (quitter_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT_TRY(co, asy_sleep(3600, asy_none()));
+    if (ASY_EXC(co) == NULL)
+        ASY_RETURN(co, asy_none());
+    note("quitter cleanup@%s", T());
+    f->cancelled = ASY_CATCH(co);
+    ASY_AWAIT(co, asy_sleep(1, asy_none()));
+    note("quitter gone@%s", T());
+    {
+        asy_exc *e = f->cancelled;
+        f->cancelled = NULL;
+        ASY_RAISE(co, e);
+    }
+    ASY_END(co);
+}
+
+static void quitter_clear(asy_gen *g)
+{
+    quitter_frame *f = (quitter_frame *)g;
+    asy_decref(f->cancelled);
+    f->cancelled = NULL;
+}
+
+static asy_task *quitter(asy_loop *loop)
+{
+    quitter_frame *f = ASY_CORO_NEW(quitter_frame, quitter_body, "quitter");
+    asy_gen_set_clear(&f->co, quitter_clear);
+    return asy_loop_create_task(loop, &f->co, "quitter");
+}
+
+static asy_exc *count_callbacks(asy_value arg)
+{
+    note("inner has %u callback(s)@%s", asy_value_future(arg)->ncbs, T());
+    return NULL;
+}
+
+static void test_timeout_takes_back_the_callback_before_cancelling(void)
+{
+    /* fut.remove_done_callback(cb); await _cancel_and_wait(fut): while the
+     * inner cleans up, only _cancel_and_wait's callback is on it; when it
+     * is over, none. (CPython 3.11 prints the same counts.) */
+    asy_loop *loop = vloop();
+    asy_task *t = quitter(loop);
+    asy_decref(asy_loop_call_later(loop, 0.5, count_callbacks, asy_task_value(t)));
+    asy_decref(asy_loop_call_later(loop, 1.5, count_callbacks, asy_task_value(t)));
+    run(loop, catch(asy_wait_for(asy_incref(t), 1.0)));
+    CHECK_STR_EQ(trace, "inner has 1 callback(s)@0.5 quitter cleanup@1.0 inner has 1 callback(s)@1.5 "
+                        "quitter gone@2.0 caught TimeoutError from CancelledError@2.0");
+    CHECK_INT_EQ(t->fut.ncbs, 0);
+    asy_decref(t);
+    done_with(loop);
+}
+
+static void test_cancelled_while_waiting_takes_back_the_callback(void)
+{
+    /* except CancelledError: fut.remove_done_callback(cb); await _cancel_and_wait(fut) */
+    asy_loop *loop = vloop();
+    asy_task *t = quitter(loop);
+    asy_task *w = asy_loop_create_task(loop, asy_wait_for(asy_incref(t), 5.0), "w");
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(w)));
+    asy_decref(asy_loop_call_later(loop, 1.5, count_callbacks, asy_task_value(t)));
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(w));
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError");
+    asy_result_clear(&r);
+    CHECK_STR_EQ(trace, "cancel@1.0 quitter cleanup@1.0 inner has 1 callback(s)@1.5 quitter gone@2.0");
+    CHECK_INT_EQ(t->fut.ncbs, 0);
+    asy_decref(t);
+    asy_decref(w);
+    done_with(loop);
+}
+
+static void test_cancel_and_wait_cancelled_takes_back_its_callback(void)
+{
+    /* _cancel_and_wait's finally: cancelled itself while the inner cleans
+     * up, it removes its callback; the inner finishes on its own. */
+    asy_loop *loop = vloop();
+    asy_task *t = quitter(loop);
+    asy_task *w = asy_loop_create_task(loop, asy_wait_for(asy_incref(t), 1.0), "w");
+    asy_decref(asy_loop_call_later(loop, 1.5, cancel_task, asy_task_value(w)));
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(w));
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError");
+    asy_result_clear(&r);
+    CHECK(!asy_future_done(&t->fut)); /* still cleaning up, with no callback of ours */
+    CHECK_INT_EQ(t->fut.ncbs, 0);
+    r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError");
+    asy_result_clear(&r);
+    CHECK_STR_EQ(trace, "quitter cleanup@1.0 cancel@1.5 quitter gone@2.0");
+    asy_decref(t);
+    asy_decref(w);
+    done_with(loop);
+}
+
 static void test_bad_awaitable_and_no_loop(void)
 {
     asy_loop *loop = vloop();
@@ -555,6 +663,12 @@ int main(int argc, char **argv)
         {"same iteration: an inner task loses, a future completed after the timer wins", test_same_iteration_races},
         {"an inner that refuses to die or fails in cleanup decides the outcome", test_inner_refusing_or_failing_in_cleanup},
         {"cancelling the wait_for cancels the inner and waits for it", test_cancelling_wait_for_cancels_the_inner},
+        {"on timeout, wait_for takes its callback off the inner before cancelling it",
+         test_timeout_takes_back_the_callback_before_cancelling},
+        {"cancelled while waiting, wait_for takes its callback off the inner",
+         test_cancelled_while_waiting_takes_back_the_callback},
+        {"_cancel_and_wait cancelled in turn takes back its own callback",
+         test_cancel_and_wait_cancelled_takes_back_its_callback},
         {"a bad awaitable is a TypeError; no loop is a RuntimeError", test_bad_awaitable_and_no_loop},
         {"a timeout scope that expires turns its CancelledError into TimeoutError", test_scope_expires_into_timeout_error},
         {"a timeout scope whose deadline is not reached changes nothing", test_scope_not_reached_changes_nothing},
