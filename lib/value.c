@@ -24,6 +24,7 @@ static _Thread_local long made_objects;
  * asy_obj_live() adds up the counters of all threads under a mutex. A
  * thread that frees an object another made counts -1, so only the sum
  * means anything. When a thread ends, its count moves to `retired`. */
+static void counter_register(void);
 static void counter_retire(void);
 static void cache_drain(void);
 
@@ -36,9 +37,9 @@ static _Thread_local bool thread_registered;
 static void thread_exit(void *arg)
 {
     (void)arg;
-    thread_registered = false;
     cache_drain();
     counter_retire();
+    thread_registered = false;
 }
 
 static void thread_key_make(void) { pthread_key_create(&thread_key, thread_exit); }
@@ -49,13 +50,13 @@ static void thread_state_register(void)
         return;
     pthread_once(&thread_key_once, thread_key_make);
     pthread_setspecific(thread_key, &thread_registered); /* any non-NULL value */
+    counter_register();
     thread_registered = true;
 }
 
 typedef struct live_counter {
     _Atomic long n;
-    struct live_counter *next; /* in `counters`, under counters_lock */
-    bool registered;
+    struct live_counter *next; /* in `counters` while the thread is registered */
 } live_counter;
 
 static pthread_mutex_t counters_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -63,16 +64,17 @@ static live_counter *counters;
 static long retired;
 static _Thread_local live_counter my_count;
 
+static void counter_register(void)
+{
+    pthread_mutex_lock(&counters_lock);
+    my_count.next = counters;
+    counters = &my_count;
+    pthread_mutex_unlock(&counters_lock);
+}
+
 static void count_live(long delta)
 {
-    if (!my_count.registered) {
-        pthread_mutex_lock(&counters_lock);
-        my_count.next = counters;
-        counters = &my_count;
-        my_count.registered = true;
-        pthread_mutex_unlock(&counters_lock);
-        thread_state_register();
-    }
+    thread_state_register(); /* once per thread: a test of a flag after that */
     long n = atomic_load_explicit(&my_count.n, memory_order_relaxed);
     atomic_store_explicit(&my_count.n, n + delta, memory_order_relaxed);
 }
@@ -80,8 +82,6 @@ static void count_live(long delta)
 /* At thread exit: keep the thread's count, forget its counter. */
 static void counter_retire(void)
 {
-    if (!my_count.registered)
-        return;
     pthread_mutex_lock(&counters_lock);
     for (live_counter **p = &counters; *p != NULL; p = &(*p)->next)
         if (*p == &my_count) {
@@ -90,7 +90,6 @@ static void counter_retire(void)
         }
     retired += atomic_load_explicit(&my_count.n, memory_order_relaxed);
     atomic_store_explicit(&my_count.n, 0, memory_order_relaxed);
-    my_count.registered = false;
     pthread_mutex_unlock(&counters_lock);
 }
 
