@@ -195,11 +195,11 @@ asy_as_completed *asy_as_completed_new(size_t n, void **aws, double timeout)
             asy_decref(asy_future_set_exception(f, asy_exc_new(&asy_RuntimeError, "Event loop is closed")));
         }
         ac->todo[ac->ntodo++] = f;
-        asy_future_add_done_callback(f, on_completion, asy_obj_value(asy_incref(ac->link)));
+        asy_decref(asy_future_add_done_callback(f, on_completion, asy_obj_value(asy_incref(ac->link))));
     }
     ac->left = ac->ntodo;
     if (ac->ntodo > 0 && !isinf(timeout))
-        ac->timeout = asy_loop_call_later(loop, timeout, on_timeout, asy_obj_value(asy_incref(ac->link)));
+        ac->timeout = asy_loop_call_later(loop, timeout, on_timeout, asy_obj_value(asy_incref(ac->link)), NULL);
     return ac;
 }
 

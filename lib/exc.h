@@ -30,6 +30,60 @@
  *
  *     ASY_EXC_TYPE(MyError, asy_Exception);     // at file scope
  *     asy_exc *e = asy_exc_new(&MyError, "bad thing %d", 42);
+ *
+ * HOW A CALLER RECEIVES AN ERROR: the library's one convention.
+ *
+ * Every failure is an exception object handed to the caller, who can
+ * print it (asy_exc_print) or test it (asy_exc_is, asy_exc_message). The
+ * library never reports an error by printing. Only Python's own reports
+ * print, and only to stderr: the loop's default exception handler,
+ * "RuntimeWarning: coroutine ... was never awaited", "... exception was
+ * never retrieved", "Exception ignored in: ...". (The one other line on
+ * stderr is the last words of a process the library stops with abort():
+ * out of memory, or a dead object released again. There is no caller
+ * left to hand those to.) Outside coroutine bodies a function has one of
+ * four shapes:
+ *
+ * 1. An action returns asy_exc *: NULL when it worked, otherwise a new
+ *    reference to the exception (asy_future_set_result, asy_loop_close).
+ *        asy_exc *e = asy_loop_close(loop);
+ *        if (e != NULL) { asy_exc_print(e, stderr); asy_decref(e); }
+ *        asy_decref(asy_future_set_result(fut, v)); // "I do not care"
+ *
+ * 2. Running code to an outcome returns asy_result: ASY_RETURNED with the
+ *    value, or ASY_RAISED with the exception (asy_gen_send, asy_run).
+ *        asy_result r = asy_run(main_coro, NULL);
+ *        if (r.status == ASY_RAISED) asy_exc_print(r.exc, stderr);
+ *        asy_result_clear(&r);
+ *
+ * 3. A function that makes or finds something (an object, a count) takes
+ *    asy_exc **error as its last parameter. Success: the product, and
+ *    *error = NULL. Failure: NULL (or the failure value its header names)
+ *    and *error = a new reference to the exception. error may be NULL
+ *    when the caller does not want the exception; it is then released.
+ *        asy_exc *err;
+ *        asy_loop *loop = asy_loop_new(NULL, &err);
+ *        if (loop == NULL) { asy_exc_print(err, stderr); exit(1); }
+ *
+ * 4. A pure query that cannot fail (done(), cancelled(), get_name())
+ *    answers a documented neutral value (false, 0, NULL) for a NULL
+ *    object instead of crashing.
+ *        if (asy_future_done(fut)) ...          // false when fut is NULL
+ *        const char *name = asy_task_get_name(t);  // NULL when t is NULL
+ *        size_t n = asy_loop_scheduled_count(loop);  // 0 when loop is NULL
+ *
+ * Inside a coroutine body the error of anything awaited is raised at the
+ * await, as in Python. Functions that return an awaitable (sleep, gather,
+ * wait, wait_for, shield, acquire, get...) never return NULL: bad
+ * arguments give an awaitable that raises when it is awaited. A body turns
+ * the error of a plain C call into a raise itself:
+ *        ASY_RAISE_IF(co, asy_lock_release(f->lock));         // shape 1
+ *        f->t = asy_create_task(child(), NULL, &err);          // shape 3
+ *        if (f->t == NULL) ASY_RAISE(co, err);
+ *
+ * NULL where an object or a callback is required is an error like any
+ * other, never a crash: TypeError ("a coroutine was expected, got NULL"),
+ * delivered in the function's shape.
  */
 #ifndef ASY_EXC_H
 #define ASY_EXC_H

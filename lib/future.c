@@ -47,7 +47,7 @@ asy_future *asy_value_future(asy_value v)
 }
 
 asy_future_state asy_future_get_state(const asy_future *fut) { return (asy_future_state)fut->state; }
-bool asy_future_done(const asy_future *fut) { return fut->state != ASY_FUTURE_PENDING; }
+bool asy_future_done(const asy_future *fut) { return fut != NULL && fut->state != ASY_FUTURE_PENDING; }
 bool asy_future_cancelled(const asy_future *fut) { return fut->state == ASY_FUTURE_CANCELLED; }
 
 asy_exc *asy_future_make_cancelled_error(asy_future *fut)
@@ -89,19 +89,38 @@ asy_exc *asy_future_exception(asy_future *fut, asy_exc **out)
     return NULL;
 }
 
+/* Let the registered callbacks go without running them. */
+static void drop_callbacks(asy_future *fut)
+{
+    for (size_t i = 0; i < fut->ncbs; i++)
+        asy_value_decref(i == 0 ? fut->cb0.arg : fut->cbs[i - 1].arg);
+    free(fut->cbs);
+    fut->cbs = NULL;
+    fut->cb0.arg = asy_none();
+    fut->ncbs = 0;
+}
+
 /* The future is done: hand the callbacks registered so far to the loop.
  * They run at the next turn, in registration order, through the future's
- * own ready item (no allocation). The loop holds a reference meanwhile. */
-static void schedule_callbacks(asy_future *fut)
+ * own ready item (no allocation). The loop holds a reference meanwhile.
+ * A closed loop can run nothing: as CPython's __schedule_callbacks, which
+ * empties the list before its call_soon raises, the callbacks are dropped
+ * and the error returned (new reference). */
+static asy_exc *schedule_callbacks(asy_future *fut)
 {
-    if (fut->ncbs == 0 || fut->loop == NULL || asy_loop_is_closed(fut->loop))
-        return;
+    if (fut->ncbs == 0 || fut->loop == NULL)
+        return NULL;
+    if (asy_loop_is_closed(fut->loop)) {
+        drop_callbacks(fut);
+        return asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+    }
     /* Set each time: a task lends this same item to its steps while it is
      * pending (task.c), and a pending task has no callbacks to run yet. */
     fut->dispatch.run = dispatch_run;
     fut->dispatch.release = dispatch_release;
     asy_incref(fut);
     asy__loop_schedule(fut->loop, &fut->dispatch);
+    return NULL;
 }
 
 static asy_done_callback *callback_at(asy_future *fut, size_t i)
@@ -181,8 +200,7 @@ asy_exc *asy__future_set_result_base(asy_future *fut, asy_value v)
     }
     fut->result = v;
     fut->state = ASY_FUTURE_FINISHED;
-    schedule_callbacks(fut);
-    return NULL;
+    return schedule_callbacks(fut);
 }
 
 asy_exc *asy__future_set_exception_base(asy_future *fut, asy_exc *e)
@@ -201,8 +219,7 @@ asy_exc *asy__future_set_exception_base(asy_future *fut, asy_exc *e)
     fut->exc = e;
     fut->log_exception = true;
     fut->state = ASY_FUTURE_FINISHED;
-    schedule_callbacks(fut);
-    return NULL;
+    return schedule_callbacks(fut);
 }
 
 bool asy_future_cancel(asy_future *fut, const char *msg)
@@ -218,7 +235,7 @@ bool asy__future_cancel_base(asy_future *fut, const char *msg)
     fut->state = ASY_FUTURE_CANCELLED;
     /* Made once, now: result() and exception() raise this one. */
     fut->exc = msg != NULL ? asy_exc_new(&asy_CancelledError, "%s", msg) : asy_exc_new(&asy_CancelledError, NULL);
-    schedule_callbacks(fut);
+    asy_decref(schedule_callbacks(fut)); /* see future.h: a bool cannot carry it */
     return true;
 }
 
@@ -253,16 +270,17 @@ static asy_exc *run_late_callback(asy_value arg)
     return lc->cb.fn(lc->fut, lc->cb.arg);
 }
 
-void asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *name, asy_value arg)
+asy_exc *asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *name, asy_value arg)
 {
     asy_done_callback cb = {fn, name != NULL ? name : "<callback>", arg};
     if (fut->state != ASY_FUTURE_PENDING) {
         late_callback *lc = asy_obj_new(&late_type, sizeof(late_callback));
         lc->fut = asy_incref(fut);
         lc->cb = cb;
-        asy_handle *h = asy__loop_call_soon(fut->loop, run_late_callback, name, asy_obj_value(lc));
+        asy_exc *err;
+        asy_handle *h = asy__loop_call_soon(fut->loop, run_late_callback, name, asy_obj_value(lc), &err);
         asy_decref(h);
-        return;
+        return err; /* a closed loop: lc, and arg with it, already released */
     }
     if (fut->ncbs == 0) {
         fut->cb0 = cb;
@@ -280,6 +298,7 @@ void asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *
         fut->cbs[k] = cb;
     }
     fut->ncbs++;
+    return NULL;
 }
 
 /* Is a the same value as b? Identity, not Python's ==: the same kind, and

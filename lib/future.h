@@ -103,7 +103,7 @@ bool asy_isfuture(const void *obj);
 
 /* The state, and Python's three questions about it. */
 asy_future_state asy_future_get_state(const asy_future *fut);
-bool asy_future_done(const asy_future *fut);
+bool asy_future_done(const asy_future *fut); /* false for NULL */
 bool asy_future_cancelled(const asy_future *fut);
 
 /* fut.result(): NULL with *out = the result (new reference), or the
@@ -116,14 +116,22 @@ asy_exc *asy_future_result(asy_future *fut, asy_value *out);
 asy_exc *asy_future_exception(asy_future *fut, asy_exc **out);
 
 /* fut.set_result(v): steals v. InvalidStateError "invalid state" if done;
- * RuntimeError "Task does not support set_result operation" on a task. */
+ * RuntimeError "Task does not support set_result operation" on a task.
+ * Completing a future that has done callbacks schedules them on its loop;
+ * if that loop is closed, the future is still completed (as in CPython,
+ * which sets the state before scheduling), its callbacks are dropped
+ * without running (their arguments released), and the call returns
+ * RuntimeError "Event loop is closed". The same for set_exception. */
 asy_exc *asy_future_set_result(asy_future *fut, asy_value v);
 /* fut.set_exception(e): steals e. InvalidStateError if done; TypeError
  * for a StopIteration (it would look like a return to a generator);
  * RuntimeError on a task, as set_result. */
 asy_exc *asy_future_set_exception(asy_future *fut, asy_exc *e);
 /* fut.cancel(msg): false if already done; msg may be NULL. On a task this
- * is the task's cancel (task.h). */
+ * is the task's cancel (task.h). With callbacks and a closed loop, CPython
+ * raises "Event loop is closed" from cancel() after cancelling; a bool
+ * cannot carry that: the future is cancelled, its callbacks are dropped
+ * without running, and cancel returns true. */
 bool asy_future_cancel(asy_future *fut, const char *msg);
 /* Future.cancel itself, whatever the object: mark it cancelled and
  * schedule its callbacks (a task's cancel calls it when the coroutine has
@@ -134,9 +142,12 @@ asy_exc *asy__future_set_result_base(asy_future *fut, asy_value v);
 asy_exc *asy__future_set_exception_base(asy_future *fut, asy_exc *e);
 bool asy__future_cancel_base(asy_future *fut, const char *msg);
 
-/* fut.add_done_callback(fn, arg): steals arg. */
+/* fut.add_done_callback(fn, arg): steals arg. Returns NULL, or the error
+ * (new reference): on a future that is already done the callback is
+ * scheduled with call_soon, so a closed loop gives RuntimeError "Event
+ * loop is closed" (and arg is released). */
 #define asy_future_add_done_callback(fut, fn, arg) asy__future_add_done_callback((fut), (fn), #fn, (arg))
-void asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *name, asy_value arg);
+asy_exc *asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *name, asy_value arg);
 /* fut.remove_done_callback(fn): removes every registration of fn that has
  * not been scheduled yet; returns how many (0 once the future is done: its
  * callbacks are scheduled and will run). Every argument fn was given goes

@@ -224,7 +224,7 @@ asy_future *asy_gather(bool return_exceptions, size_t n, void **aws)
             }
             g->children[i] = child;
             g->nfuts++;
-            asy_future_add_done_callback(child, child_done, asy_obj_value(asy_incref(g->link)));
+            asy_decref(asy_future_add_done_callback(child, child_done, asy_obj_value(asy_incref(g->link))));
         }
         g->nchildren++;
     }

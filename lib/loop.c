@@ -200,8 +200,10 @@ static int loop_format(asy_obj *self, char *buf, size_t size, bool repr)
 
 static const asy_type loop_type = {.name = "EventLoop", .dealloc = loop_dealloc, .format = loop_format};
 
-asy_loop *asy_loop_new(const asy_loop_options *opts)
+asy_loop *asy_loop_new(const asy_loop_options *opts, asy_exc **error)
 {
+    if (error != NULL)
+        *error = NULL;
     asy_loop *loop = asy_obj_new(&loop_type, sizeof(asy_loop));
     asy_ilist_init(&loop->ready);
     asy_ilist_init(&loop->tasks);
@@ -214,9 +216,10 @@ asy_loop *asy_loop_new(const asy_loop_options *opts)
     }
     asy_exc *e = asy_selector_new(opts != NULL ? opts->selector : NULL, &loop->selector);
     if (e != NULL) {
-        fprintf(stderr, "asy_loop_new: ");
-        asy_exc_print(e, stderr);
-        asy_decref(e);
+        if (error != NULL)
+            *error = e;
+        else
+            asy_decref(e);
         loop->closed = true;
         asy_decref(loop);
         return NULL;
@@ -295,12 +298,27 @@ void asy__loop_schedule(asy_loop *loop, asy_ready *item)
     asy_ilist_push_back(&loop->ready, &item->link);
 }
 
-asy_handle *asy__loop_call_soon(asy_loop *loop, asy_callback_fn fn, const char *name, asy_value arg)
+/* Scheduling on a closed loop: CPython's _check_closed() (or no loop at
+ * all). Releases arg. */
+static asy_handle *refuse_closed(asy_loop *loop, asy_value arg, asy_exc **error)
 {
-    if (loop == NULL || loop->closed) {
-        asy_value_decref(arg);
-        return NULL;
-    }
+    asy_value_decref(arg);
+    asy_exc *e = loop == NULL ? asy_exc_new(&asy_TypeError, "an event loop was expected, got NULL")
+                              : asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+    if (error != NULL)
+        *error = e;
+    else
+        asy_decref(e);
+    return NULL;
+}
+
+asy_handle *asy__loop_call_soon(asy_loop *loop, asy_callback_fn fn, const char *name, asy_value arg,
+                                asy_exc **error)
+{
+    if (loop == NULL || loop->closed)
+        return refuse_closed(loop, arg, error);
+    if (error != NULL)
+        *error = NULL;
     asy_handle *h = handle_new(loop, fn, name, arg);
     asy_incref(h); /* the queue's reference */
     asy__loop_schedule(loop, &h->ready);
@@ -308,12 +326,12 @@ asy_handle *asy__loop_call_soon(asy_loop *loop, asy_callback_fn fn, const char *
 }
 
 asy_handle *asy__loop_call_at(asy_loop *loop, double when, asy_callback_fn fn, const char *name,
-                              asy_value arg)
+                              asy_value arg, asy_exc **error)
 {
-    if (loop == NULL || loop->closed) {
-        asy_value_decref(arg);
-        return NULL;
-    }
+    if (loop == NULL || loop->closed)
+        return refuse_closed(loop, arg, error);
+    if (error != NULL)
+        *error = NULL;
     asy_handle *h = handle_new(loop, fn, name, arg);
     h->is_timer = true;
     h->in_heap = true;
@@ -324,13 +342,11 @@ asy_handle *asy__loop_call_at(asy_loop *loop, double when, asy_callback_fn fn, c
 }
 
 asy_handle *asy__loop_call_later(asy_loop *loop, double delay, asy_callback_fn fn, const char *name,
-                                 asy_value arg)
+                                 asy_value arg, asy_exc **error)
 {
-    if (loop == NULL || loop->closed) {
-        asy_value_decref(arg);
-        return NULL;
-    }
-    return asy__loop_call_at(loop, asy_loop_time(loop) + delay, fn, name, arg);
+    if (loop == NULL || loop->closed)
+        return refuse_closed(loop, arg, error);
+    return asy__loop_call_at(loop, asy_loop_time(loop) + delay, fn, name, arg, error);
 }
 
 void *asy__loop_current_task(const asy_loop *loop) { return loop->current_task; }
@@ -344,6 +360,8 @@ asy_task_factory asy_loop_get_task_factory(const asy_loop *loop) { return loop->
 
 size_t asy_loop_scheduled_count(const asy_loop *loop)
 {
+    if (loop == NULL)
+        return 0;
     return asy_ilist_length(&loop->ready) + asy_heap_len(&loop->timers) - loop->cancelled_timers;
 }
 
@@ -491,19 +509,20 @@ static void sleep_for(double timeout)
 
 /* Called on its own (a demo stepping the loop turn by turn), a turn makes
  * the loop the running one for its duration, as run_forever does. */
-void asy_loop_run_once(asy_loop *loop)
+asy_exc *asy_loop_run_once(asy_loop *loop)
 {
     if (loop->closed)
-        return;
+        return asy_exc_new(&asy_RuntimeError, "Event loop is closed");
     asy_loop *outer = running_loop;
     if (outer != NULL && outer != loop)
-        return; /* another loop runs in this thread */
+        return asy_exc_new(&asy_RuntimeError, "Cannot run the event loop while another loop is running");
     bool was_running = loop->running;
     loop->running = true; /* close() and run_forever() refuse, as inside run_forever */
     running_loop = loop;
     run_once(loop);
     running_loop = outer;
     loop->running = was_running;
+    return NULL;
 }
 
 static void run_once(asy_loop *loop)

@@ -25,7 +25,10 @@
  * stops the loop.
  *
  *     static asy_exc *hello(asy_value arg) { printf("hello %s\n", ASY_STR(arg)); return NULL; }
- *     asy_decref(asy_loop_call_later(loop, 1.0, hello, asy_str("world")));
+ *     asy_exc *err;
+ *     asy_handle *h = asy_loop_call_later(loop, 1.0, hello, asy_str("world"), &err);
+ *     if (h == NULL) { asy_exc_print(err, stderr); ... }  // a closed loop
+ *     asy_decref(h);                                      // we will not cancel it
  *
  * OWNERSHIP. The loop is a counted object: asy_loop_new returns a new
  * reference; asy_loop_close releases what it holds but the struct lives
@@ -99,9 +102,11 @@ typedef struct asy_loop_options {
     bool virtual_clock;                   /* a virtual clock with autojump (clock.h) */
 } asy_loop_options;
 
-/* A new loop (new reference). opts may be NULL for the defaults. NULL is
- * returned only if the selector cannot be made (the error goes to stderr). */
-asy_loop *asy_loop_new(const asy_loop_options *opts);
+/* A new loop (new reference). opts may be NULL for the defaults. When the
+ * selector cannot be made (too many open files, an unknown backend...),
+ * NULL with *error set to what the selector reported (an OSError, a
+ * ValueError); otherwise *error is set to NULL. error may be NULL. */
+asy_loop *asy_loop_new(const asy_loop_options *opts, asy_exc **error);
 
 /* loop.close(): drop the callbacks and timers still scheduled and release
  * the selector. RuntimeError "Cannot close a running event loop" while it
@@ -116,24 +121,29 @@ asy_clock *asy_loop_clock(asy_loop *loop);
 
 /* ---- scheduling callbacks ---- */
 /* loop.call_soon(fn, arg): run fn(arg) at the next turn, after the
- * callbacks already queued (FIFO). Steals arg; new reference to the handle.
- * NULL (and arg released) if the loop is closed.
+ * callbacks already queued (FIFO). Steals arg; new reference to the handle,
+ * with *error set to NULL. On a closed loop: NULL, arg released, and
+ * *error set to RuntimeError "Event loop is closed" (error may be NULL).
+ * The same for call_later and call_at.
  * (These are macros so that the handle knows the callback's name, which C
  * cannot find out at run time; the functions behind them take it.) */
-#define asy_loop_call_soon(loop, fn, arg) asy__loop_call_soon((loop), (fn), #fn, (arg))
+#define asy_loop_call_soon(loop, fn, arg, error) asy__loop_call_soon((loop), (fn), #fn, (arg), (error))
 /* loop.call_later(delay, fn, arg): run fn(arg) `delay` seconds from now.
  * A delay <= 0 is "as soon as possible", but still after every call_soon
  * made before it ran: timers join the ready queue only in step 3. */
-#define asy_loop_call_later(loop, delay, fn, arg) asy__loop_call_later((loop), (delay), (fn), #fn, (arg))
+#define asy_loop_call_later(loop, delay, fn, arg, error) \
+    asy__loop_call_later((loop), (delay), (fn), #fn, (arg), (error))
 /* loop.call_at(when, fn, arg): run fn(arg) at loop time `when`. Equal
  * deadlines run in the order they were scheduled. */
-#define asy_loop_call_at(loop, when, fn, arg) asy__loop_call_at((loop), (when), (fn), #fn, (arg))
+#define asy_loop_call_at(loop, when, fn, arg, error) \
+    asy__loop_call_at((loop), (when), (fn), #fn, (arg), (error))
 
-asy_handle *asy__loop_call_soon(asy_loop *loop, asy_callback_fn fn, const char *name, asy_value arg);
+asy_handle *asy__loop_call_soon(asy_loop *loop, asy_callback_fn fn, const char *name, asy_value arg,
+                                asy_exc **error);
 asy_handle *asy__loop_call_later(asy_loop *loop, double delay, asy_callback_fn fn, const char *name,
-                                 asy_value arg);
+                                 asy_value arg, asy_exc **error);
 asy_handle *asy__loop_call_at(asy_loop *loop, double when, asy_callback_fn fn, const char *name,
-                              asy_value arg);
+                              asy_value arg, asy_exc **error);
 
 /* ---- running ---- */
 /* loop.run_forever(): turn until stop() is called. RuntimeError when the
@@ -145,9 +155,11 @@ asy_exc *asy_loop_run_forever(asy_loop *loop);
  * before run_forever, it makes the next run_forever do one turn. */
 void asy_loop_stop(asy_loop *loop);
 bool asy_loop_is_running(const asy_loop *loop);
-/* One turn (the four steps above). For the chapter's demos and tests; the
- * loop must not be closed. */
-void asy_loop_run_once(asy_loop *loop);
+/* One turn (the four steps above), for the chapter's demos and tests.
+ * Returns NULL, or RuntimeError (new reference) without turning: "Event
+ * loop is closed" on a closed loop, "Cannot run the event loop while
+ * another loop is running" when another loop runs in this thread. */
+asy_exc *asy_loop_run_once(asy_loop *loop);
 
 /* asyncio.get_running_loop(): the loop running in this thread (borrowed),
  * or NULL with *error set to RuntimeError "no running event loop" when
@@ -204,10 +216,13 @@ unsigned long asy__loop_next_task_number(asy_loop *loop);
 /* loop.set_task_factory(factory) and loop.get_task_factory() (chapter 12):
  * what create_task calls to make a task. NULL (the default) makes a task
  * whose first step is scheduled; task.h has asy_eager_task_factory, which
- * runs the first step at once (Python 3.12). */
+ * runs the first step at once (Python 3.12). A factory follows
+ * create_task's contract: it steals coro and returns a new reference, or
+ * NULL with *error set (error may be NULL). */
 struct asy_task;
 struct asy_gen;
-typedef struct asy_task *(*asy_task_factory)(asy_loop *loop, struct asy_gen *coro, const char *name);
+typedef struct asy_task *(*asy_task_factory)(asy_loop *loop, struct asy_gen *coro, const char *name,
+                                             asy_exc **error);
 void asy_loop_set_task_factory(asy_loop *loop, asy_task_factory factory);
 asy_task_factory asy_loop_get_task_factory(const asy_loop *loop);
 /* Run by close() before it drops what is scheduled: chapter 12 uses it to
@@ -231,7 +246,7 @@ bool asy__loop_timer_stop(asy_loop *loop, asy_timer *t);
 /* For asyncio.run (chapter 12): is anything in the ready queue? */
 bool asy__loop_has_ready(const asy_loop *loop);
 /* How many callbacks are waiting: ready items plus timers not cancelled.
- * Tests end by checking it is 0 ("nothing still scheduled"). */
+ * Tests end by checking it is 0 ("nothing still scheduled"). 0 for NULL. */
 size_t asy_loop_scheduled_count(const asy_loop *loop);
 
 #endif /* ASY_LOOP_H */

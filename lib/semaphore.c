@@ -40,12 +40,18 @@ const asy_type asy_semaphore_type = {.name = "Semaphore", .dealloc = semaphore_d
 const asy_type asy_bounded_semaphore_type = {.name = "BoundedSemaphore", .dealloc = semaphore_dealloc,
                                              .format = semaphore_format, .base = &asy_semaphore_type};
 
-static asy_semaphore *semaphore_new(const asy_type *type, long value)
+static asy_semaphore *semaphore_new(const asy_type *type, long value, asy_exc **error)
 {
     if (value < 0) {
-        fprintf(stderr, "%s: ValueError: Semaphore initial value must be >= 0\n", type->name);
+        asy_exc *e = asy_exc_new(&asy_ValueError, "Semaphore initial value must be >= 0");
+        if (error != NULL)
+            *error = e;
+        else
+            asy_decref(e);
         return NULL;
     }
+    if (error != NULL)
+        *error = NULL;
     asy_semaphore *sem = asy_obj_new(type, sizeof(asy_semaphore));
     sem->value = value;
     sem->bound = -1;
@@ -53,11 +59,14 @@ static asy_semaphore *semaphore_new(const asy_type *type, long value)
     return sem;
 }
 
-asy_semaphore *asy_semaphore_new(long value) { return semaphore_new(&asy_semaphore_type, value); }
-
-asy_semaphore *asy_bounded_semaphore_new(long value)
+asy_semaphore *asy_semaphore_new(long value, asy_exc **error)
 {
-    asy_semaphore *sem = semaphore_new(&asy_bounded_semaphore_type, value);
+    return semaphore_new(&asy_semaphore_type, value, error);
+}
+
+asy_semaphore *asy_bounded_semaphore_new(long value, asy_exc **error)
+{
+    asy_semaphore *sem = semaphore_new(&asy_bounded_semaphore_type, value, error);
     if (sem != NULL)
         sem->bound = value;
     return sem;

@@ -33,9 +33,9 @@
  *     ASY_AWAIT(co, asy_semaphore_acquire(sem)); ... body ...
  *     ASY_RAISE_IF(co, asy_semaphore_release(sem));
  *
- * OWNERSHIP. The constructors return a new reference (NULL for a negative
- * value, with "ValueError: Semaphore initial value must be >= 0" written
- * to stderr, as the library's other constructors report their errors).
+ * OWNERSHIP. The constructors return a new reference, or NULL for a
+ * negative value with *error set to ValueError "Semaphore initial value
+ * must be >= 0" (exc.h's rule 3).
  * asy_semaphore_acquire returns a new coroutine that holds a reference to
  * the semaphore until it finishes. Errors are new references.
  */
@@ -62,10 +62,12 @@ typedef struct asy_semaphore {
 extern const asy_type asy_semaphore_type;
 extern const asy_type asy_bounded_semaphore_type; /* its base is asy_semaphore_type */
 
-/* asyncio.Semaphore(value=1). New reference, or NULL if value < 0. */
-asy_semaphore *asy_semaphore_new(long value);
-/* asyncio.BoundedSemaphore(value=1). New reference, or NULL if value < 0. */
-asy_semaphore *asy_bounded_semaphore_new(long value);
+/* asyncio.Semaphore(value=1). New reference with *error NULL; or, if
+ * value < 0, NULL with *error = ValueError "Semaphore initial value must
+ * be >= 0" (new reference). error may be NULL. */
+asy_semaphore *asy_semaphore_new(long value, asy_exc **error);
+/* asyncio.BoundedSemaphore(value=1): the same contract. */
+asy_semaphore *asy_bounded_semaphore_new(long value, asy_exc **error);
 
 /* sem.locked(): acquire() would not go through at once (value 0, or
  * someone is already queued). */

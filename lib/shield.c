@@ -112,8 +112,8 @@ asy_future *asy_shield(void *aw, asy_exc **error)
     ticket->link = link; /* our reference moves to the ticket */
     link->inner = inner;
     link->ticket = &ticket->ob;
-    asy_future_add_done_callback(inner, inner_done, asy_obj_value(ticket)); /* the ticket is its */
-    asy_future_add_done_callback(outer, outer_done, asy_obj_value(asy_incref(link)));
+    asy_decref(asy_future_add_done_callback(inner, inner_done, asy_obj_value(ticket))); /* the ticket is its */
+    asy_decref(asy_future_add_done_callback(outer, outer_done, asy_obj_value(asy_incref(link))));
     asy_decref(inner); /* the loop keeps a pending task alive; a plain
                           future is kept by whoever will complete it */
     return outer;

@@ -52,20 +52,34 @@ static void schedule_step(asy_task *t, asy_exc *exc)
 
 static void task_step(asy_task *t);
 
+/* Hand err to the caller (rule 3 of exc.h) and return NULL. */
+static asy_task *fail(asy_exc *err, asy_exc **error)
+{
+    if (error != NULL)
+        *error = err;
+    else
+        asy_decref(err);
+    return NULL;
+}
+
 /* Task(coro, loop=loop, name=name, eager_start=eager_start). */
-static asy_task *task_new(asy_loop *loop, asy_coro *coro, const char *name, bool eager_start)
+static asy_task *task_new(asy_loop *loop, asy_coro *coro, const char *name, bool eager_start,
+                          asy_exc **error)
 {
     if (!asy_iscoroutine(coro)) {
-        fprintf(stderr, "create_task: TypeError: a coroutine was expected, got %s\n",
-                coro != NULL ? ASY_REPR(asy_obj_value(coro)) : "None");
+        asy_exc *err = asy_exc_new(&asy_TypeError, "a coroutine was expected, got %s",
+                                   coro != NULL ? ASY_REPR(asy_obj_value(coro)) : "NULL");
         asy_decref(coro);
-        return NULL;
+        return fail(err, error);
     }
     if (loop == NULL || asy_loop_is_closed(loop)) {
-        fprintf(stderr, "create_task: RuntimeError: Event loop is closed\n");
+        /* loop.create_task's _check_closed(): the coroutine is dropped
+         * unstarted, and says so ("was never awaited"), as in Python. */
         asy_decref(coro);
-        return NULL;
+        return fail(asy_exc_new(&asy_RuntimeError, "Event loop is closed"), error);
     }
+    if (error != NULL)
+        *error = NULL;
     asy_task *t = asy_obj_new(&asy_task_type, sizeof(asy_task));
     asy__future_init(&t->fut, loop);
     t->coro = coro;
@@ -81,12 +95,12 @@ static asy_task *task_new(asy_loop *loop, asy_coro *coro, const char *name, bool
     return t;
 }
 
-asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name)
+asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name, asy_exc **error)
 {
     asy_task_factory factory = loop != NULL ? asy_loop_get_task_factory(loop) : NULL;
-    if (factory != NULL)
-        return factory(loop, coro, name);
-    return task_new(loop, coro, name, false);
+    if (factory != NULL && !asy_loop_is_closed(loop))
+        return factory(loop, coro, name, error);
+    return task_new(loop, coro, name, false, error);
 }
 
 /* Python 3.12's eager start: the coroutine runs its first step inside
@@ -94,21 +108,20 @@ asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name)
  * task whose coroutine finishes in that step is done before create_task
  * returns, and has never been through the ready queue. Outside its running
  * loop, the task starts as usual. */
-asy_task *asy_eager_task_factory(asy_loop *loop, asy_coro *coro, const char *name)
+asy_task *asy_eager_task_factory(asy_loop *loop, asy_coro *coro, const char *name, asy_exc **error)
 {
-    return task_new(loop, coro, name, true);
+    return task_new(loop, coro, name, true, error);
 }
 
-asy_task *asy_create_task(asy_coro *coro, const char *name)
+asy_task *asy_create_task(asy_coro *coro, const char *name, asy_exc **error)
 {
-    asy_loop *loop = asy_get_running_loop(NULL);
+    asy_exc *err;
+    asy_loop *loop = asy_get_running_loop(&err);
     if (loop == NULL) {
-        fprintf(stderr, "create_task: RuntimeError: no running event loop\n");
-        asy_gen_close(coro); /* as Python: no "never awaited" warning on top */
-        asy_decref(coro);
-        return NULL;
+        asy_decref(coro); /* unstarted: "was never awaited", as in Python */
+        return fail(err, error);
     }
-    return asy_loop_create_task(loop, coro, name);
+    return asy_loop_create_task(loop, coro, name, error);
 }
 
 asy_future *asy_ensure_future(void *aw, asy_loop *loop, asy_exc **error)
@@ -128,10 +141,7 @@ asy_future *asy_ensure_future(void *aw, asy_loop *loop, asy_exc **error)
         asy_decref(aw);
         return NULL;
     }
-    asy_task *t = asy_loop_create_task(loop, aw, NULL);
-    if (t == NULL)
-        *error = asy_exc_new(&asy_RuntimeError, "Event loop is closed");
-    return (asy_future *)t;
+    return (asy_future *)asy_loop_create_task(loop, aw, NULL, error);
 }
 
 /* The name as a str value (borrowed): made from the number on first use.
@@ -144,7 +154,7 @@ static asy_value task_name(const asy_task *t)
     return mut->name;
 }
 
-const char *asy_task_get_name(const asy_task *t) { return asy_str_cstr(task_name(t)); }
+const char *asy_task_get_name(const asy_task *t) { return t != NULL ? asy_str_cstr(task_name(t)) : NULL; }
 
 void asy_task_set_name(asy_task *t, const char *name)
 {
@@ -250,7 +260,9 @@ static void task_step(asy_task *t)
             schedule_step(t, asy_exc_new(&asy_RuntimeError, "Task cannot await on itself: %s",
                                          ASY_REPR(asy_obj_value(t))));
         } else {
-            asy_future_add_done_callback(fut, task_wakeup, asy_task_value(t));
+            /* fut is pending (a done future is not yielded), so nothing
+             * is scheduled now and this cannot fail. */
+            asy_decref(asy_future_add_done_callback(fut, task_wakeup, asy_task_value(t)));
             t->fut_waiter = asy_incref(fut);
             if (t->must_cancel != NULL && asy_future_cancel(fut, cancel_msg_of(t->must_cancel))) {
                 asy_decref(t->must_cancel);
@@ -313,19 +325,29 @@ int asy_task_uncancel(asy_task *t)
     return t->num_cancels_requested;
 }
 
-asy_task *asy_current_task(asy_loop *loop)
+asy_task *asy_current_task(asy_loop *loop, asy_exc **error)
 {
+    asy_exc *err = NULL;
     if (loop == NULL)
-        loop = asy_get_running_loop(NULL);
-    return loop != NULL ? asy__loop_current_task(loop) : NULL;
+        loop = asy_get_running_loop(&err);
+    if (loop == NULL)
+        return fail(err, error);
+    if (error != NULL)
+        *error = NULL;
+    return asy__loop_current_task(loop);
 }
 
-size_t asy_all_tasks(asy_loop *loop, asy_task **out, size_t max)
+size_t asy_all_tasks(asy_loop *loop, asy_task **out, size_t max, asy_exc **error)
 {
+    asy_exc *err = NULL;
     if (loop == NULL)
-        loop = asy_get_running_loop(NULL);
-    if (loop == NULL)
+        loop = asy_get_running_loop(&err);
+    if (loop == NULL) {
+        fail(err, error);
         return 0;
+    }
+    if (error != NULL)
+        *error = NULL;
     size_t n = 0;
     asy_ilist *p, *tmp;
     ASY_ILIST_FOREACH_SAFE(p, tmp, asy__loop_tasks(loop))
@@ -557,7 +579,8 @@ asy_result asy_loop_run_until_complete(asy_loop *loop, void *aw)
                             "The future belongs to a different loop than the one specified as the loop argument");
         return r;
     }
-    asy_future_add_done_callback(fut, stop_loop, asy_loop_value(loop));
+    /* The loop is open (checked above): adding cannot fail. */
+    asy_decref(asy_future_add_done_callback(fut, stop_loop, asy_loop_value(loop)));
     err = asy_loop_run_forever(loop);
     asy_future_remove_done_callback(fut, stop_loop);
     if (err == NULL && !asy_future_done(fut))
@@ -575,20 +598,20 @@ asy_result asy_loop_run_until_complete(asy_loop *loop, void *aw)
  * they have all finished, and report those that failed instead. */
 static void cancel_all_tasks(asy_loop *loop)
 {
-    size_t n = asy_all_tasks(loop, NULL, 0);
+    size_t n = asy_all_tasks(loop, NULL, 0, NULL);
     if (n == 0)
         return;
     asy_task **tasks = calloc(n, sizeof *tasks);
     if (tasks == NULL)
         abort();
-    n = asy_all_tasks(loop, tasks, n);
+    n = asy_all_tasks(loop, tasks, n, NULL);
     for (size_t i = 0; i < n; i++) {
         asy_incref(tasks[i]);
         asy_task_cancel(tasks[i], NULL);
     }
     for (size_t i = 0; i < n; i++)
         while (!asy_future_done(&tasks[i]->fut) && !asy_loop_is_closed(loop))
-            asy_loop_run_once(loop);
+            asy_decref(asy_loop_run_once(loop)); /* open: checked just above */
     for (size_t i = 0; i < n; i++) {
         if (!asy_future_cancelled(&tasks[i]->fut)) {
             asy_exc *e = NULL;
@@ -620,10 +643,11 @@ asy_result asy_run(asy_coro *main, const asy_loop_options *opts)
         asy_decref(main);
         return r;
     }
-    asy_loop *loop = asy_loop_new(opts);
+    asy_exc *err;
+    asy_loop *loop = asy_loop_new(opts, &err);
     if (loop == NULL) {
         asy_decref(main);
-        r.exc = asy_exc_new(&asy_OSError, "cannot create an event loop");
+        r.exc = err;
         return r;
     }
     r = asy_loop_run_until_complete(loop, main);
@@ -637,7 +661,7 @@ asy_result asy_run(asy_coro *main, const asy_loop_options *opts)
      * is ready: with only timers left, a turn would wait for them, and
      * Python's turns never do (their own task step is always ready). */
     for (int turn = 0; turn < 4 && asy__loop_has_ready(loop); turn++)
-        asy_loop_run_once(loop);
+        asy_decref(asy_loop_run_once(loop)); /* the loop is ours and open */
     asy_decref(asy_loop_close(loop));
     asy_decref(loop);
     return r;

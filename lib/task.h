@@ -28,7 +28,8 @@
  * requests, uncancel() takes one back.
  *
  * OWNERSHIP. create_task steals the coroutine and returns a new reference
- * to the task. sleep() returns a new coroutine. run() steals its coroutine.
+ * to the task (or NULL and the error: exc.h's rule 3). sleep() returns a
+ * new coroutine. run() steals its coroutine.
  */
 #ifndef ASY_TASK_H
 #define ASY_TASK_H
@@ -61,19 +62,23 @@ extern const asy_type asy_task_type;
 
 /* loop.create_task(coro, name): wrap a coroutine in a task and schedule its
  * first step (or call the loop's task factory, if one is set). Steals coro;
- * name may be NULL ("Task-N", counted per loop).
- * New reference. NULL (with the error on stderr) if loop is closed or coro
- * is not a coroutine. */
-asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name);
+ * name may be NULL ("Task-N", counted per loop). Returns a new reference
+ * with *error set to NULL, or NULL with *error set (error may be NULL):
+ * TypeError "a coroutine was expected, got ..." (the object is released,
+ * as Python's Task() drops it), or RuntimeError "Event loop is closed"
+ * (the coroutine is released unstarted, so its "was never awaited"
+ * warning prints, as in Python). */
+asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name, asy_exc **error);
 /* asyncio.eager_task_factory (Python 3.12), for asy_loop_set_task_factory
  * (loop.h): tasks made by create_task on that loop run their first step at
  * once, inside create_task, when the loop is running; a coroutine that
- * finishes without suspending never waits for the loop at all. Steals
- * coro; new reference. */
-asy_task *asy_eager_task_factory(asy_loop *loop, asy_coro *coro, const char *name);
-/* asyncio.create_task(coro, name): the same on the running loop.
- * NULL (with "RuntimeError: no running event loop" on stderr) outside one. */
-asy_task *asy_create_task(asy_coro *coro, const char *name);
+ * finishes without suspending never waits for the loop at all. Same
+ * contract as asy_loop_create_task. */
+asy_task *asy_eager_task_factory(asy_loop *loop, asy_coro *coro, const char *name, asy_exc **error);
+/* asyncio.create_task(coro, name): the same on the running loop. Outside
+ * one: NULL with *error = RuntimeError "no running event loop" (the
+ * coroutine released unstarted, as above). */
+asy_task *asy_create_task(asy_coro *coro, const char *name, asy_exc **error);
 /* asyncio.ensure_future(aw): a future or task is returned as it is; a
  * coroutine is wrapped in a task on `loop` (NULL: the running loop).
  * Steals aw; new reference, or NULL with *error set. */
@@ -85,7 +90,7 @@ bool asy_istask(const void *obj);
 static inline asy_value asy_task_value(asy_task *t) { return asy_obj_value(asy_incref(t)); }
 asy_task *asy_value_task(asy_value v);
 
-/* task.get_name() (borrowed) / task.set_name(name). */
+/* task.get_name() (borrowed; NULL for a NULL task) / task.set_name(name). */
 const char *asy_task_get_name(const asy_task *t);
 void asy_task_set_name(asy_task *t, const char *name);
 /* task.get_coro() (borrowed; NULL once done). */
@@ -100,11 +105,15 @@ int asy_task_cancelling(const asy_task *t);
 int asy_task_uncancel(asy_task *t);
 
 /* asyncio.current_task(loop): the task whose step is running (borrowed),
- * or NULL. loop NULL means the running loop. */
-asy_task *asy_current_task(asy_loop *loop);
+ * with *error set to NULL; NULL (and *error NULL) when no task is running.
+ * loop NULL means the running loop: with none, NULL and *error set to
+ * RuntimeError "no running event loop". error may be NULL. */
+asy_task *asy_current_task(asy_loop *loop, asy_exc **error);
 /* asyncio.all_tasks(loop): up to max tasks of loop that are not done, into
- * out (borrowed); returns how many there are in all. */
-size_t asy_all_tasks(asy_loop *loop, asy_task **out, size_t max);
+ * out (borrowed); returns how many there are in all, with *error NULL.
+ * loop NULL means the running loop: with none, 0 and *error set to
+ * RuntimeError "no running event loop". error may be NULL. */
+size_t asy_all_tasks(asy_loop *loop, asy_task **out, size_t max, asy_exc **error);
 
 /* asyncio.sleep(delay, result): a coroutine that completes after `delay`
  * seconds of loop time with `result` (stolen). sleep(0) (or less) yields

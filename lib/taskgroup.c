@@ -77,7 +77,7 @@ asy_exc *asy_taskgroup_enter(asy_taskgroup *tg)
     asy_loop *loop = asy_get_running_loop(&err);
     if (loop == NULL)
         return err;
-    asy_task *parent = asy_current_task(loop);
+    asy_task *parent = asy_current_task(loop, NULL); /* loop is not NULL: cannot fail */
     if (parent == NULL)
         return asy_exc_new(&asy_RuntimeError, "TaskGroup %s cannot determine the parent task", TG_REPR(tg));
     tg->loop = asy_incref(loop);
@@ -173,12 +173,10 @@ static asy_exc *refuse(asy_coro *coro, asy_exc *err, asy_exc **error)
 {
     asy_decref(asy_gen_close(coro)); /* never started: no "never awaited" warning */
     asy_decref(coro);
-    if (error != NULL) {
+    if (error != NULL)
         *error = err;
-    } else {
-        fprintf(stderr, "create_task: %s\n", ASY_EXC_STR(err));
+    else
         asy_decref(err);
-    }
     return NULL;
 }
 
@@ -192,13 +190,10 @@ asy_task *asy_taskgroup_create_task(asy_taskgroup *tg, asy_coro *coro, const cha
         return (asy_task *)refuse(coro, asy_exc_new(&asy_RuntimeError, "TaskGroup %s is finished", TG_REPR(tg)), error);
     if (tg->aborting)
         return (asy_task *)refuse(coro, asy_exc_new(&asy_RuntimeError, "TaskGroup %s is shutting down", TG_REPR(tg)), error);
-    asy_task *t = asy_loop_create_task(tg->loop, coro, name);
-    if (t == NULL) {
-        if (error != NULL)
-            *error = asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+    asy_task *t = asy_loop_create_task(tg->loop, coro, name, error);
+    if (t == NULL)
         return NULL;
-    }
-    asy_future_add_done_callback(&t->fut, on_task_done, asy_obj_value(asy_incref(tg)));
+    asy_decref(asy_future_add_done_callback(&t->fut, on_task_done, asy_obj_value(asy_incref(tg))));
     if (tg->ntasks == tg->captasks)
         tg->tasks = grow(tg->tasks, &tg->captasks, sizeof *tg->tasks);
     tg->tasks[tg->ntasks++] = t;

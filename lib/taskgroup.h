@@ -78,10 +78,12 @@ asy_taskgroup *asy_taskgroup_new(void);
 asy_exc *asy_taskgroup_enter(asy_taskgroup *tg);
 
 /* tg.create_task(coro, name=name): a child task (name may be NULL).
- * Steals coro; new reference to the task. NULL when the group refuses, with
- * *error (if error is not NULL; else the message goes to stderr) set to
- * RuntimeError "TaskGroup <TaskGroup> has not been entered", "... is
- * finished" or "... is shutting down"; the coroutine is then closed. */
+ * Steals coro; new reference to the task, *error set to NULL. NULL when
+ * the group refuses, with *error set (error may be NULL: the exception is
+ * then released) to RuntimeError "TaskGroup <TaskGroup> has not been
+ * entered", "... is finished" or "... is shutting down" (the coroutine is
+ * then closed, as Python's TaskGroup does), or to what the loop's
+ * create_task refused with (task.h). */
 asy_task *asy_taskgroup_create_task(asy_taskgroup *tg, asy_coro *coro, const char *name, asy_exc **error);
 
 /* The end of the async with block (__aexit__): a coroutine to await. exc

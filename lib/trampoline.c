@@ -3,7 +3,6 @@
  */
 #include "trampoline.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 typedef struct job {
@@ -30,18 +29,10 @@ void asy_trampoline_spawn(asy_trampoline *t, asy_coro *co)
     asy_ilist_push_back(&t->ready, &j->link);
 }
 
-static void report(asy_trampoline *t, job *j, const asy_result *r)
+size_t asy_trampoline_run(asy_trampoline *t, asy_exc **error)
 {
-    if (t->on_done != NULL) {
-        t->on_done(j->co, r, t->arg);
-    } else if (r->status == ASY_RAISED) {
-        fprintf(stderr, "trampoline: %s raised ", j->co->name);
-        asy_exc_print(r->exc, stderr);
-    }
-}
-
-size_t asy_trampoline_run(asy_trampoline *t)
-{
+    if (error != NULL)
+        *error = NULL;
     size_t before = t->steps;
     asy_ilist *n;
     while ((n = asy_ilist_pop_front(&t->ready)) != NULL) {
@@ -64,10 +55,21 @@ size_t asy_trampoline_run(asy_trampoline *t)
             asy_ilist_push_back(&t->ready, &j->link); /* to the back: round robin */
             continue;
         }
-        report(t, j, &r);
+        asy_exc *uncaught = NULL;
+        if (t->on_done != NULL)
+            t->on_done(j->co, &r, t->arg);
+        else if (r.status == ASY_RAISED)
+            uncaught = asy_incref(r.exc);
         asy_result_clear(&r);
         asy_decref(j->co);
         free(j);
+        if (uncaught != NULL) { /* nobody to report to: it stops the run */
+            if (error != NULL)
+                *error = uncaught;
+            else
+                asy_decref(uncaught);
+            break;
+        }
     }
     return t->steps - before;
 }

@@ -36,7 +36,7 @@ typedef void (*asy_trampoline_done_fn)(asy_coro *co, const asy_result *result, v
 typedef struct asy_trampoline {
     asy_ilist ready;                /* jobs waiting for their turn, front first */
     size_t steps;                   /* sends made so far */
-    asy_trampoline_done_fn on_done; /* NULL: exceptions are printed to stderr */
+    asy_trampoline_done_fn on_done; /* NULL: an exception stops the run (below) */
     void *arg;
 } asy_trampoline;
 
@@ -47,8 +47,13 @@ void asy_trampoline_init(asy_trampoline *t, asy_trampoline_done_fn on_done, void
 void asy_trampoline_spawn(asy_trampoline *t, asy_coro *co);
 
 /* Run until every queued coroutine has finished. Returns the number of
- * sends it made in this call. */
-size_t asy_trampoline_run(asy_trampoline *t);
+ * sends it made in this call, with *error set to NULL. Each outcome goes
+ * to on_done; with no on_done, a coroutine that raises stops the run, as
+ * an uncaught exception stops a Python program: the count so far is
+ * returned with *error set to that exception (new reference), and the
+ * other coroutines stay queued (run again, or clear). error may be NULL
+ * (the exception is then released). */
+size_t asy_trampoline_run(asy_trampoline *t, asy_exc **error);
 
 /* Drop coroutines still queued (they are closed, so their cleanup runs). */
 void asy_trampoline_clear(asy_trampoline *t);

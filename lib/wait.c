@@ -133,9 +133,10 @@ static asy_status wait_body(asy_coro *co)
         f->st->counter = f->n;
         f->st->return_when = f->return_when;
         if (!isinf(f->timeout))
-            f->st->timeout = asy_loop_call_later(loop, f->timeout, release_waiter, asy_future_value(f->st->waiter));
+            f->st->timeout = asy_loop_call_later(loop, f->timeout, release_waiter, asy_future_value(f->st->waiter), NULL);
         for (size_t i = 0; i < f->n; i++)
-            asy_future_add_done_callback((asy_future *)f->fs[i], on_completion, asy_obj_value(asy_incref(f->st)));
+            asy_decref(asy_future_add_done_callback((asy_future *)f->fs[i], on_completion,
+                                                    asy_obj_value(asy_incref(f->st))));
     }
     ASY_AWAIT_TRY(co, asy_incref(f->st->waiter));
     stop_listening(f); /* finally */

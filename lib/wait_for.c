@@ -60,7 +60,7 @@ static asy_status cancel_and_wait_body(asy_coro *co)
     cancel_and_wait_frame *f = (cancel_and_wait_frame *)co;
     ASY_BEGIN(co);
     f->waiter = asy_future_new(f->fut->loop);
-    asy_future_add_done_callback(f->fut, release_waiter_on_done, asy_future_value(f->waiter));
+    asy_decref(asy_future_add_done_callback(f->fut, release_waiter_on_done, asy_future_value(f->waiter)));
     asy_future_cancel(f->fut, NULL);
     ASY_AWAIT(co, asy_incref(f->waiter));
     ASY_END(co);
@@ -147,8 +147,8 @@ static asy_exc *ensure_inner(wait_for_frame *f, asy_loop *loop)
 static void arm(wait_for_frame *f, asy_loop *loop)
 {
     f->waiter = asy_future_new(loop);
-    f->timeout_handle = asy_loop_call_later(loop, f->timeout, release_waiter, asy_future_value(f->waiter));
-    asy_future_add_done_callback(f->fut, release_waiter_on_done, asy_future_value(f->waiter));
+    f->timeout_handle = asy_loop_call_later(loop, f->timeout, release_waiter, asy_future_value(f->waiter), NULL);
+    asy_decref(asy_future_add_done_callback(f->fut, release_waiter_on_done, asy_future_value(f->waiter)));
 }
 
 static asy_status wait_for_body(asy_coro *co)
@@ -359,9 +359,9 @@ asy_exc *asy_timeout_reschedule(asy_timeout *cm, double when)
     asy_loop *loop = cm->task->fut.loop;
     asy_value self = asy_obj_value(asy_incref(cm)); /* the timer holds the scope */
     if (when <= asy_loop_time(loop))
-        cm->handler = asy_loop_call_soon(loop, on_timeout, self);
+        cm->handler = asy_loop_call_soon(loop, on_timeout, self, NULL);
     else
-        cm->handler = asy_loop_call_at(loop, when, on_timeout, self);
+        cm->handler = asy_loop_call_at(loop, when, on_timeout, self, NULL);
     return NULL;
 }
 
@@ -371,7 +371,10 @@ asy_exc *asy_timeout_enter(asy_timeout *cm)
         return asy_exc_new(&asy_RuntimeError, "Timeout has already been entered");
     if (cm->error != NULL)
         return asy_incref(cm->error);
-    asy_task *task = asy_current_task(NULL);
+    asy_exc *err;
+    asy_task *task = asy_current_task(NULL, &err);
+    if (err != NULL) /* no running loop */
+        return err;
     if (task == NULL)
         return asy_exc_new(&asy_RuntimeError, "Timeout should be used inside a task");
     cm->state = TIMEOUT_ENTERED;

@@ -105,7 +105,7 @@ asy_timeout *asy_timeout_at(double when);
 
 /* async with cm: (__aenter__). NULL, or the error (new reference):
  * RuntimeError "Timeout has already been entered", "Timeout should be used
- * inside a task", "no running event loop". */
+ * inside a task" (a loop runs, but no task), "no running event loop". */
 asy_exc *asy_timeout_enter(asy_timeout *cm);
 /* The end of the async with block (__aexit__). `exc` is the exception the
  * body ended with, or NULL (stolen: pass ASY_CATCH(co)). Returns what the

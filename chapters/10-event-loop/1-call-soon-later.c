@@ -47,34 +47,37 @@ static asy_exc *wind_down(asy_value arg)
     (void)arg;
     asy_loop *running = asy_get_running_loop(NULL);
     printf("%.1f s  wind_down: call_soon(stop_loop), call_soon(hello)\n", elapsed());
-    asy_decref(asy_loop_call_soon(running, stop_loop, asy_none()));
-    asy_decref(asy_loop_call_soon(running, hello, asy_str("queued behind stop_loop: same turn")));
+    asy_decref(asy_loop_call_soon(running, stop_loop, asy_none(), NULL));
+    asy_decref(asy_loop_call_soon(running, hello, asy_str("queued behind stop_loop: same turn"), NULL));
     return NULL;
 }
 
 int main(void)
 {
+    asy_exc *err;
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
-    loop = asy_loop_new(&opts);
-    if (loop == NULL)
+    loop = asy_loop_new(&opts, &err);
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
         return 1;
+    }
     t0 = asy_loop_time(loop);
     printf("%.1f s  scheduling\n", elapsed());
 
     /* Each call returns a new reference to its handle: drop it at once
      * unless we mean to cancel the callback. */
-    asy_decref(asy_loop_call_later(loop, 1.0, hello, asy_str("call_later(1.0)")));
-    asy_decref(asy_loop_call_at(loop, t0 + 2.0, hello, asy_str("call_at(t0 + 2.0) #1")));
-    asy_decref(asy_loop_call_at(loop, t0 + 2.0, hello, asy_str("call_at(t0 + 2.0) #2")));
-    asy_decref(asy_loop_call_at(loop, t0 + 0.5, hello, asy_str("call_at(t0 + 0.5)")));
-    asy_decref(asy_loop_call_later(loop, 0, hello, asy_str("call_later(0)")));
-    asy_decref(asy_loop_call_soon(loop, hello, asy_str("call_soon #1")));
-    asy_decref(asy_loop_call_soon(loop, hello, asy_str("call_soon #2")));
-    asy_decref(asy_loop_call_soon(loop, hello, asy_str("call_soon #3")));
+    asy_decref(asy_loop_call_later(loop, 1.0, hello, asy_str("call_later(1.0)"), NULL));
+    asy_decref(asy_loop_call_at(loop, t0 + 2.0, hello, asy_str("call_at(t0 + 2.0) #1"), NULL));
+    asy_decref(asy_loop_call_at(loop, t0 + 2.0, hello, asy_str("call_at(t0 + 2.0) #2"), NULL));
+    asy_decref(asy_loop_call_at(loop, t0 + 0.5, hello, asy_str("call_at(t0 + 0.5)"), NULL));
+    asy_decref(asy_loop_call_later(loop, 0, hello, asy_str("call_later(0)"), NULL));
+    asy_decref(asy_loop_call_soon(loop, hello, asy_str("call_soon #1"), NULL));
+    asy_decref(asy_loop_call_soon(loop, hello, asy_str("call_soon #2"), NULL));
+    asy_decref(asy_loop_call_soon(loop, hello, asy_str("call_soon #3"), NULL));
 
     /* Two handles we keep, to cancel them. */
-    asy_handle *soon = asy_loop_call_soon(loop, hello, asy_str("cancelled call_soon"));
-    asy_handle *later = asy_loop_call_later(loop, 1.5, hello, asy_str("cancelled call_later(1.5)"));
+    asy_handle *soon = asy_loop_call_soon(loop, hello, asy_str("cancelled call_soon"), NULL);
+    asy_handle *later = asy_loop_call_later(loop, 1.5, hello, asy_str("cancelled call_later(1.5)"), NULL);
     asy_handle_cancel(soon);
     asy_handle_cancel(later);
     printf("%.1f s  cancelled two handles: %s %s\n", elapsed(),
@@ -82,8 +85,8 @@ int main(void)
     asy_decref(soon);
     asy_decref(later);
 
-    asy_decref(asy_loop_call_at(loop, t0 + 2.5, wind_down, asy_none()));
-    asy_decref(asy_loop_call_later(loop, 3.0, hello, asy_str("call_later(3.0): never runs")));
+    asy_decref(asy_loop_call_at(loop, t0 + 2.5, wind_down, asy_none(), NULL));
+    asy_decref(asy_loop_call_later(loop, 3.0, hello, asy_str("call_later(3.0): never runs"), NULL));
 
     printf("%.1f s  run_forever()\n", elapsed());
     asy_exc *e = asy_loop_run_forever(loop);
@@ -93,7 +96,7 @@ int main(void)
     }
     printf("%.1f s  run_forever() returned\n", elapsed());
 
-    asy_exc *err = NULL;
+    err = NULL;
     if (asy_get_running_loop(&err) == NULL) {
         printf("get_running_loop() outside: %s\n", ASY_EXC_STR(err));
         asy_decref(err);

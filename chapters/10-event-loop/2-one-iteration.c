@@ -38,7 +38,7 @@ static asy_exc *first(asy_value arg)
 {
     (void)arg;
     printf("%.1f s    first: call_soon(third)\n", elapsed());
-    asy_decref(asy_loop_call_soon(loop, third, asy_none())); /* waits for turn 2 */
+    asy_decref(asy_loop_call_soon(loop, third, asy_none(), NULL)); /* waits for turn 2 */
     return NULL;
 }
 
@@ -46,7 +46,7 @@ static asy_exc *second(asy_value arg)
 {
     (void)arg;
     printf("%.1f s    second: call_later(0, say)\n", elapsed());
-    asy_decref(asy_loop_call_later(loop, 0, say, asy_str("second's call_later(0)")));
+    asy_decref(asy_loop_call_later(loop, 0, say, asy_str("second's call_later(0)"), NULL));
     return NULL;
 }
 
@@ -54,23 +54,26 @@ static asy_exc *tick(asy_value arg)
 {
     (void)arg;
     printf("%.1f s    tick: call_soon(say)\n", elapsed());
-    asy_decref(asy_loop_call_soon(loop, say, asy_str("queued by tick")));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("queued by tick"), NULL));
     return NULL;
 }
 
 int main(void)
 {
+    asy_exc *err;
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
-    loop = asy_loop_new(&opts);
-    if (loop == NULL)
+    loop = asy_loop_new(&opts, &err);
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
         return 1;
+    }
     t0 = asy_loop_time(loop);
 
-    asy_decref(asy_loop_call_soon(loop, first, asy_none()));
-    asy_decref(asy_loop_call_soon(loop, second, asy_none()));
-    asy_decref(asy_loop_call_later(loop, 0, say, asy_str("main's call_later(0)")));
-    asy_decref(asy_loop_call_later(loop, 1.0, tick, asy_none()));
-    asy_handle *h = asy_loop_call_later(loop, 0.5, say, asy_str("cancelled, never runs"));
+    asy_decref(asy_loop_call_soon(loop, first, asy_none(), NULL));
+    asy_decref(asy_loop_call_soon(loop, second, asy_none(), NULL));
+    asy_decref(asy_loop_call_later(loop, 0, say, asy_str("main's call_later(0)"), NULL));
+    asy_decref(asy_loop_call_later(loop, 1.0, tick, asy_none(), NULL));
+    asy_handle *h = asy_loop_call_later(loop, 0.5, say, asy_str("cancelled, never runs"), NULL);
     asy_handle_cancel(h);
     asy_decref(h);
     printf("scheduled: call_soon(first), call_soon(second), call_later(0), call_later(1.0), "
@@ -78,7 +81,7 @@ int main(void)
 
     for (int turn = 1; turn <= 4; turn++) {
         printf("--- turn %d, loop time %.1f s ---\n", turn, elapsed());
-        asy_loop_run_once(loop);
+        asy_decref(asy_loop_run_once(loop));
     }
     printf("after turn 4: %zu callbacks scheduled\n", asy_loop_scheduled_count(loop));
 

@@ -62,24 +62,27 @@ static void run(void)
 
 int main(void)
 {
+    asy_exc *err;
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
-    loop = asy_loop_new(&opts);
-    if (loop == NULL)
+    loop = asy_loop_new(&opts, &err);
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
         return 1;
+    }
     t0 = asy_loop_time(loop);
 
     printf("1. the default exception handler (it writes to stderr)\n");
-    asy_decref(asy_loop_call_soon(loop, divide, asy_int(1)));
-    asy_decref(asy_loop_call_soon(loop, say, asy_str("the next callback still runs")));
-    asy_decref(asy_loop_call_soon(loop, stop_loop, asy_none()));
+    asy_decref(asy_loop_call_soon(loop, divide, asy_int(1), NULL));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("the next callback still runs"), NULL));
+    asy_decref(asy_loop_call_soon(loop, stop_loop, asy_none(), NULL));
     run();
 
     printf("2. set_exception_handler(handler)\n");
     asy_loop_set_exception_handler(loop, handler, NULL);
-    asy_decref(asy_loop_call_soon(loop, divide, asy_int(2)));
-    asy_decref(asy_loop_call_later(loop, 0.5, divide, asy_int(3))); /* a timer fails the same way */
-    asy_decref(asy_loop_call_later(loop, 1.0, say, asy_str("still running")));
-    asy_decref(asy_loop_call_later(loop, 1.0, stop_loop, asy_none()));
+    asy_decref(asy_loop_call_soon(loop, divide, asy_int(2), NULL));
+    asy_decref(asy_loop_call_later(loop, 0.5, divide, asy_int(3), NULL)); /* a timer fails the same way */
+    asy_decref(asy_loop_call_later(loop, 1.0, say, asy_str("still running"), NULL));
+    asy_decref(asy_loop_call_later(loop, 1.0, stop_loop, asy_none(), NULL));
     run();
 
     asy_decref(asy_loop_close(loop));

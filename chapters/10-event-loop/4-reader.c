@@ -56,6 +56,7 @@ static asy_exc *on_readable(asy_value arg)
 
 int main(void)
 {
+    asy_exc *err;
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
         perror("socketpair");
@@ -65,9 +66,11 @@ int main(void)
     b = sv[1];
 
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
-    loop = asy_loop_new(&opts);
-    if (loop == NULL)
+    loop = asy_loop_new(&opts, &err);
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
         return 1;
+    }
     t0 = asy_loop_time(loop);
 
     /* add_reader/add_writer steal the argument and return NULL or an error. */
@@ -79,7 +82,7 @@ int main(void)
         asy_decref(e);
         return 1;
     }
-    asy_decref(asy_loop_call_later(loop, 0.5, send_ping, asy_str("ping")));
+    asy_decref(asy_loop_call_later(loop, 0.5, send_ping, asy_str("ping"), NULL));
     printf("%.1f s  add_reader(a), add_writer(b), call_later(0.5, send_ping)\n", elapsed());
 
     e = asy_loop_run_forever(loop);

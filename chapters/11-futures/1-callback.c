@@ -31,7 +31,7 @@ static asy_exc *work(asy_value arg)
     printf("Work %d is running ..\n", w->x);
     if (w->round < 2) {
         w->round++;
-        asy_decref(asy_loop_call_later(w->loop, 0.1, work, arg)); /* we keep no handle */
+        asy_decref(asy_loop_call_later(w->loop, 0.1, work, arg, NULL)); /* we keep no handle */
         return NULL;
     }
     /* fut.set_result(...): steals the string. It fails (InvalidStateError)
@@ -63,17 +63,22 @@ static asy_exc *stop_loop(asy_future *future, asy_value arg)
 
 int main(void)
 {
+    asy_exc *err;
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, &err);
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
+        return 1;
+    }
     double t0 = asy_loop_time(loop);
 
     asy_future *fut = asy_future_new(loop); /* loop.create_future(): new reference */
     printf("%s\n", ASY_REPR(asy_obj_value(fut)));
-    asy_future_add_done_callback(fut, call_back, asy_none());
-    asy_future_add_done_callback(fut, stop_loop, asy_none());
+    asy_decref(asy_future_add_done_callback(fut, call_back, asy_none()));
+    asy_decref(asy_future_add_done_callback(fut, stop_loop, asy_none()));
 
     work_state w = {loop, fut, 1, 0};
-    asy_decref(asy_loop_call_soon(loop, work, asy_ptr(&w)));
+    asy_decref(asy_loop_call_soon(loop, work, asy_ptr(&w), NULL));
     asy_exc *e = asy_loop_run_forever(loop); /* until stop_loop runs */
     if (e != NULL) {
         asy_exc_print(e, stderr);

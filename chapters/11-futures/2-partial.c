@@ -29,7 +29,7 @@ static asy_exc *work(asy_value arg)
     printf("Work %d is running ..\n", w->x);
     if (w->round < 2) {
         w->round++;
-        asy_decref(asy_loop_call_later(w->loop, 0.1, work, arg));
+        asy_decref(asy_loop_call_later(w->loop, 0.1, work, arg, NULL));
         return NULL;
     }
     return asy_future_set_result(w->fut, asy_strf("Work %d is finished", w->x));
@@ -57,14 +57,19 @@ static asy_exc *stop_loop(asy_future *future, asy_value arg)
 
 int main(void)
 {
+    asy_exc *err;
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, &err);
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
+        return 1;
+    }
     asy_future *fut = asy_future_new(loop);
-    asy_future_add_done_callback(fut, call_back_2, asy_int(100)); /* functools.partial(call_back_2, 100) */
-    asy_future_add_done_callback(fut, stop_loop, asy_none());
+    asy_decref(asy_future_add_done_callback(fut, call_back_2, asy_int(100))); /* functools.partial(call_back_2, 100) */
+    asy_decref(asy_future_add_done_callback(fut, stop_loop, asy_none()));
 
     work_state w = {loop, fut, 1, 0};
-    asy_decref(asy_loop_call_soon(loop, work, asy_ptr(&w)));
+    asy_decref(asy_loop_call_soon(loop, work, asy_ptr(&w), NULL));
     asy_exc *e = asy_loop_run_forever(loop);
     if (e != NULL) {
         asy_exc_print(e, stderr);

@@ -20,7 +20,7 @@ static void run_once(asy_loop *loop)
 {
     turn_no++;
     printf("turn %d\n", turn_no);
-    asy_loop_run_once(loop);
+    asy_decref(asy_loop_run_once(loop));
 }
 
 static const char *py_bool(bool b) { return b ? "True" : "False"; }
@@ -91,7 +91,7 @@ static asy_exc *report(asy_future *fut, asy_value name)
     printf("  %s sees %s (turn %d)\n", ASY_STR(name), ASY_REPR(v), turn_no);
     asy_value_decref(v);
     if (strcmp(asy_str_cstr(name), "A") == 0) {
-        asy_future_add_done_callback(fut, report, asy_str("C")); /* the future is done already */
+        asy_decref(asy_future_add_done_callback(fut, report, asy_str("C"))); /* the future is done already */
         printf("  A added C to the done future\n");
     }
     return NULL;
@@ -101,13 +101,13 @@ static void callbacks_are_scheduled(asy_loop *loop)
 {
     printf("5. done callbacks are scheduled, never called inline\n");
     asy_future *fut = asy_future_new(loop);
-    asy_future_add_done_callback(fut, report, asy_str("A"));
-    asy_future_add_done_callback(fut, report, asy_str("B"));
+    asy_decref(asy_future_add_done_callback(fut, report, asy_str("A")));
+    asy_decref(asy_future_add_done_callback(fut, report, asy_str("B")));
     asy_decref(asy_future_set_result(fut, asy_str("done")));
     printf("  set_result returned; no callback has run yet\n");
     run_once(loop); /* A (which adds C) and B */
     run_once(loop); /* C */
-    asy_future_add_done_callback(fut, report, asy_str("D"));
+    asy_decref(asy_future_add_done_callback(fut, report, asy_str("D")));
     printf("  add_done_callback(D) returned; D has not run\n");
     run_once(loop); /* D */
     asy_decref(fut);
@@ -133,9 +133,9 @@ static void removing_callbacks(asy_loop *loop)
 {
     printf("6. remove_done_callback\n");
     asy_future *fut = asy_future_new(loop);
-    asy_future_add_done_callback(fut, shout, asy_none());
-    asy_future_add_done_callback(fut, whisper, asy_none());
-    asy_future_add_done_callback(fut, shout, asy_none());
+    asy_decref(asy_future_add_done_callback(fut, shout, asy_none()));
+    asy_decref(asy_future_add_done_callback(fut, whisper, asy_none()));
+    asy_decref(asy_future_add_done_callback(fut, shout, asy_none()));
     printf("  removed: %zu\n", asy_future_remove_done_callback(fut, shout));
     asy_decref(asy_future_set_result(fut, asy_none()));
     run_once(loop);
@@ -146,9 +146,9 @@ static void removing_callbacks(asy_loop *loop)
      * tells it from another partial(report, "E"). */
     fut = asy_future_new(loop);
     asy_value first_e = asy_str("E"); /* kept, to name the registration later */
-    asy_future_add_done_callback(fut, report, asy_value_incref(first_e));
-    asy_future_add_done_callback(fut, report, asy_str("F"));
-    asy_future_add_done_callback(fut, report, asy_str("E")); /* equal, but another object */
+    asy_decref(asy_future_add_done_callback(fut, report, asy_value_incref(first_e)));
+    asy_decref(asy_future_add_done_callback(fut, report, asy_str("F")));
+    asy_decref(asy_future_add_done_callback(fut, report, asy_str("E"))); /* equal, but another object */
     printf("  removed first_e: %zu\n", asy_future_remove_done_callback_arg(fut, report, first_e));
     asy_value_decref(first_e);
     asy_decref(asy_future_set_result(fut, asy_str("done")));
@@ -177,8 +177,13 @@ static void never_retrieved(asy_loop *loop)
 
 int main(void)
 {
+    asy_exc *err;
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, &err);
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
+        return 1;
+    }
     states_and_errors(loop);
     callbacks_are_scheduled(loop);
     removing_callbacks(loop);

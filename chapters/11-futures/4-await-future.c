@@ -76,8 +76,13 @@ static void show_end(asy_result *r, const char *when)
 
 int main(void)
 {
+    asy_exc *err;
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, &err);
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
+        return 1;
+    }
     t0 = asy_loop_time(loop);
     asy_future *fut = asy_future_new(loop);
     asy_coro *coro = waiter(fut);
@@ -99,8 +104,8 @@ int main(void)
            yielded == fut ? "True" : "False");
 
     printf("driver: add a done callback that stops the loop, run the loop\n");
-    asy_decref(asy_loop_call_later(loop, 0.5, set_it, asy_future_value(fut)));
-    asy_future_add_done_callback(yielded, stop_loop, asy_none());
+    asy_decref(asy_loop_call_later(loop, 0.5, set_it, asy_future_value(fut), NULL));
+    asy_decref(asy_future_add_done_callback(yielded, stop_loop, asy_none()));
     asy_result_clear(&r); /* drops the yielded reference; fut is still ours */
     asy_exc *e = asy_loop_run_forever(loop);
     if (e != NULL) {

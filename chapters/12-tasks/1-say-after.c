@@ -72,11 +72,16 @@ typedef struct {
 
 static asy_status main_tasks_body(asy_coro *co)
 {
+    asy_exc *err;
     main_tasks_frame *f = (main_tasks_frame *)co;
     ASY_BEGIN(co);
     t0 = asy_loop_time(asy_get_running_loop(NULL));
-    f->task1 = asy_create_task(say_after(1, "hello"), NULL);
-    f->task2 = asy_create_task(say_after(2, "world"), NULL);
+    f->task1 = asy_create_task(say_after(1, "hello"), NULL, &err);
+    if (f->task1 == NULL)
+        ASY_RAISE(co, err);
+    f->task2 = asy_create_task(say_after(2, "world"), NULL, &err);
+    if (f->task2 == NULL)
+        ASY_RAISE(co, err);
     printf("started at %.1f s\n", elapsed());
     ASY_AWAIT(co, asy_incref(f->task1)); /* ASY_AWAIT steals: give it its own reference */
     ASY_AWAIT(co, asy_incref(f->task2));

@@ -48,11 +48,15 @@ typedef struct {
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
     printf("main\n");
-    for (int i = 0; i < 4; i++)
-        f->task[i] = asy_create_task(nested(i + 1), NULL); /* scheduled, not run yet */
+    for (int i = 0; i < 4; i++) {
+        f->task[i] = asy_create_task(nested(i + 1), NULL, &err); /* scheduled, not run yet */
+        if (f->task[i] == NULL)
+            ASY_RAISE(co, err);
+    }
     ASY_AWAIT(co, asy_sleep(1, asy_none()));               /* now they run */
     for (f->i = 0; f->i < 4; f->i++) {
         ASY_AWAIT(co, asy_incref(f->task[f->i])); /* done already: no yield */

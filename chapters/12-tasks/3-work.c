@@ -77,8 +77,13 @@ static void main_work_clear(asy_gen *g)
 
 int main(void)
 {
+    asy_exc *err;
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, &err);
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
+        return 1;
+    }
     main_frame *f = ASY_CORO_NEW(main_frame, main_work_body, "main_work");
     asy_gen_set_clear(&f->co, main_work_clear);
     asy_result r = asy_loop_run_until_complete(loop, &f->co);

@@ -54,8 +54,13 @@ static asy_status print_sum_body(asy_coro *co)
 
 int main(void)
 {
+    asy_exc *err;
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
-    asy_loop *loop = asy_loop_new(&opts);                 /* loop = asyncio.new_event_loop() */
+    asy_loop *loop = asy_loop_new(&opts, &err);                 /* loop = asyncio.new_event_loop() */
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
+        return 1;
+    }
     asy_result r = asy_loop_run_until_complete(loop, new_xy(print_sum_body, "print_sum", 1, 2));
     asy_result_clear(&r);
     asy_decref(asy_loop_close(loop));                     /* loop.close() */

@@ -31,17 +31,26 @@ static asy_status work_body(asy_coro *co)
 static void show(asy_task *task, asy_loop *loop)
 {
     printf("%s: done=%s, all_tasks=%zu\n", asy_task_get_name(task),
-           asy_future_done(&task->fut) ? "True" : "False", asy_all_tasks(loop, NULL, 0));
+           asy_future_done(&task->fut) ? "True" : "False", asy_all_tasks(loop, NULL, 0, NULL));
 }
 
 int main(void)
 {
+    asy_exc *err;
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
     work_frame *coroutine_1 = ASY_CORO_NEW(work_frame, work_body, "work");
     coroutine_1->x = 1;
 
-    asy_loop *loop = asy_loop_new(&opts);
-    asy_task *task = asy_loop_create_task(loop, &coroutine_1->co, NULL); /* steals the coroutine */
+    asy_loop *loop = asy_loop_new(&opts, &err);
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
+        return 1;
+    }
+    asy_task *task = asy_loop_create_task(loop, &coroutine_1->co, NULL, &err); /* steals the coroutine */
+    if (task == NULL) {
+        asy_exc_print(err, stderr);
+        return 1;
+    }
     show(task, loop);
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(task));
     asy_result_clear(&r);

@@ -44,10 +44,13 @@ static asy_status quick_body(asy_coro *co)
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     ASY_BEGIN(co);
     printf("default factory:\n");
     {
-        asy_task *task = asy_create_task(child("lazy"), NULL);
+        asy_task *task = asy_create_task(child("lazy"), NULL, &err);
+        if (task == NULL)
+            ASY_RAISE(co, err);
         printf("  main: create_task returned\n");
         ASY_AWAIT(co, task); /* steals our reference */
     }
@@ -55,13 +58,17 @@ static asy_status main_body(asy_coro *co)
     printf("eager factory:\n");
     asy_loop_set_task_factory(asy_get_running_loop(NULL), asy_eager_task_factory);
     {
-        asy_task *task = asy_create_task(child("eager"), NULL);
+        asy_task *task = asy_create_task(child("eager"), NULL, &err);
+        if (task == NULL)
+            ASY_RAISE(co, err);
         printf("  main: create_task returned\n");
         ASY_AWAIT(co, task);
     }
 
     {
-        asy_task *task = asy_create_task(asy_coro_new(sizeof(asy_coro), quick_body, "quick"), NULL);
+        asy_task *task = asy_create_task(asy_coro_new(sizeof(asy_coro), quick_body, "quick"), NULL, &err);
+        if (task == NULL)
+            ASY_RAISE(co, err);
         asy_value result;
         asy_decref(asy_future_result(&task->fut, &result)); /* done already: no await needed */
         printf("  quick: done=%s result=%s\n", asy_future_done(&task->fut) ? "True" : "False", ASY_REPR(result));

@@ -60,12 +60,16 @@ typedef struct {
 
 static asy_status spawn_body(asy_coro *co)
 {
+    asy_exc *err;
     spawn_frame *f = (spawn_frame *)co;
     ASY_BEGIN(co);
     if (f->eager)
         asy_loop_set_task_factory(asy_get_running_loop(NULL), asy_eager_task_factory);
-    for (f->i = 0; f->i < f->n; f->i++)
-        f->tasks[f->i] = asy_create_task(asy_coro_new(sizeof(asy_coro), nop_body, "nop"), NULL);
+    for (f->i = 0; f->i < f->n; f->i++) {
+        f->tasks[f->i] = asy_create_task(asy_coro_new(sizeof(asy_coro), nop_body, "nop"), NULL, &err);
+        if (f->tasks[f->i] == NULL)
+            ASY_RAISE(co, err);
+    }
     for (f->i = 0; f->i < f->n; f->i++) {
         asy_task *t = f->tasks[f->i];
         f->tasks[f->i] = NULL;
@@ -204,10 +208,23 @@ static asy_coro *yielder(court *c, long rounds)
 
 static void bench_pair(const char *name, asy_coro *a, asy_coro *b, court *c)
 {
-    asy_loop *loop = asy_loop_new(NULL);
-    asy_task *ta = asy_loop_create_task(loop, a, "a");
-    asy_task *tb = asy_loop_create_task(loop, b, "b");
-    asy_loop_run_once(loop); /* both started: from here on, only switches */
+    asy_exc *err;
+    asy_loop *loop = asy_loop_new(NULL, &err);
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
+        exit(1);
+    }
+    asy_task *ta = asy_loop_create_task(loop, a, "a", &err);
+    if (ta == NULL) {
+        asy_exc_print(err, stderr);
+        exit(1);
+    }
+    asy_task *tb = asy_loop_create_task(loop, b, "b", &err);
+    if (tb == NULL) {
+        asy_exc_print(err, stderr);
+        exit(1);
+    }
+    asy_decref(asy_loop_run_once(loop)); /* both started: from here on, only switches */
     long objects = asy_obj_allocations();
     long s0 = c->switches;
     double t0 = wall();
@@ -251,7 +268,7 @@ static asy_status sleepers_body(asy_coro *co)
     ASY_BEGIN(co);
     f->before = heap_in_use();
     for (f->i = 0; f->i < f->n; f->i++)
-        asy_decref(asy_create_task(asy_coro_new(sizeof(asy_coro), sleeper_body, "sleeper"), NULL));
+        asy_decref(asy_create_task(asy_coro_new(sizeof(asy_coro), sleeper_body, "sleeper"), NULL, NULL));
     ASY_AWAIT(co, asy_sleep(1, asy_none())); /* now every sleeper is suspended */
     f->per_task = (double)(heap_in_use() - f->before) / (double)f->n;
     ASY_AWAIT(co, asy_sleep(10, asy_none())); /* and now they have all finished */
@@ -295,12 +312,17 @@ static asy_exc *stop_when_done(asy_value arg)
 
 static void bench_timers(long n)
 {
-    asy_loop *loop = asy_loop_new(NULL);
+    asy_exc *err;
+    asy_loop *loop = asy_loop_new(NULL, &err);
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
+        exit(1);
+    }
     fired = 0;
     double t0 = wall();
     for (long i = 0; i < n; i++)
-        asy_decref(asy_loop_call_later(loop, (double)(i % 1000) * 1e-6, tick, asy_none()));
-    asy_decref(asy_loop_call_later(loop, 1e-3, stop_when_done, asy_loop_value(loop)));
+        asy_decref(asy_loop_call_later(loop, (double)(i % 1000) * 1e-6, tick, asy_none(), NULL));
+    asy_decref(asy_loop_call_later(loop, 1e-3, stop_when_done, asy_loop_value(loop), NULL));
     asy_decref(asy_loop_run_forever(loop));
     double dt = wall() - t0;
     if (fired != n)

@@ -65,10 +65,13 @@ typedef struct {
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
     t0 = asy_loop_time(asy_get_running_loop(NULL));
-    f->task = asy_create_task(worker(), NULL);
+    f->task = asy_create_task(worker(), NULL, &err);
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     ASY_AWAIT(co, asy_sleep(2.5, asy_none()));
     printf("main: task.cancel('stop, please') -> %s\n", py_bool(asy_task_cancel(f->task, "stop, please")));
     /* cancel() only asks: nothing has happened to the worker yet */

@@ -56,9 +56,12 @@ static void task_frame_clear(asy_gen *g) { asy_decref(((task_frame *)g)->task); 
 
 static asy_status outer_body(asy_coro *co)
 {
+    asy_exc *err;
     task_frame *f = (task_frame *)co;
     ASY_BEGIN(co);
-    f->task = asy_create_task(inner(), "inner");
+    f->task = asy_create_task(inner(), "inner", &err);
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     printf("outer: awaiting the inner task\n");
     ASY_AWAIT_TRY(co, asy_incref(f->task));
     if (asy_exc_is(ASY_EXC(co), &asy_CancelledError))
@@ -78,10 +81,13 @@ static asy_coro *outer(void)
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     task_frame *f = (task_frame *)co;
     ASY_BEGIN(co);
     t0 = asy_loop_time(asy_get_running_loop(NULL));
-    f->task = asy_create_task(outer(), "outer");
+    f->task = asy_create_task(outer(), "outer", &err);
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     ASY_AWAIT(co, asy_sleep(1, asy_none()));
     printf("main: cancel outer -> %s\n", py_bool(asy_task_cancel(f->task, "shutdown")));
     ASY_AWAIT_TRY(co, asy_incref(f->task));

@@ -26,7 +26,7 @@ static asy_status stubborn_body(asy_coro *co)
     if (asy_exc_is(ASY_EXC(co), &asy_CancelledError)) {
         asy_decref(ASY_CATCH(co)); /* swallowed: the task will not be cancelled */
         printf("stubborn: caught CancelledError, cancelling() = %d\n",
-               asy_task_cancelling(asy_current_task(NULL)));
+               asy_task_cancelling(asy_current_task(NULL, NULL)));
         ASY_RETURN(co, asy_str("ignored"));
     }
     ASY_END(co);
@@ -45,7 +45,7 @@ static asy_status busy_body(asy_coro *co)
 {
     ASY_BEGIN(co);
     {
-        asy_task *me = asy_current_task(NULL);
+        asy_task *me = asy_current_task(NULL, NULL);
         printf("busy: me.cancel() -> %s\n", py_bool(asy_task_cancel(me, NULL)));
         long long total = 0; /* a C local is fine: no await until it is used up */
         for (long long i = 0; i < 1000000; i++) /* no await: nothing can interrupt this */
@@ -72,10 +72,13 @@ static void forget_task(main_frame *f)
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
     printf("-- 1. a task that catches CancelledError\n");
-    f->task = asy_create_task(asy_coro_new(sizeof(asy_coro), stubborn_body, "stubborn"), NULL);
+    f->task = asy_create_task(asy_coro_new(sizeof(asy_coro), stubborn_body, "stubborn"), NULL, &err);
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     ASY_AWAIT(co, asy_sleep(1, asy_none()));
     printf("main: cancel -> %s\n", py_bool(asy_task_cancel(f->task, NULL)));
     ASY_AWAIT(co, asy_incref(f->task)); /* no exception: it returned */
@@ -85,7 +88,9 @@ static asy_status main_body(asy_coro *co)
     forget_task(f);
 
     printf("-- 2. a task cancelled before its first step\n");
-    f->task = asy_create_task(asy_coro_new(sizeof(asy_coro), never_body, "never"), NULL);
+    f->task = asy_create_task(asy_coro_new(sizeof(asy_coro), never_body, "never"), NULL, &err);
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     printf("main: cancel -> %s\n", py_bool(asy_task_cancel(f->task, NULL)));
     ASY_AWAIT_TRY(co, asy_incref(f->task));
     if (asy_exc_is(ASY_EXC(co), &asy_CancelledError)) {
@@ -95,7 +100,9 @@ static asy_status main_body(asy_coro *co)
     forget_task(f);
 
     printf("-- 3. cancel() is a request, delivered at the next await\n");
-    f->task = asy_create_task(asy_coro_new(sizeof(asy_coro), busy_body, "busy"), NULL);
+    f->task = asy_create_task(asy_coro_new(sizeof(asy_coro), busy_body, "busy"), NULL, &err);
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     ASY_AWAIT_TRY(co, asy_incref(f->task));
     if (asy_exc_is(ASY_EXC(co), &asy_CancelledError)) {
         asy_decref(ASY_CATCH(co));

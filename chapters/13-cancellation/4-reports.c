@@ -81,6 +81,7 @@ static void del_task(main_frame *f)
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
     printf("-- 1. a coroutine that is never awaited\n");
@@ -89,13 +90,17 @@ static asy_status main_body(asy_coro *co)
     printf("main: await nested() -> %s\n", ASY_STR(ASY_SENT(co)));
 
     printf("-- 2. a task whose exception nobody retrieves\n");
-    f->task = asy_create_task(fail(), "fail");
+    f->task = asy_create_task(fail(), "fail", &err);
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     ASY_AWAIT(co, asy_sleep(1, asy_none()));
     printf("main: task.done() = %s, dropping the last reference\n",
            asy_future_done(&f->task->fut) ? "True" : "False");
     del_task(f); /* reported right here, by the task's dealloc */
     printf("main: a retrieved exception is not reported:\n");
-    f->task = asy_create_task(fail(), "fail-2");
+    f->task = asy_create_task(fail(), "fail-2", &err);
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     ASY_AWAIT(co, asy_sleep(1, asy_none()));
     {
         asy_exc *e = NULL;
@@ -107,7 +112,7 @@ static asy_status main_body(asy_coro *co)
     del_task(f);
 
     printf("-- 3. a task still pending when its loop closes\n");
-    asy_decref(asy_create_task(forever(), "forever")); /* keep no reference */
+    asy_decref(asy_create_task(forever(), "forever", NULL)); /* keep no reference */
     ASY_AWAIT(co, asy_sleep(0, asy_none()));           /* it starts and waits */
     ASY_END(co);
 }
@@ -123,9 +128,14 @@ static asy_coro *main_coro(void)
 
 int main(void)
 {
+    asy_exc *err;
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
     setvbuf(stdout, NULL, _IOLBF, 0); /* stdout and stderr interleave in order */
-    asy_loop *loop = asy_loop_new(&opts);               /* asyncio.new_event_loop() */
+    asy_loop *loop = asy_loop_new(&opts, &err);               /* asyncio.new_event_loop() */
+    if (loop == NULL) {
+        asy_exc_print(err, stderr);
+        return 1;
+    }
     asy_loop_set_exception_handler(loop, handler, NULL);
     asy_result r = asy_loop_run_until_complete(loop, main_coro());
     int status = r.status == ASY_RETURNED ? 0 : 1;

@@ -55,12 +55,15 @@ typedef struct {
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
     t0 = asy_loop_time(asy_get_running_loop(NULL));
 
     printf("return_exceptions=False:\n");
-    f->slow = asy_create_task(work("slow", 0.3, false), NULL);
+    f->slow = asy_create_task(work("slow", 0.3, false), NULL, &err);
+    if (f->slow == NULL)
+        ASY_RAISE(co, err);
     ASY_AWAIT_TRY(co, asy_gather_of(false, work("quick", 0.1, false), work("bad", 0.2, true),
                                     asy_incref(f->slow)));
     if (asy_exc_is(ASY_EXC(co), &asy_ValueError)) { /* except ValueError as e: */

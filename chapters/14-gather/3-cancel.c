@@ -48,7 +48,7 @@ static asy_task *work(const char *name, double delay) /* create_task(work(...)) 
     work_frame *f = ASY_CORO_NEW(work_frame, work_body, "work");
     f->name = name;
     f->delay = delay;
-    return asy_create_task(&f->co, NULL);
+    return asy_create_task(&f->co, NULL, NULL);
 }
 
 typedef struct {

@@ -35,9 +35,12 @@ static asy_coro *work(const char *name)
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     ASY_BEGIN(co);
     {
-        asy_task *t = asy_create_task(work("t"), NULL);
+        asy_task *t = asy_create_task(work("t"), NULL, &err);
+        if (t == NULL)
+            ASY_RAISE(co, err);
         asy_coro *c = work("c");
         /* gather steals one reference per argument: passing an object
          * twice means passing two references */

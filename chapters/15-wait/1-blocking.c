@@ -108,11 +108,16 @@ typedef struct {
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
     t0 = asy_loop_time(asy_get_running_loop(NULL));
-    f->tasks[0] = asy_create_task(work(work_1_body, "work_1", 1), NULL);
-    f->tasks[1] = asy_create_task(work(work_2_body, "work_2", 2), NULL);
+    f->tasks[0] = asy_create_task(work(work_1_body, "work_1", 1), NULL, &err);
+    if (f->tasks[0] == NULL)
+        ASY_RAISE(co, err);
+    f->tasks[1] = asy_create_task(work(work_2_body, "work_2", 2), NULL, &err);
+    if (f->tasks[1] == NULL)
+        ASY_RAISE(co, err);
     /* dones, pendings = await asyncio.wait(tasks): the array is borrowed */
     ASY_AWAIT(co, asy_wait(2, (void **)f->tasks, ASY_NO_TIMEOUT, ASY_ALL_COMPLETED));
     {

@@ -30,9 +30,12 @@ typedef struct {
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
-    f->task = asy_create_task(foo(), NULL);
+    f->task = asy_create_task(foo(), NULL, &err);
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     {
         void *fs[] = {f->task}; /* (task,) */
         ASY_AWAIT(co, asy_wait(1, fs, ASY_NO_TIMEOUT, ASY_ALL_COMPLETED));

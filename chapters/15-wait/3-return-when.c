@@ -30,8 +30,8 @@ static asy_status work_body(asy_coro *co)
     ASY_BEGIN(co);
     ASY_AWAIT(co, asy_sleep(f->delay, asy_none()));
     if (f->fail)
-        ASY_RAISE(co, asy_exc_new(&asy_ValueError, "%s", asy_task_get_name(asy_current_task(NULL))));
-    ASY_RETURN(co, asy_str(asy_task_get_name(asy_current_task(NULL))));
+        ASY_RAISE(co, asy_exc_new(&asy_ValueError, "%s", asy_task_get_name(asy_current_task(NULL, NULL))));
+    ASY_RETURN(co, asy_str(asy_task_get_name(asy_current_task(NULL, NULL))));
     ASY_END(co);
 }
 
@@ -40,7 +40,7 @@ static asy_task *work(const char *name, double delay, bool fail) /* create_task(
     work_frame *f = ASY_CORO_NEW(work_frame, work_body, "work");
     f->delay = delay;
     f->fail = fail;
-    return asy_create_task(&f->co, name);
+    return asy_create_task(&f->co, name, NULL);
 }
 
 /* [t.get_name() for t in tasks if t in s]: a list of names, printed by Python's rules */

@@ -113,10 +113,15 @@ static void main_clear(asy_gen *g) { drop_tasks((main_frame *)g); }
  *     try: print(await inner) except CancelledError: print(...)           */
 static asy_status cancel_caller_after_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
-    f->inner = asy_create_task(something(), NULL);
-    f->task = asy_create_task(caller(f->inner, f->shielded), NULL);
+    f->inner = asy_create_task(something(), NULL, &err);
+    if (f->inner == NULL)
+        ASY_RAISE(co, err);
+    f->task = asy_create_task(caller(f->inner, f->shielded), NULL, &err);
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     ASY_AWAIT(co, asy_sleep(f->seconds, asy_none()));
     asy_task_cancel(f->task, NULL);
     ASY_AWAIT_TRY(co, asy_incref(f->task));
@@ -157,8 +162,12 @@ static asy_status main_body(asy_coro *co)
     ASY_AWAIT(co, cancel_caller_after(0.5, true));
 
     printf("--- the inner cancelled from elsewhere: the shield is cancelled too ---\n");
-    f->inner = asy_create_task(something(), NULL);
-    f->task = asy_create_task(caller(f->inner, true), NULL);
+    f->inner = asy_create_task(something(), NULL, &err);
+    if (f->inner == NULL)
+        ASY_RAISE(co, err);
+    f->task = asy_create_task(caller(f->inner, true), NULL, &err);
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     ASY_AWAIT(co, asy_sleep(0.5, asy_none()));
     asy_task_cancel(f->inner, NULL);
     ASY_AWAIT_TRY(co, asy_incref(f->task));
@@ -169,7 +178,9 @@ static asy_status main_body(asy_coro *co)
     drop_tasks(f); /* before the next part reuses the fields */
 
     printf("--- wait_for(shield(inner), 0.5): the timeout cancels the shield only ---\n");
-    f->inner = asy_create_task(something(), NULL);
+    f->inner = asy_create_task(something(), NULL, &err);
+    if (f->inner == NULL)
+        ASY_RAISE(co, err);
     outer = asy_shield(asy_incref(f->inner), &err);
     if (outer == NULL)
         ASY_RAISE(co, err);

@@ -56,7 +56,9 @@ static asy_status stubborn_body(asy_coro *co)
     asy_future *outer;
     asy_exc *err = NULL;
     ASY_BEGIN(co);
-    f->inner = asy_create_task(asy_coro_new(sizeof(asy_coro), something_body, "something"), NULL);
+    f->inner = asy_create_task(asy_coro_new(sizeof(asy_coro), something_body, "something"), NULL, &err);
+    if (f->inner == NULL)
+        ASY_RAISE(co, err);
     outer = asy_shield(asy_incref(f->inner), &err);
     if (outer == NULL)
         ASY_RAISE(co, err);
@@ -91,11 +93,14 @@ typedef struct {
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
     t0 = asy_loop_time(asy_get_running_loop(NULL));
     printf("--- try: res = await shield(...) except CancelledError: res = None ---\n");
-    f->task = asy_create_task(stubborn(), NULL);
+    f->task = asy_create_task(stubborn(), NULL, &err);
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     ASY_AWAIT(co, asy_sleep(0.5, asy_none()));
     printf("main: task.cancel() -> %s at %.1f s\n", py_bool(asy_task_cancel(f->task, NULL)), elapsed());
     ASY_AWAIT(co, asy_incref(f->task));

@@ -46,6 +46,7 @@ typedef struct {
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
     t0 = asy_loop_time(asy_get_running_loop(NULL));
@@ -63,7 +64,9 @@ static asy_status main_body(asy_coro *co)
     f->ac = NULL;
 
     printf("timeout=0.2:\n");
-    f->slow = asy_create_task(work(5, 0.5), NULL);
+    f->slow = asy_create_task(work(5, 0.5), NULL, &err);
+    if (f->slow == NULL)
+        ASY_RAISE(co, err);
     {
         void *aws[] = {work(4, 0.1), asy_incref(f->slow)};
         f->ac = asy_as_completed_new(2, aws, 0.2);

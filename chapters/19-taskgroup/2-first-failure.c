@@ -133,7 +133,7 @@ static asy_status main_body(asy_coro *co)
     }
     if (ASY_EXC(co) != NULL)
         ASY_RERAISE(co); /* not a group (a CancelledError from outside): on it goes */
-    printf("main: goes on at %.1f s, cancelling() = %d\n", elapsed(), asy_task_cancelling(asy_current_task(NULL)));
+    printf("main: goes on at %.1f s, cancelling() = %d\n", elapsed(), asy_task_cancelling(asy_current_task(NULL, NULL)));
 
     printf("--- two children fail at the same time: one group, both errors ---\n");
     asy_decref(f->tg);

@@ -74,14 +74,19 @@ typedef struct {
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
     f->lock = asy_lock_new();
     ASY_AWAIT(co, asy_lock_acquire(f->lock));
     /* functools.partial(unlock, lock): the callback's one argument */
-    asy_decref(asy_loop_call_later(asy_get_running_loop(NULL), 0.1, unlock, asy_lock_value(f->lock)));
-    f->t1 = asy_create_task(test("l1", f->lock), NULL);
-    f->t2 = asy_create_task(test("l2", f->lock), NULL);
+    asy_decref(asy_loop_call_later(asy_get_running_loop(NULL), 0.1, unlock, asy_lock_value(f->lock), NULL));
+    f->t1 = asy_create_task(test("l1", f->lock), NULL, &err);
+    if (f->t1 == NULL)
+        ASY_RAISE(co, err);
+    f->t2 = asy_create_task(test("l2", f->lock), NULL, &err);
+    if (f->t2 == NULL)
+        ASY_RAISE(co, err);
     ASY_AWAIT(co, asy_incref(f->t1));
     ASY_AWAIT(co, asy_incref(f->t2));
     ASY_END(co);

@@ -88,6 +88,7 @@ static void drop_tasks(main_frame *f)
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     static const char *const names[] = {"a", "b", "c"};
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
@@ -95,8 +96,11 @@ static asy_status main_body(asy_coro *co)
         balance = 0;
         if (f->pass == 1)
             f->lock = asy_lock_new();
-        for (f->i = 0; f->i < 3; f->i++)
-            f->tasks[f->i] = asy_create_task(deposit(names[f->i], f->lock), NULL);
+        for (f->i = 0; f->i < 3; f->i++) {
+            f->tasks[f->i] = asy_create_task(deposit(names[f->i], f->lock), NULL, &err);
+            if (f->tasks[f->i] == NULL)
+                ASY_RAISE(co, err);
+        }
         for (f->i = 0; f->i < 3; f->i++)
             ASY_AWAIT(co, asy_incref(f->tasks[f->i]));
         drop_tasks(f);

@@ -91,12 +91,16 @@ static const char *const names[] = {"a", "b", "c", "d"};
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
     t0 = asy_loop_time(asy_get_running_loop(NULL));
     f->lock = asy_lock_new();
-    for (f->i = 0; f->i < 4; f->i++)
-        f->tasks[f->i] = asy_create_task(worker(names[f->i], f->lock, f->i == 0 ? 2 : 1), NULL);
+    for (f->i = 0; f->i < 4; f->i++) {
+        f->tasks[f->i] = asy_create_task(worker(names[f->i], f->lock, f->i == 0 ? 2 : 1), NULL, &err);
+        if (f->tasks[f->i] == NULL)
+            ASY_RAISE(co, err);
+    }
     ASY_AWAIT(co, asy_sleep(0.5, asy_none()));
     printf("at %s s: waiters = %zu, cancel c\n", NOW(), asy_lock_waiter_count(f->lock));
     asy_task_cancel(f->tasks[2], NULL);

@@ -71,13 +71,18 @@ typedef struct {
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
     f->event = asy_event_new();
     printf("event start state: %s\n", py_bool(asy_event_is_set(f->event)));
-    asy_decref(asy_loop_call_later(asy_get_running_loop(NULL), 0.1, set_event, asy_event_value(f->event)));
-    f->t1 = asy_create_task(test("e1", f->event), NULL);
-    f->t2 = asy_create_task(test("e2", f->event), NULL);
+    asy_decref(asy_loop_call_later(asy_get_running_loop(NULL), 0.1, set_event, asy_event_value(f->event), NULL));
+    f->t1 = asy_create_task(test("e1", f->event), NULL, &err);
+    if (f->t1 == NULL)
+        ASY_RAISE(co, err);
+    f->t2 = asy_create_task(test("e2", f->event), NULL, &err);
+    if (f->t2 == NULL)
+        ASY_RAISE(co, err);
     ASY_AWAIT(co, asy_incref(f->t1));
     ASY_AWAIT(co, asy_incref(f->t2));
     printf("event end state: %s\n", py_bool(asy_event_is_set(f->event)));

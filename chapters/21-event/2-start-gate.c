@@ -55,7 +55,7 @@ static asy_task *runner(const char *name, asy_event *gate)
     f->name = name;
     f->gate = asy_incref(gate);
     asy_gen_set_clear(&f->co, runner_clear);
-    return asy_create_task(&f->co, NULL);
+    return asy_create_task(&f->co, NULL, NULL);
 }
 
 typedef struct {

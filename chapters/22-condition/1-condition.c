@@ -92,7 +92,7 @@ static asy_task *start_producer(asy_gen_body body, const char *name, asy_conditi
     producer_frame *f = ASY_CORO_NEW(producer_frame, body, name);
     f->cond = asy_incref(cond);
     asy_gen_set_clear(&f->co, clear_cond);
-    return asy_create_task(&f->co, NULL);
+    return asy_create_task(&f->co, NULL, NULL);
 }
 
 static asy_task *start_consumer(asy_condition *cond, const char *name, double second)
@@ -102,7 +102,7 @@ static asy_task *start_consumer(asy_condition *cond, const char *name, double se
     f->name = name;
     f->second = second;
     asy_gen_set_clear(&f->co, consumer_clear);
-    return asy_create_task(&f->co, NULL);
+    return asy_create_task(&f->co, NULL, NULL);
 }
 
 /* async def main():

@@ -94,6 +94,7 @@ typedef struct {
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     static const char *const names[] = {"a", "b", "c"};
     static const long long needs[] = {3, 1, 4};
     main_frame *f = (main_frame *)co;
@@ -112,14 +113,16 @@ static asy_status main_body(asy_coro *co)
         b->name = names[f->i];
         b->need = needs[f->i];
         asy_gen_set_clear(&b->co, buyer_clear);
-        f->buyers[f->i] = asy_create_task(&b->co, NULL);
+        f->buyers[f->i] = asy_create_task(&b->co, NULL, &err);
+        if (f->buyers[f->i] == NULL)
+            ASY_RAISE(co, err);
     }
     {
         supplier_frame *s = ASY_CORO_NEW(supplier_frame, supplier_body, "supplier");
         s->cond = asy_incref(f->cond);
         s->rounds = 4;
         asy_gen_set_clear(&s->co, supplier_clear);
-        ASY_AWAIT(co, asy_create_task(&s->co, NULL)); /* await create_task(supplier(cond, 4)) */
+        ASY_AWAIT(co, asy_create_task(&s->co, NULL, NULL)); /* await create_task(supplier(cond, 4)) */
     }
     for (f->i = 0; f->i < 3; f->i++)
         ASY_AWAIT(co, asy_incref(f->buyers[f->i]));

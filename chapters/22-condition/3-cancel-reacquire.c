@@ -80,7 +80,7 @@ static asy_task *start(asy_gen_body body, const char *name, asy_condition *cond)
     cond_frame *f = ASY_CORO_NEW(cond_frame, body, name);
     f->cond = asy_incref(cond);
     asy_gen_set_clear(&f->co, cond_clear);
-    return asy_create_task(&f->co, NULL);
+    return asy_create_task(&f->co, NULL, NULL);
 }
 
 typedef struct {

@@ -68,11 +68,15 @@ typedef struct {
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
     f->t0 = asy_loop_time(asy_get_running_loop(NULL));
-    for (f->i = 0; f->i < NUMBERS; f->i++)
-        f->tasks[f->i] = asy_create_task(print_result(f->i), NULL);
+    for (f->i = 0; f->i < NUMBERS; f->i++) {
+        f->tasks[f->i] = asy_create_task(print_result(f->i), NULL, &err);
+        if (f->tasks[f->i] == NULL)
+            ASY_RAISE(co, err);
+    }
     for (f->i = 0; f->i < NUMBERS; f->i++)
         ASY_AWAIT(co, asy_incref(f->tasks[f->i]));
     printf("%d fetches, at most %d at once, done at %.1f s\n", NUMBERS, peak,
@@ -90,7 +94,7 @@ static void main_clear(asy_gen *g)
 int main(void)
 {
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
-    sema = asy_semaphore_new(3); /* binds to a loop only when someone waits */
+    sema = asy_semaphore_new(3, NULL); /* binds to a loop only when someone waits */
     main_frame *f = ASY_CORO_NEW(main_frame, main_body, "main");
     asy_gen_set_clear(&f->co, main_clear);
     asy_result r = asy_run(&f->co, &opts);

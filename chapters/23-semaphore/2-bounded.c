@@ -22,11 +22,11 @@ static asy_status main_body(asy_coro *co)
 {
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
-    f->sem = asy_semaphore_new(1);
+    f->sem = asy_semaphore_new(1, NULL);
     asy_decref(asy_semaphore_release(f->sem)); /* the bug: a plain Semaphore never fails */
     printf("Semaphore(1) after a stray release(): value %ld: two may enter now\n", asy_semaphore_value(f->sem));
 
-    f->bsem = asy_bounded_semaphore_new(2);
+    f->bsem = asy_bounded_semaphore_new(2, NULL);
     printf("BoundedSemaphore(2): locked() = %s\n", py_bool(asy_semaphore_locked(f->bsem)));
     ASY_AWAIT(co, asy_semaphore_acquire(f->bsem));     /* async with bsem: */
     ASY_AWAIT(co, asy_semaphore_acquire(f->bsem));     /*     async with bsem: */

@@ -141,7 +141,7 @@ static void run_clear(asy_gen *g)
 int main(void)
 {
     static const asy_loop_options opts = {NULL, true}; /* epoll, virtual clock */
-    sema = asy_semaphore_new(3);
+    sema = asy_semaphore_new(3, NULL);
     run_frame *f = ASY_CORO_NEW(run_frame, run_body, "run");
     asy_gen_set_clear(&f->co, run_clear);
     asy_result r = asy_run(&f->co, &opts);               /* asyncio.run(run()) */

@@ -82,11 +82,14 @@ typedef struct {
 
 static asy_status main_body(asy_coro *co)
 {
+    asy_exc *err;
     main_frame *f = (main_frame *)co;
     ASY_BEGIN(co);
     t0 = asy_loop_time(asy_get_running_loop(NULL));
     f->q = asy_queue_new(2);
-    f->c = asy_create_task(with_queue(consumer_body, "consumer", f->q, 0), NULL);
+    f->c = asy_create_task(with_queue(consumer_body, "consumer", f->q, 0), NULL, &err);
+    if (f->c == NULL)
+        ASY_RAISE(co, err);
     ASY_AWAIT(co, with_queue(producer_body, "producer", f->q, 6));
     printf("producer finished at %s s, qsize = %zu\n", NOW(), asy_queue_qsize(f->q));
     ASY_AWAIT(co, asy_queue_join(f->q));

@@ -39,7 +39,8 @@ static asy_loop *vloop(void)
 {
     trace[0] = '\0';
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, record_handler, NULL);
     return loop;
 }
@@ -48,7 +49,7 @@ static asy_loop *vloop(void)
 static void turn(asy_loop *loop)
 {
     if (asy_loop_scheduled_count(loop) > 0)
-        asy_loop_run_once(loop);
+        CHECK_NULL(asy_loop_run_once(loop));
 }
 
 static void done_with(asy_loop *loop)
@@ -146,10 +147,10 @@ static void test_added_when_done(void)
     mini_future fut;
     mini_future_init(&fut, loop);
     CHECK(mini_future_set_result(&fut, asy_int(1)));
-    asy_decref(asy_loop_call_soon(loop, say, asy_str("before")));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("before"), NULL));
     CHECK(mini_future_add_done_callback(&fut, record, asy_str("late")));
     CHECK_MSG(trace[0] == '\0', "the callback ran inside add_done_callback: trace is \"%s\"", trace);
-    asy_decref(asy_loop_call_soon(loop, say, asy_str("after")));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("after"), NULL));
     turn(loop);
     CHECK_STR_EQ(trace, "before late:finished after"); /* call_soon order */
     mini_future_clear(&fut);

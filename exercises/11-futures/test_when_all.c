@@ -42,7 +42,8 @@ static asy_loop *vloop(void)
 {
     trace[0] = '\0';
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, record_handler, NULL);
     t0 = asy_loop_time(loop);
     return loop;
@@ -52,7 +53,7 @@ static asy_loop *vloop(void)
 static void run_all(asy_loop *loop)
 {
     for (int i = 0; i < 100 && asy_loop_scheduled_count(loop) > 0; i++)
-        asy_loop_run_once(loop);
+        CHECK_NULL(asy_loop_run_once(loop));
 }
 
 static void done_with(asy_loop *loop)
@@ -92,7 +93,7 @@ static asy_exc *complete(asy_value arg)
 
 static void at(asy_loop *loop, double when, plan *p)
 {
-    asy_decref(asy_loop_call_later(loop, when, complete, asy_ptr(p)));
+    asy_decref(asy_loop_call_later(loop, when, complete, asy_ptr(p), NULL));
 }
 
 /* The test's own done callback on the when_all future. */
@@ -144,7 +145,7 @@ static void test_all_results(void)
     at(loop, 0.1, &p[2]);
     asy_future *all = when_all(loop, futs, 3);
     CHECK_FATAL(all != NULL);
-    asy_future_add_done_callback(all, all_done, asy_none());
+    CHECK_NULL(asy_future_add_done_callback(all, all_done, asy_none()));
     run_all(loop);
     CHECK_STR_EQ(trace, "c@0.1 a@0.2 b@0.3 all@0.3"); /* done with the last one, not before */
     CHECK_STR_EQ(OUTCOME(all), "3");
@@ -164,7 +165,7 @@ static void test_first_exception(void)
     at(loop, 0.3, &p[2]);
     asy_future *all = when_all(loop, futs, 3);
     CHECK_FATAL(all != NULL);
-    asy_future_add_done_callback(all, all_done, asy_none());
+    CHECK_NULL(asy_future_add_done_callback(all, all_done, asy_none()));
     run_all(loop);
     CHECK_STR_EQ(OUTCOME(all), "ValueError: a failed");
     asy_decref(all);
@@ -184,7 +185,7 @@ static void test_cancelled_input(void)
     at(loop, 0.3, &p[2]);
     asy_future *all = when_all(loop, futs, 3);
     CHECK_FATAL(all != NULL);
-    asy_future_add_done_callback(all, all_done, asy_none());
+    CHECK_NULL(asy_future_add_done_callback(all, all_done, asy_none()));
     run_all(loop);
     CHECK_STR_EQ(trace, "b-cancelled@0.1 all@0.1 a@0.2 c@0.3");
     CHECK(asy_future_cancelled(all));
@@ -222,7 +223,7 @@ static void test_already_done(void)
     asy_future *all = when_all(loop, futs, 2);
     CHECK_FATAL(all != NULL);
     CHECK_MSG(!asy_future_done(all), "when_all completed its future inline: %s", OUTCOME(all));
-    asy_future_add_done_callback(all, all_done, asy_none());
+    CHECK_NULL(asy_future_add_done_callback(all, all_done, asy_none()));
     run_all(loop);
     CHECK_STR_EQ(trace, "all@0.0");
     CHECK_STR_EQ(OUTCOME(all), "2");

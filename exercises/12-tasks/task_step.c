@@ -42,7 +42,7 @@ void mini_task_schedule(mini_task *t, asy_exc *exc)
 {
     asy_decref(t->throw_next);
     t->throw_next = exc;
-    asy_decref(asy_loop_call_soon(t->loop, step_callback, asy_ptr(t)));
+    asy_decref(asy_loop_call_soon(t->loop, step_callback, asy_ptr(t), NULL));
 }
 
 asy_exc *mini_task_wakeup(asy_future *fut, asy_value arg)

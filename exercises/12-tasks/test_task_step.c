@@ -12,14 +12,16 @@
 static asy_loop *vloop(void)
 {
     asy_loop_options opts = {NULL, true};
-    return asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
+    return loop;
 }
 
 /* Run up to n turns, stopping early when nothing is left to run. */
 static void turns(asy_loop *loop, int n)
 {
     for (int i = 0; i < n && asy_loop_scheduled_count(loop) > 0; i++)
-        asy_loop_run_once(loop);
+        CHECK_NULL(asy_loop_run_once(loop));
 }
 
 static void done_with(asy_loop *loop, mini_task *t)

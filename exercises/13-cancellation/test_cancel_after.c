@@ -47,7 +47,7 @@ static asy_status job_body(asy_coro *co)
     job_frame *f = (job_frame *)co;
     ASY_BEGIN(co);
     asy_decref(work_task);
-    work_task = asy_incref(asy_current_task(NULL));
+    work_task = asy_incref(asy_current_task(NULL, NULL));
     note("start@%g", now());
     ASY_AWAIT_TRY(co, asy_sleep(f->duration, asy_none()));
     if (asy_exc_is(ASY_EXC(co), &asy_CancelledError)) {
@@ -73,7 +73,9 @@ static asy_loop *vloop(void)
 {
     static const asy_loop_options opts = {NULL, true}; /* virtual clock */
     trace[0] = '\0';
-    return asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
+    return loop;
 }
 
 static void done_with(asy_loop *loop)
@@ -111,7 +113,7 @@ static void test_work_finishes_first(void)
     asy_loop *loop = vloop();
     asy_coro *co = cancel_after(job(1, false), 5);
     CHECK_FATAL(co != NULL);
-    asy_task *outer = asy_loop_create_task(loop, co, "outer");
+    asy_task *outer = asy_loop_create_task(loop, co, "outer", NULL);
     CHECK_FATAL(outer != NULL);
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(outer));
     CHECK_INT_EQ(r.status, ASY_RETURNED);
@@ -171,9 +173,9 @@ static void test_outer_cancelled(void)
     asy_loop *loop = vloop();
     asy_coro *co = cancel_after(job(10, false), 5);
     CHECK_FATAL(co != NULL);
-    asy_task *outer = asy_loop_create_task(loop, co, "outer");
+    asy_task *outer = asy_loop_create_task(loop, co, "outer", NULL);
     CHECK_FATAL(outer != NULL);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_outer, asy_task_value(outer)));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_outer, asy_task_value(outer), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(outer));
     CHECK(asy_future_cancelled(&outer->fut));
     CHECK_STR_EQ(exc_str(&r), "CancelledError: outer cancelled");

@@ -29,7 +29,9 @@ static resource fresh(void)
 static asy_loop *vloop(void)
 {
     static const asy_loop_options opts = {NULL, true}; /* virtual clock */
-    return asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
+    return loop;
 }
 
 static asy_exc *cancel_task(asy_value arg)
@@ -87,9 +89,9 @@ static void test_cancel_during_sleep(void)
     asy_loop *loop = vloop();
     asy_coro *co = worker(&res, 5, 1.0);
     CHECK_FATAL(co != NULL);
-    asy_task *t = asy_loop_create_task(loop, co, "worker");
+    asy_task *t = asy_loop_create_task(loop, co, "worker", NULL);
     CHECK_FATAL(t != NULL);
-    asy_decref(asy_loop_call_later(loop, 2.5, cancel_task, asy_task_value(t)));
+    asy_decref(asy_loop_call_later(loop, 2.5, cancel_task, asy_task_value(t), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_MSG(asy_future_cancelled(&t->fut),
               "the task must end cancelled: let the CancelledError propagate (do not ASY_CATCH it)");
@@ -115,9 +117,9 @@ static void test_cancel_during_first_and_last_sleep(void)
         asy_loop *loop = vloop();
         asy_coro *co = worker(&res, 3, 1.0);
         CHECK_FATAL(co != NULL);
-        asy_task *t = asy_loop_create_task(loop, co, NULL);
+        asy_task *t = asy_loop_create_task(loop, co, NULL, NULL);
         CHECK_FATAL(t != NULL);
-        asy_decref(asy_loop_call_later(loop, when[i], cancel_task, asy_task_value(t)));
+        asy_decref(asy_loop_call_later(loop, when[i], cancel_task, asy_task_value(t), NULL));
         asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
         CHECK(asy_future_cancelled(&t->fut));
         CHECK_INT_EQ(res.cancelled_in_round, round[i]);
@@ -136,7 +138,7 @@ static void test_cancel_before_first_step(void)
     asy_loop *loop = vloop();
     asy_coro *co = worker(&res, 3, 1.0);
     CHECK_FATAL(co != NULL);
-    asy_task *t = asy_loop_create_task(loop, co, NULL);
+    asy_task *t = asy_loop_create_task(loop, co, NULL, NULL);
     CHECK_FATAL(t != NULL);
     CHECK(asy_task_cancel(t, NULL)); /* before it ever ran */
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
@@ -175,7 +177,7 @@ static asy_status leaver_body(asy_coro *co)
 {
     leaver_frame *f = (leaver_frame *)co;
     ASY_BEGIN(co);
-    asy_decref(asy_create_task(worker(f->res, 10, 1.0), NULL));
+    asy_decref(asy_create_task(worker(f->res, 10, 1.0), NULL, NULL));
     ASY_AWAIT(co, asy_sleep(1.5, asy_none()));
     ASY_END(co);
 }

@@ -76,7 +76,8 @@ static void race(size_t n, asy_coro **coros)
     trace[0] = '\0';
     reports[0] = '\0';
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, record_handler, NULL);
     asy_coro *co = first_success(n, coros);
     CHECK_FATAL(co != NULL);

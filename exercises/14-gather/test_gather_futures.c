@@ -25,7 +25,8 @@ static asy_loop *vloop(void)
 {
     reports[0] = '\0';
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, record_handler, NULL);
     return loop;
 }
@@ -69,7 +70,7 @@ static void at(asy_loop *loop, double when, asy_future *f, asy_value v)
     asy_list *l = asy_list_new();
     asy_list_append(l, asy_future_value(f));
     asy_list_append(l, v);
-    asy_decref(asy_loop_call_at(loop, when, complete, asy_obj_value(l)));
+    asy_decref(asy_loop_call_at(loop, when, complete, asy_obj_value(l), NULL));
 }
 
 static asy_value error(const char *msg)

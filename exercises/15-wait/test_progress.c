@@ -25,7 +25,7 @@ static asy_task *job(asy_loop *loop, double delay)
 {
     job_frame *f = ASY_CORO_NEW(job_frame, job_body, "job");
     f->delay = delay;
-    return asy_loop_create_task(loop, &f->co, NULL);
+    return asy_loop_create_task(loop, &f->co, NULL, NULL);
 }
 
 /* Run progress over tasks with the given delays; returns ticks (-1 if it
@@ -33,7 +33,8 @@ static asy_task *job(asy_loop *loop, double delay)
 static long long run(const double *delays, size_t n, double every, size_t *counts, size_t max, double *end)
 {
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_task *tasks[8];
     for (size_t i = 0; i < n; i++)
         tasks[i] = job(loop, delays[i]);

@@ -12,7 +12,9 @@
 static asy_loop *vloop(void)
 {
     asy_loop_options opts = {NULL, true};
-    return asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
+    return loop;
 }
 
 static asy_exc *resolve(asy_value arg)
@@ -71,9 +73,9 @@ static void test_index_of_the_first_to_complete(void)
 {
     asy_loop *loop = vloop();
     asy_future *f[3] = {asy_future_new(loop), asy_future_new(loop), asy_future_new(loop)};
-    asy_decref(asy_loop_call_later(loop, 3, resolve, asy_future_value(f[0])));
-    asy_decref(asy_loop_call_later(loop, 1, resolve, asy_future_value(f[1])));
-    asy_decref(asy_loop_call_later(loop, 2, resolve, asy_future_value(f[2])));
+    asy_decref(asy_loop_call_later(loop, 3, resolve, asy_future_value(f[0]), NULL));
+    asy_decref(asy_loop_call_later(loop, 1, resolve, asy_future_value(f[1]), NULL));
+    asy_decref(asy_loop_call_later(loop, 2, resolve, asy_future_value(f[2]), NULL));
     double when = 0;
     CHECK_INT_EQ(run_wait_first(loop, 3, f, 10, &when), 1);
     CHECK_DBL_NEAR(when, 1.0, 1e-9);
@@ -85,16 +87,16 @@ static void test_failure_and_cancellation_count_as_completion(void)
 {
     asy_loop *loop = vloop();
     asy_future *f[2] = {asy_future_new(loop), asy_future_new(loop)};
-    asy_decref(asy_loop_call_later(loop, 2, resolve, asy_future_value(f[0])));
-    asy_decref(asy_loop_call_later(loop, 1, fail, asy_future_value(f[1])));
+    asy_decref(asy_loop_call_later(loop, 2, resolve, asy_future_value(f[0]), NULL));
+    asy_decref(asy_loop_call_later(loop, 1, fail, asy_future_value(f[1]), NULL));
     double when = 0;
     CHECK_INT_EQ(run_wait_first(loop, 2, f, 10, &when), 1);
     finish(loop, f, 2);
 
     loop = vloop();
     asy_future *g[2] = {asy_future_new(loop), asy_future_new(loop)};
-    asy_decref(asy_loop_call_later(loop, 1, cancel, asy_future_value(g[0])));
-    asy_decref(asy_loop_call_later(loop, 2, resolve, asy_future_value(g[1])));
+    asy_decref(asy_loop_call_later(loop, 1, cancel, asy_future_value(g[0]), NULL));
+    asy_decref(asy_loop_call_later(loop, 2, resolve, asy_future_value(g[1]), NULL));
     CHECK_INT_EQ(run_wait_first(loop, 2, g, 10, &when), 0);
     finish(loop, g, 2);
 }
@@ -103,7 +105,7 @@ static void test_timeout_gives_minus_one(void)
 {
     asy_loop *loop = vloop();
     asy_future *f[2] = {asy_future_new(loop), asy_future_new(loop)};
-    asy_decref(asy_loop_call_later(loop, 5, resolve, asy_future_value(f[0])));
+    asy_decref(asy_loop_call_later(loop, 5, resolve, asy_future_value(f[0]), NULL));
     double when = 0;
     CHECK_INT_EQ(run_wait_first(loop, 2, f, 1.5, &when), -1);
     CHECK_DBL_NEAR(when, 1.5, 1e-9);
@@ -115,7 +117,7 @@ static void test_leaves_nothing_behind(void)
 {
     asy_loop *loop = vloop();
     asy_future *f[2] = {asy_future_new(loop), asy_future_new(loop)};
-    asy_decref(asy_loop_call_later(loop, 1, resolve, asy_future_value(f[0])));
+    asy_decref(asy_loop_call_later(loop, 1, resolve, asy_future_value(f[0]), NULL));
     double when = 0;
     CHECK_INT_EQ(run_wait_first(loop, 2, f, 60, &when), 0);
     CHECK_INT_EQ(f[1]->ncbs, 0);                     /* its callback was removed */

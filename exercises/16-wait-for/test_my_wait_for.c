@@ -33,7 +33,9 @@ static asy_loop *vloop(void)
 {
     trace[0] = '\0';
     asy_loop_options opts = {NULL, true};
-    return asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
+    return loop;
 }
 
 static void done_with(asy_loop *loop)
@@ -95,7 +97,7 @@ static asy_task *job(asy_loop *loop, double duration, bool fail, double cleanup)
     f->fail = fail;
     f->cleanup = cleanup;
     asy_gen_set_clear(&f->co, job_clear);
-    return asy_loop_create_task(loop, &f->co, "job");
+    return asy_loop_create_task(loop, &f->co, "job", NULL);
 }
 
 /* Run my_wait_for(task, timeout) to its end; note how it ended. */
@@ -158,8 +160,8 @@ static void test_cancelling_my_wait_for_cancels_the_task(void)
 {
     asy_loop *loop = vloop();
     asy_task *inner = job(loop, 10, false, 0);
-    asy_task *outer = asy_loop_create_task(loop, my_wait_for(asy_incref(inner), 5.0), "outer");
-    asy_decref(asy_loop_call_later(loop, 2, cancel_task, asy_task_value(outer)));
+    asy_task *outer = asy_loop_create_task(loop, my_wait_for(asy_incref(inner), 5.0), "outer", NULL);
+    asy_decref(asy_loop_call_later(loop, 2, cancel_task, asy_task_value(outer), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(outer));
     CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError");
     asy_result_clear(&r);

@@ -33,7 +33,9 @@ static asy_loop *vloop(void)
 {
     trace[0] = '\0';
     asy_loop_options opts = {NULL, true};
-    return asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
+    return loop;
 }
 
 static void done_with(asy_loop *loop)
@@ -86,7 +88,7 @@ static asy_coro *attempt(int i, void *arg)
 /* Run retry_until in a task; note how it ended. */
 static void run(asy_loop *loop, double total, double pause, const plan *p)
 {
-    asy_task *t = asy_loop_create_task(loop, retry_until(total, pause, attempt, (void *)p), "retry");
+    asy_task *t = asy_loop_create_task(loop, retry_until(total, pause, attempt, (void *)p), "retry", NULL);
     CHECK_FATAL(t != NULL);
     asy_result r = asy_loop_run_until_complete(loop, t);
     if (r.status == ASY_RETURNED)
@@ -143,9 +145,9 @@ static void test_outside_cancel_stays_a_cancel(void)
 {
     asy_loop *loop = vloop();
     plan p = {0.3, 0};
-    asy_task *t = asy_loop_create_task(loop, retry_until(5, 0.1, attempt, &p), "retry");
+    asy_task *t = asy_loop_create_task(loop, retry_until(5, 0.1, attempt, &p), "retry", NULL);
     CHECK_FATAL(t != NULL);
-    asy_decref(asy_loop_call_later(loop, 0.5, cancel_task, asy_task_value(t)));
+    asy_decref(asy_loop_call_later(loop, 0.5, cancel_task, asy_task_value(t), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "(no exception)", "CancelledError");
     CHECK_STR_EQ(trace, "#1 failed@0.3 cancel@0.5 #2 cancelled@0.5");

@@ -40,7 +40,8 @@ static asy_loop *vloop(void)
 {
     trace[0] = '\0';
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, record_handler, NULL);
     return loop;
 }
@@ -95,10 +96,10 @@ static asy_exc *cancel_task(asy_value arg)
 static void run(bool fail, double cancel_at, const char *expected)
 {
     asy_loop *loop = vloop();
-    asy_task *t = asy_loop_create_task(loop, finish_then_cancel(save(fail)), "ftc");
+    asy_task *t = asy_loop_create_task(loop, finish_then_cancel(save(fail)), "ftc", NULL);
     CHECK_FATAL(t != NULL);
     if (cancel_at > 0)
-        asy_decref(asy_loop_call_later(loop, cancel_at, cancel_task, asy_task_value(t)));
+        asy_decref(asy_loop_call_later(loop, cancel_at, cancel_task, asy_task_value(t), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     if (r.status == ASY_RETURNED)
         note("-> %s@%g", ASY_REPR(r.value), asy_loop_time(loop));

@@ -40,7 +40,8 @@ static asy_loop *vloop(void)
 {
     trace[0] = '\0';
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, record_handler, NULL);
     return loop;
 }
@@ -79,7 +80,7 @@ static asy_task *work(asy_loop *loop, bool fail)
 {
     work_frame *f = ASY_CORO_NEW(work_frame, work_body, "work");
     f->fail = fail;
-    return asy_loop_create_task(loop, &f->co, "work");
+    return asy_loop_create_task(loop, &f->co, "work", NULL);
 }
 
 /* async def caller(inner): res = await my_shield(inner); note(res) */
@@ -112,7 +113,7 @@ static asy_task *caller(asy_loop *loop, asy_task *inner)
     caller_frame *f = ASY_CORO_NEW(caller_frame, caller_body, "caller");
     f->inner = asy_incref(inner);
     asy_gen_set_clear(&f->co, caller_clear);
-    return asy_loop_create_task(loop, &f->co, "caller");
+    return asy_loop_create_task(loop, &f->co, "caller", NULL);
 }
 
 static asy_exc *cancel_it(asy_value arg)
@@ -150,7 +151,7 @@ static void test_cancelled_caller_leaves_the_work_running(void)
     asy_loop *loop = vloop();
     asy_task *w = work(loop, false);
     asy_task *c = caller(loop, w);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(c)));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(c), NULL));
     finish(loop, c);
     CHECK(asy_future_cancelled(&c->fut));
     CHECK_MSG(!asy_future_done(&w->fut), "the work must still be running at 1 s");
@@ -167,7 +168,7 @@ static void test_work_cancelled_elsewhere_cancels_the_shield(void)
     asy_loop *loop = vloop();
     asy_task *w = work(loop, false);
     asy_task *c = caller(loop, w);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(w)));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(w), NULL));
     finish(loop, c);
     CHECK(asy_future_cancelled(&c->fut));
     CHECK_STR_EQ(trace, "cancel@1 work cancelled@1 caller: CancelledError@1");
@@ -194,7 +195,7 @@ static void test_error_after_the_caller_left_is_not_reported(void)
     asy_loop *loop = vloop();
     asy_task *w = work(loop, true);
     asy_task *c = caller(loop, w);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(c)));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(c), NULL));
     finish(loop, c);
     finish(loop, w);
     asy_decref(c);

@@ -65,7 +65,7 @@ static void at(asy_loop *loop, double when, asy_future *f, asy_value v)
     asy_list *l = asy_list_new();
     asy_list_append(l, asy_future_value(f));
     asy_list_append(l, v);
-    asy_decref(asy_loop_call_at(loop, when, resolve, asy_obj_value(l)));
+    asy_decref(asy_loop_call_at(loop, when, resolve, asy_obj_value(l), NULL));
 }
 
 /* A loop, n futures, a queue over them, and a consumer of k results. */
@@ -81,7 +81,8 @@ static void start(setup *s, size_t n, int k)
 {
     trace[0] = '\0';
     asy_loop_options opts = {NULL, true};
-    s->loop = asy_loop_new(&opts);
+    s->loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(s->loop != NULL);
     s->n = n;
     for (size_t i = 0; i < n; i++)
         s->f[i] = asy_future_new(s->loop);
@@ -90,7 +91,7 @@ static void start(setup *s, size_t n, int k)
     c->q = asy_incref(s->q);
     c->k = k;
     asy_gen_set_clear(&c->co, consumer_clear);
-    s->consumer = asy_loop_create_task(s->loop, &c->co, NULL);
+    s->consumer = asy_loop_create_task(s->loop, &c->co, NULL, NULL);
 }
 
 static void finish(setup *s)
@@ -153,7 +154,7 @@ static void test_results_wait_in_the_queue(void)
     c->k = 3;
     asy_gen_set_clear(&c->co, consumer_clear);
     asy_decref(s.consumer);
-    s.consumer = asy_loop_create_task(s.loop, &c->co, NULL);
+    s.consumer = asy_loop_create_task(s.loop, &c->co, NULL, NULL);
     finish(&s);
     CHECK_STR_EQ(trace, "first@5.0 second@5.0 third@5.0");
 }
@@ -162,7 +163,8 @@ static void test_done_before_the_queue_was_made(void)
 {
     trace[0] = '\0';
     asy_loop_options opts = {NULL, true};
-    setup s = {asy_loop_new(&opts), {NULL}, 2, NULL, NULL};
+    setup s = {asy_loop_new(&opts, NULL), {NULL}, 2, NULL, NULL};
+    CHECK_FATAL(s.loop != NULL);
     s.f[0] = asy_future_new(s.loop);
     s.f[1] = asy_future_new(s.loop);
     asy_decref(asy_future_set_result(s.f[1], asy_str("early")));
@@ -171,7 +173,7 @@ static void test_done_before_the_queue_was_made(void)
     c->q = asy_incref(s.q);
     c->k = 2;
     asy_gen_set_clear(&c->co, consumer_clear);
-    s.consumer = asy_loop_create_task(s.loop, &c->co, NULL);
+    s.consumer = asy_loop_create_task(s.loop, &c->co, NULL, NULL);
     at(s.loop, 1, s.f[0], asy_str("late"));
     finish(&s);
     CHECK_STR_EQ(trace, "early@0.0 late@1.0");

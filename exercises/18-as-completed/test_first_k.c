@@ -55,7 +55,8 @@ static void run(size_t n, asy_coro **coros, size_t k)
 {
     trace[0] = '\0';
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_coro *co = first_k(n, coros, k);
     CHECK_FATAL(co != NULL);
     asy_result r = asy_loop_run_until_complete(loop, co);

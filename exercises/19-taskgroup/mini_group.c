@@ -53,7 +53,7 @@ asy_task *mini_group_spawn(mini_group *g, asy_coro *coro)
         asy_decref(coro);
         return NULL;
     }
-    asy_task *t = asy_create_task(coro, NULL);
+    asy_task *t = asy_create_task(coro, NULL, NULL); /* NULL outside a loop (see the header) */
     if (t == NULL)
         return NULL;
     g->tasks[g->ntasks++] = t; /* TODO 1: a done callback, and g->pending++ */

@@ -101,7 +101,7 @@ static asy_status main_body(asy_coro *co)
         asy_task *t = mini_group_spawn(f->g, child(f->specs[i].name, f->specs[i].delay, f->specs[i].fail));
         if (i == 0 && t != NULL && f->cancel_first_at > 0)
             asy_decref(asy_loop_call_later(asy_get_running_loop(NULL), f->cancel_first_at, cancel_task,
-                                           asy_task_value(t)));
+                                           asy_task_value(t), NULL));
     }
     ASY_AWAIT_TRY(co, mini_group_wait(f->g));
     if (ASY_EXC(co) != NULL)
@@ -125,7 +125,8 @@ static void run(const spec *specs, int n, double cancel_first_at, const char *ex
 {
     trace[0] = '\0';
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, record_handler, NULL);
     main_frame *f = ASY_CORO_NEW(main_frame, main_body, "main");
     f->specs = specs;

@@ -40,7 +40,8 @@ static asy_loop *vloop(void)
 {
     trace[0] = '\0';
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, record_handler, NULL);
     return loop;
 }
@@ -90,7 +91,7 @@ static asy_coro *fetch(const char *name, double delay, bool fail)
 
 static asy_result run(asy_loop *loop, size_t n, asy_coro **coros, asy_value *results)
 {
-    asy_task *t = asy_loop_create_task(loop, tg_gather(n, coros, results), "tg_gather");
+    asy_task *t = asy_loop_create_task(loop, tg_gather(n, coros, results), "tg_gather", NULL);
     CHECK_FATAL(t != NULL);
     return asy_loop_run_until_complete(loop, t);
 }

@@ -41,7 +41,8 @@ static asy_loop *setup(void)
     trace[0] = '\0';
     mutex_init(&m);
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, quiet_handler, NULL);
     return loop;
 }
@@ -85,7 +86,7 @@ static asy_task *user(asy_loop *loop, const char *name, double hold)
     user_frame *f = ASY_CORO_NEW(user_frame, user_body, "user");
     f->name = name;
     f->hold = hold;
-    return asy_loop_create_task(loop, &f->co, name);
+    return asy_loop_create_task(loop, &f->co, name, NULL);
 }
 
 static void run_for(asy_loop *loop, double seconds)
@@ -130,7 +131,7 @@ static void test_fifo_order(void)
 {
     asy_loop *loop = setup();
     asy_task *t[4] = {user(loop, "a", 1), user(loop, "b", 1), user(loop, "c", 1), user(loop, "d", 1)};
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_INT_EQ(asy_ilist_length(&m.waiters), 3);
     finish(loop, t, 4);
     CHECK_STR_EQ(trace, "a? a+@0.0 b? c? d? b+@1.0 c+@2.0 d+@3.0");
@@ -151,7 +152,7 @@ static void test_cancelled_while_queued(void)
     asy_loop *loop = setup();
     asy_task *t[3] = {user(loop, "a", 2), user(loop, "b", 1), user(loop, "c", 1)};
     victim = t[1];
-    asy_decref(asy_loop_call_later(loop, 1, cancel_victim, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_victim, asy_none(), NULL));
     run_for(loop, 1.5);
     CHECK_MSG(asy_ilist_length(&m.waiters) == 1, "the cancelled waiter must leave the queue (length %zu)",
               asy_ilist_length(&m.waiters));
@@ -177,7 +178,7 @@ static void test_woken_then_cancelled_passes_the_wakeup_on(void)
     m.locked = true; /* held by "somebody" until the callback */
     asy_task *t[2] = {user(loop, "a", 1), user(loop, "b", 1)};
     victim = t[0];
-    asy_decref(asy_loop_call_later(loop, 1, release_then_cancel, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 1, release_then_cancel, asy_none(), NULL));
     finish(loop, t, 2);
     CHECK_STR_EQ(trace, "a? b? release cancel a a:CancelledError b+@1.0");
     teardown(loop);
@@ -198,7 +199,7 @@ static void test_no_barging(void)
     asy_loop *loop = setup();
     m.locked = true;
     asy_task *t[1] = {user(loop, "a", 1)};
-    asy_decref(asy_loop_call_later(loop, 1, newcomer_then_release, asy_loop_value(loop)));
+    asy_decref(asy_loop_call_later(loop, 1, newcomer_then_release, asy_loop_value(loop), NULL));
     run_for(loop, 0.5);
     asy_task *all[2] = {t[0], NULL};
     run_for(loop, 1);

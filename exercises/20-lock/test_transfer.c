@@ -28,7 +28,8 @@ static asy_loop *setup(void)
         acc[i].lock = asy_lock_new();
     }
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, quiet_handler, NULL);
     return loop;
 }
@@ -56,7 +57,7 @@ static void run_for(asy_loop *loop, double seconds)
 static void test_one_transfer_moves_the_money(void)
 {
     asy_loop *loop = setup();
-    asy_task *t = asy_loop_create_task(loop, transfer(&acc[0], &acc[1], 30, 1), NULL);
+    asy_task *t = asy_loop_create_task(loop, transfer(&acc[0], &acc[1], 30, 1), NULL, NULL);
     CHECK_FATAL(t != NULL);
     run_for(loop, 0.5);
     CHECK_MSG(asy_lock_locked(acc[0].lock) && asy_lock_locked(acc[1].lock),
@@ -95,9 +96,9 @@ static void test_opposite_transfers_do_not_deadlock(void)
      * their first lock and then race for the second one. */
     hold(acc[0].lock);
     hold(acc[1].lock);
-    asy_decref(asy_loop_call_later(loop, 1, release_both, asy_none()));
-    asy_task *ab = asy_loop_create_task(loop, transfer(&acc[0], &acc[1], 10, 1), NULL);
-    asy_task *ba = asy_loop_create_task(loop, transfer(&acc[1], &acc[0], 20, 1), NULL);
+    asy_decref(asy_loop_call_later(loop, 1, release_both, asy_none(), NULL));
+    asy_task *ab = asy_loop_create_task(loop, transfer(&acc[0], &acc[1], 10, 1), NULL, NULL);
+    asy_task *ba = asy_loop_create_task(loop, transfer(&acc[1], &acc[0], 20, 1), NULL, NULL);
     run_for(loop, 10);
     CHECK_MSG(asy_future_done(&ab->fut) && asy_future_done(&ba->fut),
               "a->b and b->a are stuck: each holds one lock and waits for the other (take them lower id first)");
@@ -127,8 +128,8 @@ static void test_insufficient_funds_releases_both_locks(void)
 static void test_cancelled_transfer_rolls_back_and_releases(void)
 {
     asy_loop *loop = setup();
-    asy_task *t = asy_loop_create_task(loop, transfer(&acc[1], &acc[2], 40, 5), NULL);
-    asy_task *next = asy_loop_create_task(loop, transfer(&acc[2], &acc[1], 1, 1), NULL); /* waits for the locks */
+    asy_task *t = asy_loop_create_task(loop, transfer(&acc[1], &acc[2], 40, 5), NULL, NULL);
+    asy_task *next = asy_loop_create_task(loop, transfer(&acc[2], &acc[1], 1, 1), NULL, NULL); /* waits for the locks */
     run_for(loop, 1);
     CHECK_INT_EQ(acc[1].balance, 60); /* debited, not yet credited */
     asy_task_cancel(t, NULL);
@@ -153,7 +154,7 @@ static void test_many_transfers_conserve_the_total(void)
     static const int to[] = {1, 2, 0, 0, 2, 1, 0, 1};
     asy_task *t[8];
     for (int i = 0; i < 8; i++)
-        t[i] = asy_loop_create_task(loop, transfer(&acc[from[i]], &acc[to[i]], 10 + i, 0.5), NULL);
+        t[i] = asy_loop_create_task(loop, transfer(&acc[from[i]], &acc[to[i]], 10 + i, 0.5), NULL, NULL);
     run_for(loop, 10);
     int done = 0;
     for (int i = 0; i < 8; i++) {

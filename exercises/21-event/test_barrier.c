@@ -38,7 +38,8 @@ static asy_loop *setup(int parties)
     trace[0] = '\0';
     barrier_init(&bar, parties);
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, quiet_handler, NULL);
     return loop;
 }
@@ -79,7 +80,7 @@ static asy_task *party(asy_loop *loop, const char *name, double delay)
     party_frame *f = ASY_CORO_NEW(party_frame, party_body, "party");
     f->name = name;
     f->delay = delay;
-    return asy_loop_create_task(loop, &f->co, name);
+    return asy_loop_create_task(loop, &f->co, name, NULL);
 }
 
 static void run_for(asy_loop *loop, double seconds)
@@ -138,7 +139,7 @@ static void test_a_party_cancelled_while_waiting_leaves(void)
     asy_loop *loop = setup(3);
     asy_task *t[4] = {party(loop, "a", 0), party(loop, "b", 1), party(loop, "c", 3), party(loop, "d", 4)};
     victim = t[1];
-    asy_decref(asy_loop_call_later(loop, 2, cancel_cb, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 2, cancel_cb, asy_none(), NULL));
     run_for(loop, 2.5);
     CHECK_MSG(bar.count == 1, "after b left, one party (a) is waiting: count = %d", bar.count);
     finish(loop, t, 4);
@@ -167,7 +168,7 @@ static void test_cancelled_after_the_trip_does_not_undo_the_next_round(void)
     asy_task *t[5] = {party(loop, "a", 0), party(loop, "b", 0),
                       party(loop, "x", 2), party(loop, "y", 2), party(loop, "z", 2)};
     victim = t[0];
-    asy_decref(asy_loop_call_later(loop, 1, trip_then_cancel, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 1, trip_then_cancel, asy_none(), NULL));
     finish(loop, t, 5);
     /* a's arrival counted in round 1; the next round needs exactly x, y, z */
     CHECK_STR_EQ(trace, "last#2 cancel a a:CancelledError b#1@1.0 z#2@2.0 x#0@2.0 y#1@2.0");

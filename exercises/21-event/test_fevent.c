@@ -38,7 +38,8 @@ static asy_loop *setup(void)
     trace[0] = '\0';
     fevent_init(&ev);
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, quiet_handler, NULL);
     return loop;
 }
@@ -77,7 +78,7 @@ static asy_task *waiter(asy_loop *loop, const char *name)
 {
     waiter_frame *f = ASY_CORO_NEW(waiter_frame, waiter_body, "waiter");
     f->name = name;
-    return asy_loop_create_task(loop, &f->co, name);
+    return asy_loop_create_task(loop, &f->co, name, NULL);
 }
 
 static void run_for(asy_loop *loop, double seconds)
@@ -130,7 +131,7 @@ static void test_wait_blocks_until_set_and_set_wakes_all(void)
 {
     asy_loop *loop = setup();
     asy_task *t[3] = {waiter(loop, "a"), waiter(loop, "b"), waiter(loop, "c")};
-    asy_decref(asy_loop_call_later(loop, 2, set_cb, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 2, set_cb, asy_none(), NULL));
     run_for(loop, 1);
     CHECK_MSG(strcmp(trace, "") == 0, "wait() on a clear event must block (got \"%s\")", trace);
     CHECK_INT_EQ(ev.n, 3);
@@ -159,7 +160,7 @@ static void test_set_then_clear_still_wakes_the_queued(void)
 {
     asy_loop *loop = setup();
     asy_task *t[2] = {waiter(loop, "a"), waiter(loop, "b")};
-    asy_decref(asy_loop_call_later(loop, 1, set_clear_cb, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 1, set_clear_cb, asy_none(), NULL));
     finish(loop, t, 2);
     CHECK_STR_EQ(trace, "set+clear a@1.0=True b@1.0=True");
     CHECK(!fevent_is_set(&ev));
@@ -171,8 +172,8 @@ static void test_cancelling_one_waiter_leaves_the_others_waiting(void)
     asy_loop *loop = setup();
     asy_task *t[3] = {waiter(loop, "a"), waiter(loop, "b"), waiter(loop, "c")};
     victim = t[1];
-    asy_decref(asy_loop_call_later(loop, 1, cancel_cb, asy_none()));
-    asy_decref(asy_loop_call_later(loop, 3, set_cb, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_cb, asy_none(), NULL));
+    asy_decref(asy_loop_call_later(loop, 3, set_cb, asy_none(), NULL));
     run_for(loop, 2);
     CHECK_STR_EQ(trace, "cancel b b:CancelledError");
     CHECK_MSG(ev.n == 2, "the cancelled waiter must leave the array (n = %zu)", ev.n);

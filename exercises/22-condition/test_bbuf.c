@@ -37,7 +37,8 @@ static asy_loop *setup(size_t cap)
     trace[0] = '\0';
     bbuf_init(&buf, cap);
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, quiet_handler, NULL);
     return loop;
 }
@@ -99,7 +100,7 @@ static asy_task *spawn(asy_loop *loop, asy_gen_body body, const char *name, int 
     f->name = name;
     f->n = n;
     f->pause = pause;
-    return asy_loop_create_task(loop, &f->co, name);
+    return asy_loop_create_task(loop, &f->co, name, NULL);
 }
 
 static void run_for(asy_loop *loop, double seconds)
@@ -174,7 +175,7 @@ static void test_a_cancelled_put_releases_the_lock(void)
     asy_loop *loop = setup(1);
     asy_task *p = spawn(loop, producer_body, "p", 2, 0); /* the second put waits */
     victim = p;
-    asy_decref(asy_loop_call_later(loop, 1, cancel_cb, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_cb, asy_none(), NULL));
     run_for(loop, 2);
     CHECK_STR_EQ(trace, "p+1@0.0 cancel p p:CancelledError");
     CHECK_MSG(!asy_condition_locked(buf.cond), "a cancelled put() must leave the lock free");

@@ -37,7 +37,8 @@ static asy_loop *setup(void)
     trace[0] = '\0';
     rwlock_init(&rw);
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, quiet_handler, NULL);
     return loop;
 }
@@ -89,7 +90,7 @@ static asy_task *user(asy_loop *loop, const char *name, bool write, double delay
     f->write = write;
     f->delay = delay;
     f->hold = hold;
-    return asy_loop_create_task(loop, &f->co, name);
+    return asy_loop_create_task(loop, &f->co, name, NULL);
 }
 
 static void run_for(asy_loop *loop, double seconds)
@@ -170,7 +171,7 @@ static void test_a_writer_giving_up_lets_readers_in(void)
     asy_loop *loop = setup();
     asy_task *t[3] = {user(loop, "r1", false, 0, 5), user(loop, "w", true, 1, 1), user(loop, "r2", false, 1.5, 1)};
     victim = t[1];
-    asy_decref(asy_loop_call_later(loop, 2, cancel_cb, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 2, cancel_cb, asy_none(), NULL));
     finish(loop, t, 3);
     /* r2 waited only because of w: when w leaves, r2 goes in at once */
     CHECK_STR_EQ(trace, "r1+@0.0 cancel w w:CancelledError r2+@2.0");

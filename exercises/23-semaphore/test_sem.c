@@ -39,7 +39,8 @@ static asy_loop *setup(long value)
     inside = peak = 0;
     sem_init(&s, value);
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, quiet_handler, NULL);
     return loop;
 }
@@ -84,7 +85,7 @@ static asy_task *worker(asy_loop *loop, const char *name, double hold)
     worker_frame *f = ASY_CORO_NEW(worker_frame, worker_body, "worker");
     f->name = name;
     f->hold = hold;
-    return asy_loop_create_task(loop, &f->co, name);
+    return asy_loop_create_task(loop, &f->co, name, NULL);
 }
 
 static void run_for(asy_loop *loop, double seconds)
@@ -133,7 +134,7 @@ static void test_never_more_than_n_and_fifo(void)
     asy_task *t[5];
     for (int i = 0; i < 5; i++)
         t[i] = worker(loop, names[i], holds[i]);
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_MSG(asy_ilist_length(&s.waiters) == 3, "three acquires must be queued as waiters (found %zu)",
               asy_ilist_length(&s.waiters));
     finish(loop, t, 5);
@@ -167,8 +168,8 @@ static void test_cancelled_waiters_lose_nothing(void)
     asy_loop *loop = setup(0);
     asy_task *t[3] = {worker(loop, "a", 1), worker(loop, "b", 1), worker(loop, "c", 1)};
     victim = t[1];
-    asy_decref(asy_loop_call_later(loop, 0.5, cancel_cb, asy_none())); /* b, while queued */
-    asy_decref(asy_loop_call_later(loop, 1, release_then_cancel, asy_none())); /* a, once handed */
+    asy_decref(asy_loop_call_later(loop, 0.5, cancel_cb, asy_none(), NULL)); /* b, while queued */
+    asy_decref(asy_loop_call_later(loop, 1, release_then_cancel, asy_none(), NULL)); /* a, once handed */
     run_for(loop, 0.7);
     victim = t[0];
     finish(loop, t, 3);
@@ -190,7 +191,7 @@ static void test_no_stealing(void)
 {
     asy_loop *loop = setup(0);
     asy_task *w = worker(loop, "w", 1);
-    asy_decref(asy_loop_call_later(loop, 1, newcomer_then_release, asy_loop_value(loop)));
+    asy_decref(asy_loop_call_later(loop, 1, newcomer_then_release, asy_loop_value(loop), NULL));
     run_for(loop, 1.5);
     CHECK_FATAL(newcomer != NULL);
     asy_task *t[2] = {w, newcomer};

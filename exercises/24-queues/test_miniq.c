@@ -37,7 +37,8 @@ static asy_loop *setup(long maxsize)
     trace[0] = '\0';
     miniq_init(&q, maxsize);
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, quiet_handler, NULL);
     return loop;
 }
@@ -95,7 +96,7 @@ static asy_task *spawn(asy_loop *loop, asy_gen_body body, const char *name, int 
     actor_frame *f = ASY_CORO_NEW(actor_frame, body, name);
     f->name = name;
     f->n = n;
-    return asy_loop_create_task(loop, &f->co, name);
+    return asy_loop_create_task(loop, &f->co, name, NULL);
 }
 
 static void run_for(asy_loop *loop, double seconds)
@@ -166,8 +167,8 @@ static void test_getters_wait_in_order(void)
 {
     asy_loop *loop = setup(2);
     asy_task *t[2] = {spawn(loop, getter_body, "g1", 0), spawn(loop, getter_body, "g2", 0)};
-    asy_decref(asy_loop_call_later(loop, 1, put_cb, asy_str("x")));
-    asy_decref(asy_loop_call_later(loop, 2, put_cb, asy_str("y")));
+    asy_decref(asy_loop_call_later(loop, 1, put_cb, asy_str("x"), NULL));
+    asy_decref(asy_loop_call_later(loop, 2, put_cb, asy_str("y"), NULL));
     run_for(loop, 0.5);
     CHECK_MSG(trace[0] == '\0' && asy_ilist_length(&q.getters) == 2,
               "get() on an empty queue must wait as a getter (trace \"%s\")", trace);
@@ -180,9 +181,9 @@ static void test_put_waits_while_full(void)
 {
     asy_loop *loop = setup(1);
     asy_task *t[1] = {spawn(loop, putter_body, "p", 3)};
-    asy_decref(asy_loop_call_later(loop, 1, take_cb, asy_none()));
-    asy_decref(asy_loop_call_later(loop, 2, take_cb, asy_none()));
-    asy_decref(asy_loop_call_later(loop, 3, take_cb, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 1, take_cb, asy_none(), NULL));
+    asy_decref(asy_loop_call_later(loop, 2, take_cb, asy_none(), NULL));
+    asy_decref(asy_loop_call_later(loop, 3, take_cb, asy_none(), NULL));
     finish(loop, t, 1);
     CHECK_STR_EQ(trace, "p+1@0.0 p1 p+2@1.0 p2 p+3@2.0 p3");
     teardown(loop);
@@ -203,7 +204,7 @@ static void test_woken_then_cancelled_getter_passes_it_on(void)
     asy_loop *loop = setup(2);
     asy_task *t[2] = {spawn(loop, getter_body, "g1", 0), spawn(loop, getter_body, "g2", 0)};
     victim = t[0];
-    asy_decref(asy_loop_call_later(loop, 1, put_then_cancel, asy_str("x")));
+    asy_decref(asy_loop_call_later(loop, 1, put_then_cancel, asy_str("x"), NULL));
     finish(loop, t, 2);
     CHECK_STR_EQ(trace, "put cancel g1 g1:CancelledError g2<x@1.0");
     teardown(loop);
@@ -222,7 +223,7 @@ static void test_a_cancelled_put_leaves_and_drops_its_item(void)
     asy_loop *loop = setup(1);
     asy_task *t[1] = {spawn(loop, putter_body, "p", 2)};
     victim = t[0];
-    asy_decref(asy_loop_call_later(loop, 1, cancel_cb, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_cb, asy_none(), NULL));
     finish(loop, t, 1);
     CHECK_STR_EQ(trace, "p+1@0.0 cancel p p:CancelledError");
     CHECK_INT_EQ(q.len, 1);

@@ -22,7 +22,8 @@ static asy_loop *setup(void)
 {
     running = peak = 0;
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, quiet_handler, NULL);
     return loop;
 }
@@ -72,8 +73,8 @@ static asy_exc *watchdog(asy_value arg)
  * (a pipeline that never returns must not hang the test). */
 static asy_result run_pipeline(asy_loop *loop, asy_coro *p, double limit, bool *finished)
 {
-    asy_task *t = asy_loop_create_task(loop, p, "pipeline");
-    asy_handle *dog = asy_loop_call_later(loop, limit, watchdog, asy_task_value(t));
+    asy_task *t = asy_loop_create_task(loop, p, "pipeline", NULL);
+    asy_handle *dog = asy_loop_call_later(loop, limit, watchdog, asy_task_value(t), NULL);
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     *finished = !asy_future_cancelled(&t->fut);
     asy_handle_cancel(dog);
@@ -106,7 +107,7 @@ static void test_every_item_once_with_n_workers(void)
     /* 3.1 s of work; 3 workers, FIFO: the last two items (9 and 6) end at 1.2 s */
     CHECK_MSG(asy_loop_time(loop) - t0 > 1.2 - 1e-9 && asy_loop_time(loop) - t0 < 1.2 + 1e-9,
               "3 workers should take 1.2 s, took %.2f s", asy_loop_time(loop) - t0);
-    CHECK_MSG(asy_all_tasks(loop, NULL, 0) == 0, "worker tasks are still alive: cancel them at the end");
+    CHECK_MSG(asy_all_tasks(loop, NULL, 0, NULL) == 0, "worker tasks are still alive: cancel them at the end");
     teardown(loop);
 }
 

@@ -149,9 +149,9 @@ static void test_timeout_raises_for_the_rest_and_cancels_nothing(void)
     run_consume(loop, three_jobs, 3, 1.5, 0);
     /* b came in before the timeout; a and c did not, and are not cancelled */
     CHECK_STR_EQ(trace, "left=3 'b'@1.0 TimeoutError@1.5 TimeoutError@1.5");
-    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0), 2);
+    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0, NULL), 2);
     finish_all(loop);
-    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0), 0);
+    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0, NULL), 0);
     CHECK_STR_EQ(trace, "left=3 'b'@1.0 TimeoutError@1.5 TimeoutError@1.5");
     done_with(loop);
 }
@@ -179,7 +179,7 @@ static asy_status late_body(asy_coro *co)
         f->f2 = asy_future_new(loop);
         void *aws[] = {asy_incref(f->f1), asy_incref(f->f2)};
         f->ac = asy_as_completed_new(2, aws, 1);
-        asy_decref(asy_loop_call_later(loop, 0.5, set_now, asy_future_value(f->f1)));
+        asy_decref(asy_loop_call_later(loop, 0.5, set_now, asy_future_value(f->f1), NULL));
     }
     ASY_AWAIT(co, asy_sleep(2, asy_none())); /* take nothing before the timeout */
     /* _on_timeout took its callback off f2, which is still pending */
@@ -229,7 +229,7 @@ static asy_status two_body(asy_coro *co)
         void *aws1[] = {asy_incref(f->fut)}, *aws2[] = {asy_incref(f->fut)};
         f->first = asy_as_completed_new(1, aws1, 1);
         f->second = asy_as_completed_new(1, aws2, ASY_NO_TIMEOUT);
-        asy_decref(asy_loop_call_later(loop, 2, set_now, asy_future_value(f->fut)));
+        asy_decref(asy_loop_call_later(loop, 2, set_now, asy_future_value(f->fut), NULL));
     }
     note("%u callback(s)", f->fut->ncbs);
     ASY_AWAIT_TRY(co, asy_as_completed_next(f->first));
@@ -266,7 +266,7 @@ static void duplicates(void **aws)
 {
     aws[0] = job("a", 1, false);
     aws[1] = asy_incref(aws[0]);
-    aws[2] = asy_create_task(job("b", 2, false), NULL);
+    aws[2] = asy_create_task(job("b", 2, false), NULL, NULL);
     aws[3] = asy_incref(aws[2]);
 }
 
@@ -351,9 +351,9 @@ static void test_dropped_early_tasks_run_on(void)
     asy_loop *loop = vloop();
     run_consume(loop, three_jobs, 3, 10, 1); /* break after the first */
     CHECK_STR_EQ(trace, "left=3 'b'@1.0");
-    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0), 2);
+    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0, NULL), 2);
     finish_all(loop); /* their callbacks find nobody; the timer went with the object */
-    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0), 0);
+    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0, NULL), 0);
     CHECK_STR_EQ(trace, "left=3 'b'@1.0");
     done_with(loop);
 }
@@ -393,14 +393,14 @@ static asy_exc *cancel_task(asy_value arg)
 static void test_cancelled_await_leaves_the_result_to_the_next(void)
 {
     asy_loop *loop = vloop();
-    void *aws[] = {asy_loop_create_task(loop, job("a", 2, false), NULL),
-                   asy_loop_create_task(loop, job("b", 3, false), NULL),
-                   asy_loop_create_task(loop, job("c", 4, false), NULL)};
+    void *aws[] = {asy_loop_create_task(loop, job("a", 2, false), NULL, NULL),
+                   asy_loop_create_task(loop, job("b", 3, false), NULL, NULL),
+                   asy_loop_create_task(loop, job("c", 4, false), NULL, NULL)};
     asy_as_completed *ac = asy_as_completed_new(3, aws, ASY_NO_TIMEOUT);
-    asy_task *c1 = asy_loop_create_task(loop, one("c1", ac), NULL);
-    asy_task *c2 = asy_loop_create_task(loop, one("c2", ac), NULL);
-    asy_task *c3 = asy_loop_create_task(loop, one("c3", ac), NULL);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(c1)));
+    asy_task *c1 = asy_loop_create_task(loop, one("c1", ac), NULL, NULL);
+    asy_task *c2 = asy_loop_create_task(loop, one("c2", ac), NULL, NULL);
+    asy_task *c3 = asy_loop_create_task(loop, one("c3", ac), NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(c1), NULL));
     finish_all(loop);
     CHECK_STR_EQ(trace, "c1: CancelledError@1.0 c2: 'a'@2.0 c3: 'b'@3.0");
     CHECK(asy_future_cancelled(&c1->fut));
@@ -428,12 +428,12 @@ static void test_woken_then_cancelled_passes_the_wakeup_on(void)
     asy_future *f1 = asy_future_new(loop), *f2 = asy_future_new(loop);
     void *aws[] = {asy_incref(f1), asy_incref(f2)};
     asy_as_completed *ac = asy_as_completed_new(2, aws, ASY_NO_TIMEOUT);
-    asy_task *c1 = asy_loop_create_task(loop, one("c1", ac), NULL);
-    asy_task *c2 = asy_loop_create_task(loop, one("c2", ac), NULL);
-    asy_loop_run_once(loop); /* both wait on their getters */
+    asy_task *c1 = asy_loop_create_task(loop, one("c1", ac), NULL, NULL);
+    asy_task *c2 = asy_loop_create_task(loop, one("c2", ac), NULL, NULL);
+    CHECK_NULL(asy_loop_run_once(loop)); /* both wait on their getters */
     /* f1's callbacks run in one go: as_completed's wakes c1's getter, then
      * this one cancels c1 before c1 could resume */
-    asy_future_add_done_callback(f1, cancel_consumer, asy_task_value(c1));
+    CHECK_NULL(asy_future_add_done_callback(f1, cancel_consumer, asy_task_value(c1)));
     asy_decref(asy_future_set_result(f1, asy_str("r")));
     finish_all(loop);
     CHECK_STR_EQ(trace, "cancel c1 -> True c1: CancelledError@0.0 c2: 'r'@0.0");

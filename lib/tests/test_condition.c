@@ -17,7 +17,9 @@ static asy_loop *vloop(void)
 {
     trace_reset();
     asy_loop_options opts = {NULL, true};
-    return asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
+    return loop;
 }
 
 static void done_with(asy_loop *loop)
@@ -119,7 +121,7 @@ static asy_task *actor(asy_loop *loop, asy_condition *cond, role r, const char *
     f->hold = hold;
     f->n = n;
     asy_gen_set_clear(&f->co, actor_clear);
-    return asy_loop_create_task(loop, &f->co, name);
+    return asy_loop_create_task(loop, &f->co, name, NULL);
 }
 
 static asy_exc *cancel_task(asy_value arg)
@@ -230,7 +232,7 @@ static void test_cancelled_waiter_reacquires_before_cancelled_error(void)
         actor(loop, cond, CONSUMER, "c", 0, 0, 0),
         actor(loop, cond, HOLDER, "h", 0, 3, 0),
     };
-    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t[0])));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t[0]), NULL));
     run_all(loop, t, 2);
     /* cancelled at 1.0, but h holds the lock until 3.0: the CancelledError
      * reaches c only then, with the lock held, and c's async with releases. */
@@ -252,7 +254,7 @@ static void test_cancelled_while_reacquiring_still_reacquires(void)
         actor(loop, cond, CONSUMER, "c", 0, 0, 0),
         actor(loop, cond, NOTIFIER, "p", 1, 3, 1),
     };
-    asy_decref(asy_loop_call_later(loop, 2, cancel_task, asy_task_value(t[0])));
+    asy_decref(asy_loop_call_later(loop, 2, cancel_task, asy_task_value(t[0]), NULL));
     run_all(loop, t, 2);
     CHECK_STR_EQ(trace, "c waits@0.0 p notify(1)@1.0 cancel c@2.0 c:CancelledError@4.0 locked=True");
     CHECK(!asy_condition_locked(cond));

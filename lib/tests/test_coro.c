@@ -314,10 +314,10 @@ static void test_trampoline_round_robin(void)
     asy_trampoline_spawn(&t, counter("a", 3));
     asy_trampoline_spawn(&t, counter("b", 1));
     asy_trampoline_spawn(&t, counter("c", 2));
-    size_t steps = asy_trampoline_run(&t);
+    size_t steps = asy_trampoline_run(&t, NULL);
     CHECK_STR_EQ(trace, "a0 b0 c0 a1 [b done] c1 a2 [c done] [a done]");
     CHECK_INT_EQ(steps, 3 + 1 + 2 + 3); /* one send per yield, plus one to finish each */
-    CHECK_INT_EQ(asy_trampoline_run(&t), 0);
+    CHECK_INT_EQ(asy_trampoline_run(&t, NULL), 0);
     CHECK_NO_LEAKS();
 }
 
@@ -328,9 +328,37 @@ static void test_trampoline_reports_failures_and_bad_yields(void)
     asy_trampoline_init(&t, on_done, NULL);
     asy_trampoline_spawn(&t, asy_coro_new(sizeof(asy_coro), fails_body, "fails"));
     asy_trampoline_spawn(&t, asy_coro_new(sizeof(asy_coro), bad_yield_body, "bad_yield"));
-    asy_trampoline_run(&t);
+    asy_trampoline_run(&t, NULL);
     CHECK_STR_EQ(trace, "[ValueError: bad] RuntimeError: the trampoline cannot wait for 42: "
                         "yield None to give up a turn [0]");
+    CHECK_NO_LEAKS();
+}
+
+/* With no on_done, the first exception stops the run and goes to the
+ * caller; the others stay queued until the next run or clear. */
+static void test_trampoline_without_on_done_returns_the_error(void)
+{
+    trace_reset();
+    asy_trampoline t;
+    asy_trampoline_init(&t, NULL, NULL);
+    asy_trampoline_spawn(&t, counter("a", 2));
+    asy_trampoline_spawn(&t, asy_coro_new(sizeof(asy_coro), fails_body, "fails"));
+    asy_trampoline_spawn(&t, counter("b", 1));
+    asy_exc *e = NULL;
+    size_t steps = asy_trampoline_run(&t, &e);
+    CHECK(asy_exc_is(e, &asy_ValueError));
+    CHECK_STR_EQ(e ? asy_exc_message(e) : "", "bad");
+    asy_decref(e);
+    CHECK_INT_EQ(steps, 5); /* a0, fails yields, b0, a1, fails raises */
+    CHECK_STR_EQ(trace, "a0 b0 a1");
+    CHECK(!asy_ilist_empty(&t.ready)); /* a and b are still queued */
+    e = asy_exc_new(&asy_ValueError, "stale");
+    asy_exc *stale = e;
+    steps = asy_trampoline_run(&t, &e); /* the rest finishes */
+    CHECK_NULL(e);
+    asy_decref(stale);
+    CHECK_INT_EQ(steps, 2); /* b returns, a returns */
+    CHECK(asy_ilist_empty(&t.ready));
     CHECK_NO_LEAKS();
 }
 
@@ -361,6 +389,7 @@ int main(int argc, char **argv)
         {"trampoline: round robin", test_trampoline_round_robin},
         {"trampoline: failures and bad yields", test_trampoline_reports_failures_and_bad_yields},
         {"trampoline: clear closes what is left", test_trampoline_clear_closes_what_is_left},
+        {"trampoline: without on_done the error reaches the caller", test_trampoline_without_on_done_returns_the_error},
         {NULL, NULL},
     };
     return check_main("coro", tests, argc, argv);

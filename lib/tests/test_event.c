@@ -16,7 +16,9 @@ static asy_loop *vloop(void)
 {
     trace_reset();
     asy_loop_options opts = {NULL, true};
-    return asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
+    return loop;
 }
 
 static void done_with(asy_loop *loop)
@@ -119,12 +121,12 @@ static void test_one_set_releases_every_waiter_in_order(void)
 {
     asy_loop *loop = vloop();
     asy_event *ev = asy_event_new();
-    asy_task *t[3] = {asy_loop_create_task(loop, waiter("w1", ev), NULL),
-                      asy_loop_create_task(loop, waiter("w2", ev), NULL),
-                      asy_loop_create_task(loop, waiter("w3", ev), NULL)};
-    asy_decref(asy_loop_call_later(loop, 1, set_event, asy_event_value(ev)));
-    asy_decref(asy_loop_call_later(loop, 2, set_event, asy_event_value(ev))); /* set twice: nothing */
-    asy_loop_run_once(loop);
+    asy_task *t[3] = {asy_loop_create_task(loop, waiter("w1", ev), NULL, NULL),
+                      asy_loop_create_task(loop, waiter("w2", ev), NULL, NULL),
+                      asy_loop_create_task(loop, waiter("w3", ev), NULL, NULL)};
+    asy_decref(asy_loop_call_later(loop, 1, set_event, asy_event_value(ev), NULL));
+    asy_decref(asy_loop_call_later(loop, 2, set_event, asy_event_value(ev), NULL)); /* set twice: nothing */
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_INT_EQ(asy_event_waiter_count(ev), 3);
     CHECK(strstr(ASY_REPR(asy_obj_value(ev)), " [unset, waiters:3]>") != NULL);
     run_all(loop, t, 3);
@@ -141,9 +143,9 @@ static void test_set_then_clear_still_wakes_the_waiters(void)
 {
     asy_loop *loop = vloop();
     asy_event *ev = asy_event_new();
-    asy_task *t[2] = {asy_loop_create_task(loop, waiter("w1", ev), NULL),
-                      asy_loop_create_task(loop, waiter("w2", ev), NULL)};
-    asy_decref(asy_loop_call_later(loop, 1, set_and_clear, asy_event_value(ev)));
+    asy_task *t[2] = {asy_loop_create_task(loop, waiter("w1", ev), NULL, NULL),
+                      asy_loop_create_task(loop, waiter("w2", ev), NULL, NULL)};
+    asy_decref(asy_loop_call_later(loop, 1, set_and_clear, asy_event_value(ev), NULL));
     run_all(loop, t, 2);
     /* their futures were completed by set(): clear() cannot take that back */
     CHECK_STR_EQ(trace, "w1? w2? set+clear@1.0 w1!@1.0=True w2!@1.0=True");
@@ -157,11 +159,11 @@ static void test_clear_makes_later_waits_block(void)
     asy_loop *loop = vloop();
     asy_event *ev = asy_event_new();
     asy_event_set(ev);
-    asy_task *t = asy_loop_create_task(loop, waiter("early", ev), NULL);
+    asy_task *t = asy_loop_create_task(loop, waiter("early", ev), NULL, NULL);
     run_all(loop, &t, 1); /* set: passes at once */
     asy_event_clear(ev);
-    t = asy_loop_create_task(loop, waiter("late", ev), NULL);
-    asy_decref(asy_loop_call_later(loop, 3, set_event, asy_event_value(ev)));
+    t = asy_loop_create_task(loop, waiter("late", ev), NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 3, set_event, asy_event_value(ev), NULL));
     run_all(loop, &t, 1);
     CHECK_STR_EQ(trace, "early? early!@0.0=True late? set@3.0 late!@3.0=True");
     asy_decref(ev);
@@ -172,11 +174,11 @@ static void test_a_cancelled_waiter_leaves_the_queue(void)
 {
     asy_loop *loop = vloop();
     asy_event *ev = asy_event_new();
-    asy_task *t[3] = {asy_loop_create_task(loop, waiter("w1", ev), "w1"),
-                      asy_loop_create_task(loop, waiter("w2", ev), "w2"),
-                      asy_loop_create_task(loop, waiter("w3", ev), "w3")};
-    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t[1])));
-    asy_decref(asy_loop_call_later(loop, 2, set_event, asy_event_value(ev)));
+    asy_task *t[3] = {asy_loop_create_task(loop, waiter("w1", ev), "w1", NULL),
+                      asy_loop_create_task(loop, waiter("w2", ev), "w2", NULL),
+                      asy_loop_create_task(loop, waiter("w3", ev), "w3", NULL)};
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t[1]), NULL));
+    asy_decref(asy_loop_call_later(loop, 2, set_event, asy_event_value(ev), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_sleep(1.5, asy_none()));
     asy_result_clear(&r);
     CHECK_INT_EQ(asy_event_waiter_count(ev), 2);

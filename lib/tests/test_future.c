@@ -24,7 +24,8 @@ static asy_loop *vloop(void)
 {
     trace_reset();
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, record_handler, NULL);
     return loop;
 }
@@ -139,12 +140,12 @@ static void test_done_callbacks_are_scheduled_in_order_with_args(void)
 {
     asy_loop *loop = vloop();
     asy_future *fut = asy_future_new(loop);
-    asy_future_add_done_callback(fut, call_back, asy_none());
-    asy_future_add_done_callback(fut, call_back_2, asy_int(100));
-    asy_future_add_done_callback(fut, call_back, asy_none());
+    CHECK_NULL(asy_future_add_done_callback(fut, call_back, asy_none()));
+    CHECK_NULL(asy_future_add_done_callback(fut, call_back_2, asy_int(100)));
+    CHECK_NULL(asy_future_add_done_callback(fut, call_back, asy_none()));
     CHECK_NULL(asy_future_set_result(fut, asy_str("Work 1 is finished")));
     CHECK_STR_EQ(trace, ""); /* never inline */
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "Callback: Work 1 is finished Callback_2: Work 1 is finished, the num is 100 "
                         "Callback: Work 1 is finished");
     asy_decref(fut);
@@ -156,11 +157,11 @@ static void test_callback_added_to_done_future_runs_next_turn(void)
     asy_loop *loop = vloop();
     asy_future *fut = asy_future_new(loop);
     CHECK_NULL(asy_future_set_result(fut, asy_int(1)));
-    asy_decref(asy_loop_call_soon(loop, say, asy_str("queued-before")));
-    asy_future_add_done_callback(fut, call_back, asy_none());
-    asy_decref(asy_loop_call_soon(loop, say, asy_str("queued-after")));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("queued-before"), NULL));
+    CHECK_NULL(asy_future_add_done_callback(fut, call_back, asy_none()));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("queued-after"), NULL));
     CHECK_STR_EQ(trace, "");
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "queued-before Callback: 1 queued-after");
     asy_decref(fut);
     done_with(loop);
@@ -170,13 +171,13 @@ static void test_remove_done_callback(void)
 {
     asy_loop *loop = vloop();
     asy_future *fut = asy_future_new(loop);
-    asy_future_add_done_callback(fut, call_back, asy_none());
-    asy_future_add_done_callback(fut, call_back_2, asy_str("kept"));
-    asy_future_add_done_callback(fut, call_back, asy_none());
+    CHECK_NULL(asy_future_add_done_callback(fut, call_back, asy_none()));
+    CHECK_NULL(asy_future_add_done_callback(fut, call_back_2, asy_str("kept")));
+    CHECK_NULL(asy_future_add_done_callback(fut, call_back, asy_none()));
     CHECK_INT_EQ(asy_future_remove_done_callback(fut, call_back), 2);
     CHECK_INT_EQ(asy_future_remove_done_callback(fut, call_back), 0);
     CHECK_NULL(asy_future_set_result(fut, asy_int(5)));
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "Callback_2: 5, the num is kept");
     asy_decref(fut);
     done_with(loop);
@@ -187,10 +188,10 @@ static void test_remove_after_completion_removes_nothing(void)
     /* Python empties the list when it schedules the callbacks: they run. */
     asy_loop *loop = vloop();
     asy_future *fut = asy_future_new(loop);
-    asy_future_add_done_callback(fut, call_back, asy_none());
+    CHECK_NULL(asy_future_add_done_callback(fut, call_back, asy_none()));
     CHECK_NULL(asy_future_set_result(fut, asy_int(9)));
     CHECK_INT_EQ(asy_future_remove_done_callback(fut, call_back), 0);
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "Callback: 9");
     asy_decref(fut);
     done_with(loop);
@@ -217,13 +218,13 @@ static void test_remove_by_function_and_argument(void)
     asy_loop *loop = vloop();
     asy_future *fut = asy_future_new(loop);
     asy_value a = asy_str("a"), twin = asy_str("a"); /* equal, but two objects */
-    asy_future_add_done_callback(fut, tag, asy_value_incref(a));
-    asy_future_add_done_callback(fut, tag, asy_int(1));
-    asy_future_add_done_callback(fut, tag, asy_value_incref(twin));
-    asy_future_add_done_callback(fut, other_tag, asy_value_incref(a));
-    asy_future_add_done_callback(fut, tag, asy_int(1));
-    asy_future_add_done_callback(fut, tag, asy_float(1.0));
-    asy_future_add_done_callback(fut, tag, asy_value_incref(a));
+    CHECK_NULL(asy_future_add_done_callback(fut, tag, asy_value_incref(a)));
+    CHECK_NULL(asy_future_add_done_callback(fut, tag, asy_int(1)));
+    CHECK_NULL(asy_future_add_done_callback(fut, tag, asy_value_incref(twin)));
+    CHECK_NULL(asy_future_add_done_callback(fut, other_tag, asy_value_incref(a)));
+    CHECK_NULL(asy_future_add_done_callback(fut, tag, asy_int(1)));
+    CHECK_NULL(asy_future_add_done_callback(fut, tag, asy_float(1.0)));
+    CHECK_NULL(asy_future_add_done_callback(fut, tag, asy_value_incref(a)));
     CHECK_INT_EQ(fut->ncbs, 7);
     /* (tag, a): the first and the last, not a's equal twin, not other_tag's */
     CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, tag, a), 2);
@@ -234,7 +235,7 @@ static void test_remove_by_function_and_argument(void)
     CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, tag, asy_none()), 0);
     CHECK_INT_EQ(fut->ncbs, 3);
     CHECK_NULL(asy_future_set_result(fut, asy_none()));
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "'a' other:'a' 1.0"); /* the rest, in registration order */
     CHECK_INT_EQ(a.u.o->refcnt, 1);
     CHECK_INT_EQ(twin.u.o->refcnt, 1);
@@ -252,24 +253,24 @@ static void test_remove_by_argument_past_the_inline_slot(void)
     asy_loop *loop = vloop();
     asy_future *fut = asy_future_new(loop);
     for (int i = 0; i < 12; i++)
-        asy_future_add_done_callback(fut, tag, asy_strf("s%d", i));
+        CHECK_NULL(asy_future_add_done_callback(fut, tag, asy_strf("s%d", i)));
     for (int i = 0; i < 12; i += 2)
-        asy_future_add_done_callback(fut, other_tag, asy_int(i)); /* 18 in all */
+        CHECK_NULL(asy_future_add_done_callback(fut, other_tag, asy_int(i))); /* 18 in all */
     size_t removed = 0;
     for (int i = 0; i < 12; i += 2)
         removed += asy_future_remove_done_callback_arg(fut, other_tag, asy_int(i));
     CHECK_INT_EQ(removed, 6);
     for (int i = 0; i < 12; i++)
         if (i % 3 == 0)
-            asy_future_add_done_callback(fut, other_tag, asy_int(100 + i));
+            CHECK_NULL(asy_future_add_done_callback(fut, other_tag, asy_int(100 + i)));
     CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, other_tag, asy_int(103)), 1);
     CHECK_INT_EQ(fut->ncbs, 15);
     for (int i = 0; i < 10; i++) /* grow well past what was ever allocated */
-        asy_future_add_done_callback(fut, other_tag, asy_int(200));
+        CHECK_NULL(asy_future_add_done_callback(fut, other_tag, asy_int(200)));
     CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, other_tag, asy_int(200)), 10);
     CHECK_INT_EQ(fut->ncbs, 15);
     CHECK_NULL(asy_future_set_result(fut, asy_none()));
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "'s0' 's1' 's2' 's3' 's4' 's5' 's6' 's7' 's8' 's9' 's10' 's11' "
                         "other:100 other:106 other:109");
     asy_decref(fut);
@@ -281,14 +282,14 @@ static void test_remove_all_by_argument_then_add_again(void)
     asy_loop *loop = vloop();
     asy_future *fut = asy_future_new(loop);
     for (int i = 0; i < 6; i++)
-        asy_future_add_done_callback(fut, tag, asy_int(7));
+        CHECK_NULL(asy_future_add_done_callback(fut, tag, asy_int(7)));
     CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, tag, asy_int(7)), 6);
     CHECK_INT_EQ(fut->ncbs, 0);
-    asy_future_add_done_callback(fut, tag, asy_str("again"));
-    asy_future_add_done_callback(fut, other_tag, asy_str("too"));
+    CHECK_NULL(asy_future_add_done_callback(fut, tag, asy_str("again")));
+    CHECK_NULL(asy_future_add_done_callback(fut, other_tag, asy_str("too")));
     CHECK_INT_EQ(fut->ncbs, 2);
     asy_future_cancel(fut, NULL);
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "'again' other:'too'");
     asy_decref(fut);
     done_with(loop);
@@ -299,10 +300,10 @@ static void test_remove_by_argument_after_completion_removes_nothing(void)
     asy_loop *loop = vloop();
     asy_future *fut = asy_future_new(loop);
     asy_value keep = asy_str("k");
-    asy_future_add_done_callback(fut, tag, asy_value_incref(keep));
+    CHECK_NULL(asy_future_add_done_callback(fut, tag, asy_value_incref(keep)));
     CHECK_NULL(asy_future_set_result(fut, asy_none()));
     CHECK_INT_EQ(asy_future_remove_done_callback_arg(fut, tag, keep), 0); /* scheduled: it runs */
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "'k'");
     asy_value_decref(keep);
     asy_decref(fut);
@@ -320,11 +321,11 @@ static void test_failing_done_callback_reaches_handler(void)
 {
     asy_loop *loop = vloop();
     asy_future *fut = asy_future_new(loop);
-    asy_future_add_done_callback(fut, failing_callback, asy_none());
-    asy_future_add_done_callback(fut, call_back, asy_none());
+    CHECK_NULL(asy_future_add_done_callback(fut, failing_callback, asy_none()));
+    CHECK_NULL(asy_future_add_done_callback(fut, call_back, asy_none()));
     asy_future_cancel(fut, NULL);
     asy_decref(fut); /* the loop keeps it alive until its callbacks ran */
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK(strstr(trace, "[Exception in callback failing_callback(<Future cancelled>): "
                         "RuntimeError: callback broke]") == trace);
     done_with(loop);
@@ -361,6 +362,84 @@ static asy_coro *waiter(asy_future *fut)
     f->fut = asy_incref(fut);
     asy_gen_set_clear(&f->co, waiter_clear);
     return &f->co;
+}
+
+/* A done callback that must never run here. */
+static asy_exc *must_not_run(asy_future *fut, asy_value arg)
+{
+    (void)fut;
+    note("ran %s", ASY_STR(arg));
+    return NULL;
+}
+
+/* add_done_callback on a done future schedules with call_soon: on a
+ * closed loop, RuntimeError "Event loop is closed" and arg released. */
+static void test_add_done_callback_on_a_closed_loop_raises(void)
+{
+    asy_loop *loop = vloop();
+    asy_future *fut = asy_future_new(loop);
+    CHECK_NULL(asy_future_set_result(fut, asy_int(1)));
+    CHECK_NULL(asy_loop_close(loop));
+    asy_exc *e = asy_future_add_done_callback(fut, must_not_run, asy_str("late"));
+    CHECK(asy_exc_is(e, &asy_RuntimeError));
+    CHECK_STR_EQ(e ? asy_exc_message(e) : "", "Event loop is closed");
+    asy_decref(e);
+    /* a pending future of a closed loop only records the callback */
+    asy_future *pending = asy_future_new(loop);
+    CHECK_NULL(asy_future_add_done_callback(pending, must_not_run, asy_str("kept")));
+    asy_decref(pending); /* pending, never done: the callback goes with it */
+    asy_decref(fut);
+    asy_decref(loop);
+    CHECK_STR_EQ(trace, "");
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+/* Completing a future whose callbacks must go to a closed loop: as
+ * CPython, the future is completed first, then scheduling raises; the
+ * callbacks are dropped (never run, arguments released). */
+static void test_completing_with_callbacks_on_a_closed_loop(void)
+{
+    asy_loop *loop = vloop();
+    asy_future *a = asy_future_new(loop), *b = asy_future_new(loop), *c = asy_future_new(loop);
+    asy_future *quiet = asy_future_new(loop);
+    CHECK_NULL(asy_future_add_done_callback(a, must_not_run, asy_str("a1")));
+    CHECK_NULL(asy_future_add_done_callback(a, must_not_run, asy_str("a2")));
+    CHECK_NULL(asy_future_add_done_callback(b, must_not_run, asy_str("b")));
+    CHECK_NULL(asy_future_add_done_callback(c, must_not_run, asy_str("c")));
+    CHECK_NULL(asy_loop_close(loop));
+
+    asy_exc *e = asy_future_set_result(a, asy_int(7));
+    CHECK(asy_exc_is(e, &asy_RuntimeError));
+    CHECK_STR_EQ(e ? asy_exc_message(e) : "", "Event loop is closed");
+    asy_decref(e);
+    CHECK(asy_future_done(a));
+    asy_value v = asy_none();
+    CHECK_NULL(asy_future_result(a, &v));
+    CHECK_STR_EQ(ASY_STR(v), "7");
+    asy_value_decref(v);
+    CHECK_ERR(asy_future_set_result(a, asy_int(8)), "InvalidStateError: invalid state");
+
+    e = asy_future_set_exception(b, asy_exc_new(&asy_ValueError, "boom"));
+    CHECK(asy_exc_is(e, &asy_RuntimeError));
+    CHECK_STR_EQ(e ? asy_exc_message(e) : "", "Event loop is closed");
+    asy_decref(e);
+    asy_exc *x = NULL;
+    CHECK_NULL(asy_future_exception(b, &x));
+    CHECK_STR_EQ(x ? ASY_EXC_STR(x) : "", "ValueError: boom");
+    asy_decref(x);
+
+    CHECK(asy_future_cancel(c, "bye")); /* a bool cannot carry the error: see future.h */
+    CHECK(asy_future_cancelled(c));
+
+    CHECK_NULL(asy_future_set_result(quiet, asy_none())); /* no callbacks: nothing to schedule */
+
+    asy_decref(a);
+    asy_decref(b);
+    asy_decref(c);
+    asy_decref(quiet);
+    asy_decref(loop);
+    CHECK_STR_EQ(trace, "");
+    CHECK_INT_EQ(asy_obj_live(), 0);
 }
 
 static void test_awaiting_a_future(void)
@@ -413,6 +492,8 @@ int main(int argc, char **argv)
         {"a failing done callback reaches the handler", test_failing_done_callback_reaches_handler},
         {"exception never retrieved is reported", test_exception_never_retrieved_is_reported},
         {"awaiting a future", test_awaiting_a_future},
+        {"add_done_callback on a done future of a closed loop raises", test_add_done_callback_on_a_closed_loop_raises},
+        {"completing a future with callbacks on a closed loop", test_completing_with_callbacks_on_a_closed_loop},
         {NULL, NULL},
     };
     return check_main("future", tests, argc, argv);

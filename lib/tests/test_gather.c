@@ -110,9 +110,9 @@ static void test_results_come_in_argument_order(void)
 {
     asy_loop *loop = vloop();
     /* tasks made on the loop directly: gather takes the loop from them */
-    void *aws[] = {asy_loop_create_task(loop, job("a", 3, 1), NULL),
-                   asy_loop_create_task(loop, job("b", 1, 2), NULL),
-                   asy_loop_create_task(loop, job("c", 2, 3), NULL)};
+    void *aws[] = {asy_loop_create_task(loop, job("a", 3, 1), NULL, NULL),
+                   asy_loop_create_task(loop, job("b", 1, 2), NULL, NULL),
+                   asy_loop_create_task(loop, job("c", 2, 3), NULL, NULL)};
     asy_future *g = asy_gather(false, 3, aws);
     CHECK_STR_EQ(ASY_REPR(asy_obj_value(g)), "<_GatheringFuture pending>");
     run(loop, asy_incref(g));
@@ -148,15 +148,15 @@ static void test_first_exception_reaches_awaiter_others_run_on(void)
     trace_reset();
     run(loop, asy_sleep(5, asy_none()));
     CHECK_STR_EQ(trace, "a@2.0 c@3.0 -> None@6.0");
-    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0), 0);
+    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0, NULL), 0);
     done_with(loop);
 }
 
 static void test_later_exceptions_are_marked_retrieved(void)
 {
     asy_loop *loop = vloop();
-    void *aws[] = {asy_loop_create_task(loop, failing("x", 1), NULL),
-                   asy_loop_create_task(loop, failing("y", 2), NULL)};
+    void *aws[] = {asy_loop_create_task(loop, failing("x", 1), NULL, NULL),
+                   asy_loop_create_task(loop, failing("y", 2), NULL, NULL)};
     asy_future *g = asy_gather(false, 2, aws);
     run(loop, asy_incref(g));
     run(loop, asy_sleep(2, asy_none()));
@@ -180,12 +180,12 @@ static void test_cancelling_gather_cancels_children_not_done(void)
 {
     for (int re = 0; re <= 1; re++) {
         asy_loop *loop = vloop();
-        asy_task *a = asy_loop_create_task(loop, job("a", 1, 1), NULL);
-        asy_task *b = asy_loop_create_task(loop, job("b", 5, 2), NULL);
-        asy_task *c = asy_loop_create_task(loop, job("c", 5, 3), NULL);
+        asy_task *a = asy_loop_create_task(loop, job("a", 1, 1), NULL, NULL);
+        asy_task *b = asy_loop_create_task(loop, job("b", 5, 2), NULL, NULL);
+        asy_task *c = asy_loop_create_task(loop, job("c", 5, 3), NULL, NULL);
         void *aws[] = {asy_incref(a), asy_incref(b), asy_incref(c)};
         asy_future *g = asy_gather(re, 3, aws);
-        asy_decref(asy_loop_call_later(loop, 2, cancel_it, asy_future_value(g)));
+        asy_decref(asy_loop_call_later(loop, 2, cancel_it, asy_future_value(g), NULL));
         run(loop, asy_incref(g));
         /* whatever return_exceptions says, the gather raises CancelledError */
         CHECK_STR_EQ(trace, "a@1.0 cancel -> True b cancelled@2.0 c cancelled@2.0 -> raised CancelledError@2.0");
@@ -222,11 +222,11 @@ static void test_cancel_when_every_child_is_done_returns_false(void)
 static void test_cancelling_the_awaiting_task_cancels_the_children(void)
 {
     asy_loop *loop = vloop();
-    asy_task *a = asy_loop_create_task(loop, job("a", 5, 1), NULL);
+    asy_task *a = asy_loop_create_task(loop, job("a", 5, 1), NULL, NULL);
     void *aws[] = {asy_incref(a)};
     asy_future *g = asy_gather(false, 1, aws);
-    asy_task *t = asy_loop_create_task(loop, awaiter(g), NULL);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(t)));
+    asy_task *t = asy_loop_create_task(loop, awaiter(g), NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(t), NULL));
     run(loop, asy_incref(t));
     CHECK_STR_EQ(trace, "cancel -> True a cancelled@1.0 awaiter sees CancelledError -> raised CancelledError@1.0");
     CHECK(asy_future_cancelled(&a->fut));
@@ -242,11 +242,11 @@ static void test_child_cancelled_on_its_own(void)
     /* return_exceptions false: the gather raises CancelledError, the
      * others run on, and the gather itself was not cancelled */
     asy_loop *loop = vloop();
-    asy_task *a = asy_loop_create_task(loop, job("a", 5, 1), NULL);
-    asy_task *b = asy_loop_create_task(loop, job("b", 2, 2), NULL);
+    asy_task *a = asy_loop_create_task(loop, job("a", 5, 1), NULL, NULL);
+    asy_task *b = asy_loop_create_task(loop, job("b", 2, 2), NULL, NULL);
     void *aws[] = {asy_incref(a), asy_incref(b)};
     asy_future *g = asy_gather(false, 2, aws);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(a)));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(a), NULL));
     run(loop, asy_incref(g));
     CHECK_STR_EQ(trace, "cancel -> True a cancelled@1.0 -> raised CancelledError@1.0");
     CHECK(!asy_future_cancelled(&b->fut) && !asy_future_done(&b->fut));
@@ -256,11 +256,11 @@ static void test_child_cancelled_on_its_own(void)
 
     /* return_exceptions true: a CancelledError takes its place */
     trace_reset();
-    asy_task *c = asy_loop_create_task(loop, job("c", 5, 1), NULL);
-    asy_task *d = asy_loop_create_task(loop, job("d", 2, 2), NULL);
+    asy_task *c = asy_loop_create_task(loop, job("c", 5, 1), NULL, NULL);
+    asy_task *d = asy_loop_create_task(loop, job("d", 2, 2), NULL, NULL);
     void *aws2[] = {asy_incref(c), asy_incref(d)};
     g = asy_gather(true, 2, aws2);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(c)));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(c), NULL));
     run(loop, asy_incref(g));
     CHECK_STR_EQ(trace, "cancel -> True c cancelled@3.0 d@4.0 -> [CancelledError(), 2]@4.0");
     asy_value v = asy_none();
@@ -298,7 +298,7 @@ static asy_status twice_body(asy_coro *co)
     ASY_BEGIN(co);
     {
         asy_coro *c = job("once", 1, 5);
-        void *aws[] = {c, asy_incref(c), asy_create_task(job("other", 1, 6), NULL)};
+        void *aws[] = {c, asy_incref(c), asy_create_task(job("other", 1, 6), NULL, NULL)};
         ASY_AWAIT(co, asy_gather(false, 3, aws));
     }
     ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
@@ -381,7 +381,7 @@ static asy_status errors_body(asy_coro *co)
     }
     note("%s", ASY_EXC(co) ? ASY_EXC_STR(ASY_EXC(co)) : "no error");
     asy_decref(ASY_CATCH(co));
-    note("tasks=%zu", asy_all_tasks(NULL, NULL, 0));
+    note("tasks=%zu", asy_all_tasks(NULL, NULL, 0, NULL));
     {
         /* futures of two loops */
         asy_future *f1 = asy_future_new(asy_get_running_loop(NULL)), *f2 = asy_future_new(f->other);
@@ -396,7 +396,8 @@ static asy_status errors_body(asy_coro *co)
 static void test_errors_at_the_call_come_out_at_the_await(void)
 {
     asy_loop *loop = vloop();
-    asy_loop *other = asy_loop_new(NULL);
+    asy_loop *other = asy_loop_new(NULL, NULL);
+    CHECK_FATAL(other != NULL);
     errors_frame *f = ASY_CORO_NEW(errors_frame, errors_body, "main");
     f->other = other;
     run(loop, f);
@@ -425,7 +426,7 @@ static void test_plain_futures_and_a_dropped_gather(void)
 {
     /* nobody keeps the gather: its children run on, nothing leaks */
     asy_loop *loop = vloop();
-    asy_task *a = asy_loop_create_task(loop, job("a", 1, 1), NULL);
+    asy_task *a = asy_loop_create_task(loop, job("a", 1, 1), NULL, NULL);
     void *aws[] = {asy_incref(a)};
     asy_decref(asy_gather(false, 1, aws));
     run(loop, asy_incref(a));

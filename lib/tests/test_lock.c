@@ -23,7 +23,8 @@ static asy_loop *vloop(void)
 {
     trace_reset();
     asy_loop_options opts = {NULL, true};
-    asy_loop *loop = asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
     asy_loop_set_exception_handler(loop, record_handler, NULL);
     return loop;
 }
@@ -166,11 +167,11 @@ static void test_waiters_get_the_lock_in_fifo_order(void)
     asy_loop *loop = vloop();
     asy_lock *lock = asy_lock_new();
     lock->locked = true; /* as if main had acquired it */
-    asy_task *t[3] = {asy_loop_create_task(loop, locker("a", lock, 1), NULL),
-                      asy_loop_create_task(loop, locker("b", lock, 1), NULL),
-                      asy_loop_create_task(loop, locker("c", lock, 1), NULL)};
-    asy_decref(asy_loop_call_later(loop, 1, release_lock, asy_lock_value(lock)));
-    asy_loop_run_once(loop);
+    asy_task *t[3] = {asy_loop_create_task(loop, locker("a", lock, 1), NULL, NULL),
+                      asy_loop_create_task(loop, locker("b", lock, 1), NULL, NULL),
+                      asy_loop_create_task(loop, locker("c", lock, 1), NULL, NULL)};
+    asy_decref(asy_loop_call_later(loop, 1, release_lock, asy_lock_value(lock), NULL));
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_INT_EQ(asy_lock_waiter_count(lock), 3);
     CHECK(strstr(ASY_REPR(asy_obj_value(lock)), " [locked, waiters:3]>") != NULL);
     run_all(loop, t, 3);
@@ -186,11 +187,11 @@ static void test_waiter_cancelled_while_queued_leaves_the_queue(void)
     asy_loop *loop = vloop();
     asy_lock *lock = asy_lock_new();
     lock->locked = true;
-    asy_task *t[3] = {asy_loop_create_task(loop, locker("a", lock, 1), "a"),
-                      asy_loop_create_task(loop, locker("b", lock, 1), "b"),
-                      asy_loop_create_task(loop, locker("c", lock, 1), "c")};
-    asy_decref(asy_loop_call_later(loop, 0.5, cancel_task, asy_task_value(t[1])));
-    asy_decref(asy_loop_call_later(loop, 1, release_lock, asy_lock_value(lock)));
+    asy_task *t[3] = {asy_loop_create_task(loop, locker("a", lock, 1), "a", NULL),
+                      asy_loop_create_task(loop, locker("b", lock, 1), "b", NULL),
+                      asy_loop_create_task(loop, locker("c", lock, 1), "c", NULL)};
+    asy_decref(asy_loop_call_later(loop, 0.5, cancel_task, asy_task_value(t[1]), NULL));
+    asy_decref(asy_loop_call_later(loop, 1, release_lock, asy_lock_value(lock), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_sleep(0.7, asy_none()));
     asy_result_clear(&r);
     CHECK(asy_future_cancelled(&t[1]->fut));
@@ -223,12 +224,12 @@ static void test_woken_waiter_cancelled_passes_the_wakeup_on(void)
     asy_loop *loop = vloop();
     asy_lock *lock = asy_lock_new();
     lock->locked = true;
-    asy_task *t[3] = {asy_loop_create_task(loop, locker("a", lock, 1), "a"),
-                      asy_loop_create_task(loop, locker("b", lock, 1), "b"),
-                      asy_loop_create_task(loop, locker("c", lock, 1), "c")};
+    asy_task *t[3] = {asy_loop_create_task(loop, locker("a", lock, 1), "a", NULL),
+                      asy_loop_create_task(loop, locker("b", lock, 1), "b", NULL),
+                      asy_loop_create_task(loop, locker("c", lock, 1), "c", NULL)};
     race.lock = lock;
     race.victim = t[0];
-    asy_decref(asy_loop_call_later(loop, 1, release_then_cancel, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 1, release_then_cancel, asy_none(), NULL));
     run_all(loop, t, 3);
     /* a's future was done (woken) when the cancel came: a does not take
      * the lock, and on its way out it wakes b: the wake-up is not lost. */
@@ -245,7 +246,7 @@ static void test_woken_waiter_cancelled_passes_the_wakeup_on(void)
 static asy_exc *release_and_newcomer(asy_value arg)
 {
     (void)arg;
-    race.victim = asy_create_task(locker("n", race.lock, 1), "n");
+    race.victim = asy_create_task(locker("n", race.lock, 1), "n", NULL);
     note("release@%.1f", now());
     asy_decref(asy_lock_release(race.lock));
     return NULL;
@@ -258,8 +259,8 @@ static void test_a_newcomer_does_not_overtake_a_woken_waiter(void)
     lock->locked = true;
     race.lock = lock;
     race.victim = NULL;
-    asy_task *a = asy_loop_create_task(loop, locker("a", lock, 1), "a");
-    asy_decref(asy_loop_call_later(loop, 1, release_and_newcomer, asy_none()));
+    asy_task *a = asy_loop_create_task(loop, locker("a", lock, 1), "a", NULL);
+    asy_decref(asy_loop_call_later(loop, 1, release_and_newcomer, asy_none(), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_sleep(5, asy_none()));
     asy_result_clear(&r);
     CHECK_STR_EQ(trace, "a? release@1.0 n? a+@1.0 a-@2.0 n+@2.0 n-@3.0");
@@ -274,9 +275,9 @@ static void test_async_with_releases_on_every_path(void)
     asy_loop *loop = vloop();
     asy_lock *lock = asy_lock_new();
     /* cancelled in the body: the release runs, the next waiter gets in */
-    asy_task *t[2] = {asy_loop_create_task(loop, locker("h", lock, 10), "h"),
-                      asy_loop_create_task(loop, locker("w", lock, 1), "w")};
-    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t[0])));
+    asy_task *t[2] = {asy_loop_create_task(loop, locker("h", lock, 10), "h", NULL),
+                      asy_loop_create_task(loop, locker("w", lock, 1), "w", NULL)};
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t[0]), NULL));
     run_all(loop, t, 2);
     CHECK_STR_EQ(trace, "h? h+@0.0 w? cancel h h!CancelledError h-@1.0 w+@1.0 w-@2.0");
     CHECK(!asy_lock_locked(lock));
@@ -313,8 +314,8 @@ static void test_a_lock_is_bound_to_one_loop(void)
 {
     asy_loop *loop = vloop();
     asy_lock *lock = asy_lock_new();
-    asy_task *t[2] = {asy_loop_create_task(loop, locker("a", lock, 1), NULL),
-                      asy_loop_create_task(loop, locker("b", lock, 1), NULL)};
+    asy_task *t[2] = {asy_loop_create_task(loop, locker("a", lock, 1), NULL, NULL),
+                      asy_loop_create_task(loop, locker("b", lock, 1), NULL, NULL)};
     run_all(loop, t, 2); /* b waited: the lock is bound to this loop now */
     CHECK_NULL(asy_loop_close(loop));
     asy_decref(loop); /* the lock keeps a reference to its loop */
@@ -338,8 +339,8 @@ static void test_a_waiter_closed_with_its_loop_leaves_the_queue(void)
     asy_loop *loop = vloop();
     asy_lock *lock = asy_lock_new();
     lock->locked = true;
-    asy_task *t = asy_loop_create_task(loop, locker("a", lock, 1), "a");
-    asy_loop_run_once(loop);
+    asy_task *t = asy_loop_create_task(loop, locker("a", lock, 1), "a", NULL);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_INT_EQ(asy_lock_waiter_count(lock), 1);
     asy_decref(t);
     CHECK_NULL(asy_loop_close(loop)); /* the task is abandoned, its coroutine closed */

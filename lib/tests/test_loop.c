@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,7 +20,9 @@ static asy_loop *vloop(void)
 {
     trace_reset();
     asy_loop_options opts = {NULL, true};
-    return asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
+    return loop;
 }
 
 static void done_with(asy_loop *loop)
@@ -52,17 +55,17 @@ static asy_exc *stop(asy_value arg)
 
 static void run_until_stopped(asy_loop *loop, double at)
 {
-    asy_decref(asy_loop_call_at(loop, at, stop, asy_loop_value(loop)));
+    asy_decref(asy_loop_call_at(loop, at, stop, asy_loop_value(loop), NULL));
     CHECK_NULL(asy_loop_run_forever(loop));
 }
 
 static void test_call_soon_runs_in_fifo_order(void)
 {
     asy_loop *loop = vloop();
-    asy_decref(asy_loop_call_soon(loop, say, asy_str("a")));
-    asy_decref(asy_loop_call_soon(loop, say, asy_str("b")));
-    asy_decref(asy_loop_call_soon(loop, say, asy_str("c")));
-    asy_decref(asy_loop_call_soon(loop, stop, asy_loop_value(loop)));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("a"), NULL));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("b"), NULL));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("c"), NULL));
+    asy_decref(asy_loop_call_soon(loop, stop, asy_loop_value(loop), NULL));
     CHECK_NULL(asy_loop_run_forever(loop));
     CHECK_STR_EQ(trace, "a b c stop");
     done_with(loop);
@@ -73,8 +76,8 @@ static void test_call_soon_before_call_later_zero(void)
     /* call_later(0) is a timer: it joins the ready queue at step 3, after
      * the callbacks already there, even one scheduled after it. */
     asy_loop *loop = vloop();
-    asy_decref(asy_loop_call_later(loop, 0, say, asy_str("later0")));
-    asy_decref(asy_loop_call_soon(loop, say, asy_str("soon")));
+    asy_decref(asy_loop_call_later(loop, 0, say, asy_str("later0"), NULL));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("soon"), NULL));
     run_until_stopped(loop, 1.0);
     CHECK_STR_EQ(trace, "soon later0 stop");
     done_with(loop);
@@ -84,8 +87,8 @@ static void test_equal_deadlines_run_in_scheduling_order(void)
 {
     asy_loop *loop = vloop();
     for (int i = 0; i < 6; i++)
-        asy_decref(asy_loop_call_at(loop, 2.0, say, asy_int(i)));
-    asy_decref(asy_loop_call_at(loop, 1.0, say, asy_str("first")));
+        asy_decref(asy_loop_call_at(loop, 2.0, say, asy_int(i), NULL));
+    asy_decref(asy_loop_call_at(loop, 1.0, say, asy_str("first"), NULL));
     run_until_stopped(loop, 3.0);
     CHECK_STR_EQ(trace, "first 0 1 2 3 4 5 stop");
     done_with(loop);
@@ -96,9 +99,9 @@ static void test_timers_fire_at_their_time_on_the_virtual_clock(void)
     asy_loop *loop = vloop();
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    asy_decref(asy_loop_call_later(loop, 3600, say_with_time, asy_str("hour")));
-    asy_decref(asy_loop_call_later(loop, 0.5, say_with_time, asy_str("half")));
-    asy_decref(asy_loop_call_at(loop, 2.0, say_with_time, asy_str("two")));
+    asy_decref(asy_loop_call_later(loop, 3600, say_with_time, asy_str("hour"), NULL));
+    asy_decref(asy_loop_call_later(loop, 0.5, say_with_time, asy_str("half"), NULL));
+    asy_decref(asy_loop_call_at(loop, 2.0, say_with_time, asy_str("two"), NULL));
     run_until_stopped(loop, 3600.5);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     CHECK_STR_EQ(trace, "half@0.5 two@2.0 hour@3600.0 stop");
@@ -114,7 +117,7 @@ static asy_exc *reschedule_self(asy_value arg)
     long long n = arg.u.i;
     note("r%lld", n);
     if (n < 3)
-        asy_decref(asy_loop_call_soon(loop, reschedule_self, asy_int(n + 1)));
+        asy_decref(asy_loop_call_soon(loop, reschedule_self, asy_int(n + 1), NULL));
     return NULL;
 }
 
@@ -128,13 +131,13 @@ static asy_exc *count_turn(asy_value arg)
 static void test_one_turn_runs_only_what_was_ready(void)
 {
     asy_loop *loop = vloop();
-    asy_decref(asy_loop_call_soon(loop, reschedule_self, asy_int(1)));
-    asy_decref(asy_loop_call_soon(loop, count_turn, asy_none()));
-    asy_loop_run_once(loop);
+    asy_decref(asy_loop_call_soon(loop, reschedule_self, asy_int(1), NULL));
+    asy_decref(asy_loop_call_soon(loop, count_turn, asy_none(), NULL));
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "r1 turn"); /* r2 was scheduled during the turn: it waits */
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "r1 turn r2");
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "r1 turn r2 r3");
     done_with(loop);
 }
@@ -142,9 +145,9 @@ static void test_one_turn_runs_only_what_was_ready(void)
 static void test_cancelled_handles_do_not_run(void)
 {
     asy_loop *loop = vloop();
-    asy_handle *soon = asy_loop_call_soon(loop, say, asy_str("soon"));
-    asy_handle *later = asy_loop_call_later(loop, 1, say, asy_str("later"));
-    asy_decref(asy_loop_call_later(loop, 2, say, asy_str("kept")));
+    asy_handle *soon = asy_loop_call_soon(loop, say, asy_str("soon"), NULL);
+    asy_handle *later = asy_loop_call_later(loop, 1, say, asy_str("later"), NULL);
+    asy_decref(asy_loop_call_later(loop, 2, say, asy_str("kept"), NULL));
     asy_handle_cancel(soon);
     asy_handle_cancel(later);
     asy_handle_cancel(later); /* twice is harmless */
@@ -162,7 +165,7 @@ static void test_many_cancelled_timers_are_cleaned_out(void)
     asy_loop *loop = vloop();
     asy_handle *h[300];
     for (int i = 0; i < 300; i++)
-        h[i] = asy_loop_call_later(loop, 10 + i, say, asy_int(i));
+        h[i] = asy_loop_call_later(loop, 10 + i, say, asy_int(i), NULL);
     for (int i = 0; i < 299; i++)
         asy_handle_cancel(h[i]);
     CHECK_INT_EQ(asy_loop_scheduled_count(loop), 1);
@@ -192,8 +195,8 @@ static void test_failing_callback_reaches_the_handler_and_loop_goes_on(void)
 {
     asy_loop *loop = vloop();
     asy_loop_set_exception_handler(loop, record_handler, NULL);
-    asy_decref(asy_loop_call_soon(loop, fails, asy_int(7)));
-    asy_decref(asy_loop_call_soon(loop, say, asy_str("after")));
+    asy_decref(asy_loop_call_soon(loop, fails, asy_int(7), NULL));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("after"), NULL));
     run_until_stopped(loop, 1);
     CHECK_STR_EQ(trace, "fails [Exception in callback fails(7) | ZeroDivisionError: division by zero | "
                         "<Handle fails(7)>] after stop");
@@ -203,9 +206,9 @@ static void test_failing_callback_reaches_the_handler_and_loop_goes_on(void)
 static void test_stop_from_a_callback_finishes_the_turn(void)
 {
     asy_loop *loop = vloop();
-    asy_decref(asy_loop_call_soon(loop, stop, asy_loop_value(loop)));
-    asy_decref(asy_loop_call_soon(loop, say, asy_str("same-turn")));
-    asy_decref(asy_loop_call_later(loop, 5, say, asy_str("next-run")));
+    asy_decref(asy_loop_call_soon(loop, stop, asy_loop_value(loop), NULL));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("same-turn"), NULL));
+    asy_decref(asy_loop_call_later(loop, 5, say, asy_str("next-run"), NULL));
     CHECK_NULL(asy_loop_run_forever(loop));
     CHECK_STR_EQ(trace, "stop same-turn");
     CHECK(!asy_loop_is_running(loop));
@@ -239,7 +242,7 @@ static void test_misuse_gets_pythons_errors(void)
     CHECK_NULL(asy_get_running_loop(&e));
     CHECK_STR_EQ(e ? ASY_EXC_STR(e) : "", "RuntimeError: no running event loop");
     asy_decref(e);
-    asy_decref(asy_loop_call_soon(loop, misuse, asy_loop_value(loop)));
+    asy_decref(asy_loop_call_soon(loop, misuse, asy_loop_value(loop), NULL));
     CHECK_NULL(asy_loop_run_forever(loop));
     CHECK_STR_EQ(trace, "RuntimeError: This event loop is already running "
                         "RuntimeError: Cannot close a running event loop");
@@ -248,7 +251,112 @@ static void test_misuse_gets_pythons_errors(void)
     e = asy_loop_run_forever(loop);
     CHECK_STR_EQ(e ? ASY_EXC_STR(e) : "", "RuntimeError: Event loop is closed");
     asy_decref(e);
-    CHECK_NULL(asy_loop_call_soon(loop, say, asy_str("dropped")));
+    CHECK_NULL(asy_loop_call_soon(loop, say, asy_str("dropped"), NULL));
+    asy_decref(loop);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+/* Each scheduling call on a closed loop: NULL, RuntimeError "Event loop is
+ * closed" for the caller, and the argument released (nothing leaks). */
+static void test_scheduling_on_a_closed_loop_raises(void)
+{
+    asy_loop *loop = vloop();
+    CHECK_NULL(asy_loop_close(loop));
+    asy_exc *e = NULL;
+    CHECK_NULL(asy_loop_call_soon(loop, say, asy_str("dropped"), &e));
+    CHECK(asy_exc_is(e, &asy_RuntimeError));
+    CHECK_STR_EQ(e ? asy_exc_message(e) : "", "Event loop is closed");
+    asy_decref(e);
+    e = NULL;
+    CHECK_NULL(asy_loop_call_later(loop, 1.0, say, asy_str("dropped"), &e));
+    CHECK(asy_exc_is(e, &asy_RuntimeError));
+    CHECK_STR_EQ(e ? asy_exc_message(e) : "", "Event loop is closed");
+    asy_decref(e);
+    e = NULL;
+    CHECK_NULL(asy_loop_call_at(loop, 2.0, say, asy_str("dropped"), &e));
+    CHECK(asy_exc_is(e, &asy_RuntimeError));
+    CHECK_STR_EQ(e ? asy_exc_message(e) : "", "Event loop is closed");
+    asy_decref(e);
+    /* error NULL: the caller does not want it; it is released */
+    CHECK_NULL(asy_loop_call_soon(loop, say, asy_str("dropped"), NULL));
+    /* success sets *error to NULL */
+    asy_loop *open = vloop();
+    e = asy_exc_new(&asy_ValueError, "stale"); /* overwritten, not released: keep our own */
+    asy_exc *stale = e;
+    asy_handle *h = asy_loop_call_soon(open, say, asy_str("ran"), &e);
+    CHECK_NOT_NULL(h);
+    CHECK_NULL(e);
+    asy_decref(stale);
+    asy_decref(h);
+    CHECK_NULL(asy_loop_run_once(open));
+    CHECK_STR_EQ(trace, "ran");
+    CHECK_INT_EQ(asy_loop_scheduled_count(open), 0);
+    CHECK_NULL(asy_loop_close(open));
+    asy_decref(open);
+    asy_decref(loop);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+static void test_run_once_on_a_closed_loop_raises(void)
+{
+    asy_loop *loop = vloop();
+    CHECK_NULL(asy_loop_close(loop));
+    asy_exc *e = asy_loop_run_once(loop);
+    CHECK(asy_exc_is(e, &asy_RuntimeError));
+    CHECK_STR_EQ(e ? asy_exc_message(e) : "", "Event loop is closed");
+    asy_decref(e);
+    asy_decref(loop);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+/* A callback of one loop stepping another loop: refused, as run_forever. */
+static asy_exc *step_other(asy_value arg)
+{
+    asy_exc *e = asy_loop_run_once(asy_value_loop(arg));
+    note("%s", e ? ASY_EXC_STR(e) : "ok");
+    asy_decref(e);
+    return NULL;
+}
+
+static void test_run_once_while_another_loop_runs_raises(void)
+{
+    asy_loop *loop = vloop();
+    asy_loop *other = vloop();
+    asy_decref(asy_loop_call_soon(loop, step_other, asy_loop_value(other), NULL));
+    CHECK_NULL(asy_loop_run_once(loop));
+    CHECK_STR_EQ(trace, "RuntimeError: Cannot run the event loop while another loop is running");
+    CHECK_NULL(asy_loop_close(other));
+    asy_decref(other);
+    done_with(loop);
+}
+
+/* asy_loop_new hands the selector's error to the caller: with no file
+ * descriptor left, epoll_create1 fails with EMFILE. */
+static void test_loop_new_reports_the_selector_error(void)
+{
+    struct rlimit saved;
+    CHECK_FATAL(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    struct rlimit low = saved;
+    low.rlim_cur = 3; /* stdin, stdout, stderr: nothing more */
+    CHECK_FATAL(setrlimit(RLIMIT_NOFILE, &low) == 0);
+    asy_exc *e = NULL;
+    asy_loop *loop = asy_loop_new(NULL, &e);
+    CHECK_FATAL(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+    CHECK_NULL(loop);
+    CHECK(asy_exc_is(e, &asy_OSError));
+    CHECK_STR_EQ(e ? asy_exc_message(e) : "", "[Errno 24] Too many open files");
+    asy_decref(e);
+    CHECK_FATAL(setrlimit(RLIMIT_NOFILE, &low) == 0);
+    loop = asy_loop_new(NULL, NULL); /* error NULL: released */
+    CHECK_FATAL(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+    CHECK_NULL(loop);
+    e = asy_exc_new(&asy_ValueError, "stale");
+    asy_exc *stale = e;
+    loop = asy_loop_new(NULL, &e);
+    CHECK_NOT_NULL(loop);
+    CHECK_NULL(e); /* success: *error = NULL */
+    asy_decref(stale);
+    CHECK_NULL(asy_loop_close(loop));
     asy_decref(loop);
     CHECK_INT_EQ(asy_obj_live(), 0);
 }
@@ -256,8 +364,8 @@ static void test_misuse_gets_pythons_errors(void)
 static void test_close_drops_what_is_scheduled(void)
 {
     asy_loop *loop = vloop();
-    asy_decref(asy_loop_call_soon(loop, say, asy_str("never")));
-    asy_decref(asy_loop_call_later(loop, 1, say, asy_str("never")));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("never"), NULL));
+    asy_decref(asy_loop_call_later(loop, 1, say, asy_str("never"), NULL));
     CHECK_NULL(asy_loop_close(loop));
     asy_decref(loop);
     CHECK_STR_EQ(trace, "");
@@ -292,7 +400,7 @@ static void test_add_reader_calls_back_when_readable(void)
     asy_loop *loop = vloop();
     CHECK_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
     CHECK_NULL(asy_loop_add_reader(loop, sv[0], on_readable, asy_int(1)));
-    asy_decref(asy_loop_call_later(loop, 1, send_later, asy_str("ping")));
+    asy_decref(asy_loop_call_later(loop, 1, send_later, asy_str("ping"), NULL));
     run_until_stopped(loop, 2);
     CHECK_STR_EQ(trace, "send read ping stop");
     CHECK(!asy_loop_remove_reader(loop, sv[0])); /* the callback removed it */
@@ -323,7 +431,7 @@ static void test_many_ready_descriptors_are_all_served(void)
     for (int b = 0; b < 3; b++) {
         trace_reset();
         asy_loop_options opts = {asy_selector_backend_named(names[b]), true};
-        asy_loop *loop = asy_loop_new(&opts);
+        asy_loop *loop = asy_loop_new(&opts, NULL);
         CHECK_FATAL(loop != NULL);
         enum { N = 80 };
         int fds[N][2];
@@ -333,7 +441,7 @@ static void test_many_ready_descriptors_are_all_served(void)
             CHECK_NULL(asy_loop_add_reader(loop, fds[i][0], count_reader, asy_none()));
         }
         readers_called = 0;
-        asy_loop_run_once(loop);
+        CHECK_NULL(asy_loop_run_once(loop));
         CHECK_MSG(readers_called == N, "%s: %d of %d readers ran in one turn", names[b], readers_called, N);
         for (int i = 0; i < N; i++) {
             CHECK(asy_loop_remove_reader(loop, fds[i][0]));
@@ -357,8 +465,8 @@ static asy_exc *close_inside(asy_value arg)
 static void test_a_standalone_turn_counts_as_running(void)
 {
     asy_loop *loop = vloop();
-    asy_decref(asy_loop_call_soon(loop, close_inside, asy_loop_value(loop)));
-    asy_loop_run_once(loop);
+    asy_decref(asy_loop_call_soon(loop, close_inside, asy_loop_value(loop), NULL));
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "RuntimeError: Cannot close a running event loop");
     CHECK(!asy_loop_is_running(loop));
     done_with(loop);
@@ -369,7 +477,7 @@ static void test_sweeping_cancelled_timers_keeps_tie_order(void)
     asy_loop *loop = vloop();
     asy_handle *h[200];
     for (int i = 0; i < 200; i++)
-        h[i] = asy_loop_call_at(loop, 5.0, say, asy_int(i));
+        h[i] = asy_loop_call_at(loop, 5.0, say, asy_int(i), NULL);
     for (int i = 0; i < 200; i++)
         if (i % 40 != 0)
             asy_handle_cancel(h[i]); /* 195 of 200: the sweep runs */
@@ -395,6 +503,10 @@ int main(int argc, char **argv)
         {"stop() from a callback finishes the turn", test_stop_from_a_callback_finishes_the_turn},
         {"misuse gets Python's errors", test_misuse_gets_pythons_errors},
         {"close drops what is scheduled", test_close_drops_what_is_scheduled},
+        {"scheduling on a closed loop raises", test_scheduling_on_a_closed_loop_raises},
+        {"run_once on a closed loop raises", test_run_once_on_a_closed_loop_raises},
+        {"run_once while another loop runs raises", test_run_once_while_another_loop_runs_raises},
+        {"loop_new reports the selector's error", test_loop_new_reports_the_selector_error},
         {"add_reader calls back when readable", test_add_reader_calls_back_when_readable},
         {"many ready descriptors are all served", test_many_ready_descriptors_are_all_served},
         {"a standalone turn counts as running", test_a_standalone_turn_counts_as_running},

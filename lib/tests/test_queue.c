@@ -20,7 +20,9 @@ static asy_loop *vloop(void)
     trace_reset();
     put_count = 0;
     asy_loop_options opts = {NULL, true};
-    return asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
+    return loop;
 }
 
 static void done_with(asy_loop *loop)
@@ -228,7 +230,7 @@ static asy_task *spawn(asy_loop *loop, asy_gen_body body, asy_queue *q, const ch
     f->count = count;
     f->pause = pause;
     asy_gen_set_clear(&f->co, qt_clear);
-    return asy_loop_create_task(loop, &f->co, name);
+    return asy_loop_create_task(loop, &f->co, name, NULL);
 }
 
 static asy_exc *put_item(asy_value arg)
@@ -243,9 +245,9 @@ static void test_getters_wait_and_are_served_in_order(void)
     asy_loop *loop = vloop();
     asy_queue *q = asy_queue_new(0);
     asy_task *t[2] = {spawn(loop, getter_body, q, "g1", 0, 0), spawn(loop, getter_body, q, "g2", 0, 0)};
-    asy_decref(asy_loop_call_later(loop, 1, put_item, asy_obj_value(asy_incref(q))));
-    asy_decref(asy_loop_call_later(loop, 2, put_item, asy_obj_value(asy_incref(q))));
-    asy_loop_run_once(loop);
+    asy_decref(asy_loop_call_later(loop, 1, put_item, asy_obj_value(asy_incref(q)), NULL));
+    asy_decref(asy_loop_call_later(loop, 2, put_item, asy_obj_value(asy_incref(q)), NULL));
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_INT_EQ(asy_queue_getter_count(q), 2);
     CHECK_STR_EQ(ASY_STR(asy_obj_value(q)), "<Queue maxsize=0 _getters[2]>");
     run_all(loop, t, 2);
@@ -324,8 +326,8 @@ static void test_cancelled_getters_lose_no_wakeup(void)
     asy_queue *q = asy_queue_new(0);
     /* cancelled while queued: it leaves, the put goes to the next */
     asy_task *t[2] = {spawn(loop, getter_body, q, "g1", 0, 0), spawn(loop, getter_body, q, "g2", 0, 0)};
-    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t[0])));
-    asy_decref(asy_loop_call_later(loop, 2, put_item, asy_obj_value(asy_incref(q))));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t[0]), NULL));
+    asy_decref(asy_loop_call_later(loop, 2, put_item, asy_obj_value(asy_incref(q)), NULL));
     run_all(loop, t, 2);
     CHECK_STR_EQ(trace, "cancel g1 g1:CancelledError put@2.0 g2 got 'item1'@2.0");
 
@@ -335,7 +337,7 @@ static void test_cancelled_getters_lose_no_wakeup(void)
     t[1] = spawn(loop, getter_body, q, "g4", 0, 0);
     race.q = q;
     race.victim = t[0];
-    asy_decref(asy_loop_call_later(loop, 1, put_then_cancel, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 1, put_then_cancel, asy_none(), NULL));
     run_all(loop, t, 2);
     CHECK_STR_EQ(trace, "put cancel g3 g3:CancelledError g4 got 'x'@3.0");
     CHECK_INT_EQ(asy_queue_getter_count(q), 0);

@@ -16,7 +16,9 @@ static asy_loop *vloop(void)
 {
     trace_reset();
     asy_loop_options opts = {NULL, true};
-    return asy_loop_new(&opts);
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    CHECK_FATAL(loop != NULL);
+    return loop;
 }
 
 static void done_with(asy_loop *loop)
@@ -86,7 +88,7 @@ static asy_task *worker(asy_loop *loop, const char *name, asy_semaphore *sem, do
     f->name = name;
     f->hold = hold;
     asy_gen_set_clear(&f->co, worker_clear);
-    return asy_loop_create_task(loop, &f->co, name);
+    return asy_loop_create_task(loop, &f->co, name, NULL);
 }
 
 static struct {
@@ -131,11 +133,34 @@ static asy_status acquire_now(asy_semaphore *sem)
     return st;
 }
 
+/* A negative initial value is refused with Python's ValueError, handed to
+ * the caller; nothing is printed. */
+static void test_a_negative_initial_value_is_value_error(void)
+{
+    asy_exc *e = NULL;
+    CHECK_NULL(asy_semaphore_new(-1, &e));
+    CHECK(asy_exc_is(e, &asy_ValueError));
+    CHECK_STR_EQ(e ? asy_exc_message(e) : "", "Semaphore initial value must be >= 0");
+    asy_decref(e);
+    e = NULL;
+    CHECK_NULL(asy_bounded_semaphore_new(-1, &e));
+    CHECK(asy_exc_is(e, &asy_ValueError));
+    CHECK_STR_EQ(e ? asy_exc_message(e) : "", "Semaphore initial value must be >= 0");
+    asy_decref(e);
+    CHECK_NULL(asy_semaphore_new(-5, NULL)); /* error NULL: released */
+    asy_semaphore *zero = asy_bounded_semaphore_new(0, &e);
+    CHECK_NOT_NULL(zero);
+    CHECK_NULL(e);
+    asy_decref(zero);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
 static void test_the_counter(void)
 {
-    CHECK_NULL(asy_semaphore_new(-1)); /* ValueError on stderr */
-    asy_semaphore *sem = asy_semaphore_new(2);
+    asy_exc *e = NULL;
+    asy_semaphore *sem = asy_semaphore_new(2, &e);
     CHECK_FATAL(sem != NULL);
+    CHECK_NULL(e);
     CHECK(strstr(ASY_REPR(asy_obj_value(sem)), "<asyncio.locks.Semaphore object at 0x") != NULL);
     CHECK(strstr(ASY_REPR(asy_obj_value(sem)), " [unlocked, value:2]>") != NULL);
     CHECK(!asy_semaphore_locked(sem));
@@ -154,7 +179,7 @@ static void test_the_counter(void)
 
 static void test_bounded_semaphore_refuses_extra_releases(void)
 {
-    asy_semaphore *sem = asy_bounded_semaphore_new(1);
+    asy_semaphore *sem = asy_bounded_semaphore_new(1, NULL);
     CHECK_FATAL(sem != NULL);
     CHECK(asy_isinstance(sem, &asy_semaphore_type));
     CHECK(strstr(ASY_REPR(asy_obj_value(sem)), "<asyncio.locks.BoundedSemaphore object at 0x") != NULL);
@@ -170,13 +195,13 @@ static void test_bounded_semaphore_refuses_extra_releases(void)
 static void test_never_more_than_n_inside_and_fifo(void)
 {
     asy_loop *loop = vloop();
-    asy_semaphore *sem = asy_semaphore_new(2);
+    asy_semaphore *sem = asy_semaphore_new(2, NULL);
     inside = max_inside = 0;
     static const char *names[] = {"w1", "w2", "w3", "w4", "w5", "w6"};
     asy_task *t[6];
     for (int i = 0; i < 6; i++)
         t[i] = worker(loop, names[i], sem, 1);
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_INT_EQ(asy_semaphore_waiter_count(sem), 4);
     CHECK(strstr(ASY_REPR(asy_obj_value(sem)), " [locked, waiters:4]>") != NULL);
     run_all(loop, t, 6);
@@ -190,9 +215,9 @@ static void test_never_more_than_n_inside_and_fifo(void)
 static void test_cancelled_while_queued_takes_nothing(void)
 {
     asy_loop *loop = vloop();
-    asy_semaphore *sem = asy_semaphore_new(1);
+    asy_semaphore *sem = asy_semaphore_new(1, NULL);
     asy_task *t[3] = {worker(loop, "h", sem, 2), worker(loop, "w1", sem, 1), worker(loop, "w2", sem, 1)};
-    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t[1])));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t[1]), NULL));
     run_all(loop, t, 3);
     CHECK_STR_EQ(trace, "h+@0.0 cancel w1 w1:CancelledError w2+@2.0");
     CHECK_INT_EQ(asy_semaphore_value(sem), 1);
@@ -204,11 +229,11 @@ static void test_cancelled_while_queued_takes_nothing(void)
 static void test_woken_then_cancelled_passes_the_unit_on(void)
 {
     asy_loop *loop = vloop();
-    asy_semaphore *sem = asy_semaphore_new(0);
+    asy_semaphore *sem = asy_semaphore_new(0, NULL);
     asy_task *t[2] = {worker(loop, "w1", sem, 1), worker(loop, "w2", sem, 1)};
     ctl.sem = sem;
     ctl.task = t[0];
-    asy_decref(asy_loop_call_later(loop, 1, release_then_cancel, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 1, release_then_cancel, asy_none(), NULL));
     run_all(loop, t, 2);
     /* w1 was handed the unit, then cancelled before it ran: it gives the
      * unit back and wakes w2 */
@@ -221,11 +246,11 @@ static void test_woken_then_cancelled_passes_the_unit_on(void)
 static void test_a_newcomer_queues_behind_a_woken_waiter(void)
 {
     asy_loop *loop = vloop();
-    asy_semaphore *sem = asy_semaphore_new(0);
+    asy_semaphore *sem = asy_semaphore_new(0, NULL);
     asy_task *w = worker(loop, "w", sem, 1);
     ctl.sem = sem;
     ctl.loop = loop;
-    asy_decref(asy_loop_call_later(loop, 1, newcomer_then_release, asy_none()));
+    asy_decref(asy_loop_call_later(loop, 1, newcomer_then_release, asy_none(), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_sleep(5, asy_none()));
     asy_result_clear(&r);
     /* n's first step ran before w's wake-up, and found the unit taken:
@@ -241,6 +266,7 @@ static void test_a_newcomer_queues_behind_a_woken_waiter(void)
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
+        {"a negative initial value is ValueError", test_a_negative_initial_value_is_value_error},
         {"the counter: acquire takes a unit without suspending, release gives it back",
          test_the_counter},
         {"BoundedSemaphore: releasing past the initial value is ValueError",

@@ -100,7 +100,7 @@ static asy_coro *caller(asy_task *inner, bool ignore) /* steals inner */
 static void one_turn(asy_loop *loop)
 {
     if (asy_loop_scheduled_count(loop) > 0)
-        asy_loop_run_once(loop);
+        CHECK_NULL(asy_loop_run_once(loop));
 }
 
 static asy_exc *cancel_it(asy_value arg)
@@ -113,9 +113,9 @@ static asy_exc *cancel_it(asy_value arg)
 static void test_outer_cancelled_inner_runs_to_completion(void)
 {
     asy_loop *loop = vloop();
-    asy_task *inner = asy_loop_create_task(loop, something("inner", 3, false), NULL);
-    asy_task *t = asy_loop_create_task(loop, caller(asy_incref(inner), false), NULL);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(t)));
+    asy_task *inner = asy_loop_create_task(loop, something("inner", 3, false), NULL, NULL);
+    asy_task *t = asy_loop_create_task(loop, caller(asy_incref(inner), false), NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(t), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError");
     CHECK_DBL_NEAR(asy_loop_time(loop), 1.0, 1e-9); /* the caller did not wait */
@@ -134,9 +134,9 @@ static void test_outer_cancelled_inner_runs_to_completion(void)
 static void test_ignoring_the_cancellation(void)
 {
     asy_loop *loop = vloop();
-    asy_task *inner = asy_loop_create_task(loop, something("inner", 3, false), NULL);
-    asy_task *t = asy_loop_create_task(loop, caller(asy_incref(inner), true), NULL);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(t)));
+    asy_task *inner = asy_loop_create_task(loop, something("inner", 3, false), NULL, NULL);
+    asy_task *t = asy_loop_create_task(loop, caller(asy_incref(inner), true), NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(t), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_INT_EQ(r.status, ASY_RETURNED);
     /* the task swallowed its cancel: it is not cancelled, and ran on */
@@ -152,9 +152,9 @@ static void test_ignoring_the_cancellation(void)
 static void test_inner_cancelled_elsewhere_cancels_the_shield(void)
 {
     asy_loop *loop = vloop();
-    asy_task *inner = asy_loop_create_task(loop, something("inner", 3, false), NULL);
-    asy_task *t = asy_loop_create_task(loop, caller(asy_incref(inner), false), NULL);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(inner)));
+    asy_task *inner = asy_loop_create_task(loop, something("inner", 3, false), NULL, NULL);
+    asy_task *t = asy_loop_create_task(loop, caller(asy_incref(inner), false), NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(inner), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError");
     CHECK_STR_EQ(trace, "cancel@1.0 inner cancelled@1.0 caller sees CancelledError@1.0");
@@ -167,11 +167,11 @@ static void test_inner_cancelled_elsewhere_cancels_the_shield(void)
 static void test_result_and_error_pass_through(void)
 {
     asy_loop *loop = vloop();
-    asy_task *inner = asy_loop_create_task(loop, something("ok", 2, false), NULL);
+    asy_task *inner = asy_loop_create_task(loop, something("ok", 2, false), NULL, NULL);
     asy_result r = asy_loop_run_until_complete(loop, caller(inner, false));
     CHECK_STR_EQ(ASY_REPR(r.value), "'ok'");
     asy_result_clear(&r);
-    inner = asy_loop_create_task(loop, something("bad", 2, true), NULL);
+    inner = asy_loop_create_task(loop, something("bad", 2, true), NULL, NULL);
     r = asy_loop_run_until_complete(loop, caller(inner, false));
     CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "ValueError: bad failed");
     CHECK_STR_EQ(trace, "ok done@2.0 res = 'ok'@2.0 bad done@4.0 caller sees ValueError: bad failed@4.0");
@@ -213,9 +213,9 @@ static void test_error_after_outer_cancelled_is_reported(void)
     /* CPython 3.11 too: _outer_done_callback removed _inner_done_callback
      * at 1.0, so nobody looks at the error that comes at 3.0. */
     asy_loop *loop = vloop();
-    asy_task *inner = asy_loop_create_task(loop, something("bad", 3, true), NULL);
-    asy_task *t = asy_loop_create_task(loop, caller(asy_incref(inner), false), NULL);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(t)));
+    asy_task *inner = asy_loop_create_task(loop, something("bad", 3, true), NULL, NULL);
+    asy_task *t = asy_loop_create_task(loop, caller(asy_incref(inner), false), NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(t), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_sleep(2, asy_none()));
     asy_result_clear(&r);
     CHECK_INT_EQ(inner->fut.ncbs, 0); /* the shield's callback is gone */
@@ -304,12 +304,12 @@ static asy_exc *count_callbacks(asy_value arg)
 static void test_two_shields_of_one_inner(void)
 {
     asy_loop *loop = vloop();
-    asy_task *inner = asy_loop_create_task(loop, something("inner", 3, false), NULL);
-    asy_task *a = asy_loop_create_task(loop, caller(asy_incref(inner), false), "a");
-    asy_task *b = asy_loop_create_task(loop, caller(asy_incref(inner), false), "b");
-    asy_decref(asy_loop_call_later(loop, 0.5, count_callbacks, asy_task_value(inner)));
-    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(a)));
-    asy_decref(asy_loop_call_later(loop, 2, count_callbacks, asy_task_value(inner)));
+    asy_task *inner = asy_loop_create_task(loop, something("inner", 3, false), NULL, NULL);
+    asy_task *a = asy_loop_create_task(loop, caller(asy_incref(inner), false), "a", NULL);
+    asy_task *b = asy_loop_create_task(loop, caller(asy_incref(inner), false), "b", NULL);
+    asy_decref(asy_loop_call_later(loop, 0.5, count_callbacks, asy_task_value(inner), NULL));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_it, asy_task_value(a), NULL));
+    asy_decref(asy_loop_call_later(loop, 2, count_callbacks, asy_task_value(inner), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(b));
     CHECK_STR_EQ(ASY_REPR(r.value), "'inner'"); /* b's shield still works */
     CHECK(asy_future_cancelled(&a->fut));
@@ -352,7 +352,7 @@ static void test_wait_for_of_shield_lets_the_inner_run_on(void)
 {
     asy_loop *loop = vloop();
     timed_frame *f = ASY_CORO_NEW(timed_frame, timed_body, "timed");
-    f->inner = asy_loop_create_task(loop, something("inner", 3, false), NULL);
+    f->inner = asy_loop_create_task(loop, something("inner", 3, false), NULL, NULL);
     asy_gen_set_clear(&f->co, timed_clear);
     asy_result r = asy_loop_run_until_complete(loop, &f->co);
     CHECK_INT_EQ(r.status, ASY_RETURNED);

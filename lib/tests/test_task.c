@@ -60,8 +60,8 @@ static asy_status concurrent_body(asy_coro *co)
 {
     concurrent_frame *f = (concurrent_frame *)co;
     ASY_BEGIN(co);
-    f->t1 = asy_create_task(say_after(1, "hello"), NULL);
-    f->t2 = asy_create_task(say_after(2, "world"), NULL);
+    f->t1 = asy_create_task(say_after(1, "hello"), NULL, NULL);
+    f->t2 = asy_create_task(say_after(2, "world"), NULL, NULL);
     note("started@%s", ASY_STR(asy_float(now())));
     ASY_AWAIT(co, asy_incref(f->t1));
     ASY_AWAIT(co, asy_incref(f->t2));
@@ -122,11 +122,11 @@ static asy_coro *spinner(const char *name, int n)
 static void test_sleep0_yields_exactly_once(void)
 {
     asy_loop *loop = vloop();
-    asy_task *a = asy_loop_create_task(loop, spinner("a", 3), NULL);
-    asy_task *b = asy_loop_create_task(loop, spinner("b", 2), NULL);
-    asy_loop_run_once(loop);
+    asy_task *a = asy_loop_create_task(loop, spinner("a", 3), NULL, NULL);
+    asy_task *b = asy_loop_create_task(loop, spinner("b", 2), NULL, NULL);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "a0 b0");
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     CHECK_STR_EQ(trace, "a0 b0 a1 b1");
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(a));
     CHECK_STR_EQ(trace, "a0 b0 a1 b1 a2");
@@ -172,8 +172,8 @@ static asy_exc *cancel_task(asy_value arg)
 static void test_cancel_during_sleep_runs_cleanup(void)
 {
     asy_loop *loop = vloop();
-    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL);
-    asy_decref(asy_loop_call_later(loop, 2, cancel_task, asy_task_value(t)));
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 2, cancel_task, asy_task_value(t), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_INT_EQ(r.status, ASY_RAISED);
     CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError: enough");
@@ -189,7 +189,7 @@ static void test_cancel_during_sleep_runs_cleanup(void)
 static void test_task_cancelled_before_first_step_never_runs(void)
 {
     asy_loop *loop = vloop();
-    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL);
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL, NULL);
     CHECK(asy_task_cancel(t, NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError");
@@ -205,7 +205,8 @@ static void test_run_until_complete_of_another_loops_future(void)
 {
     /* It would never complete here: Python refuses it with ValueError. */
     asy_loop *loop = vloop();
-    asy_loop *other = asy_loop_new(&virtual_opts);
+    asy_loop *other = asy_loop_new(&virtual_opts, NULL);
+    CHECK_FATAL(other != NULL);
     asy_future *fut = asy_future_new(other);
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(fut));
     CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "",
@@ -222,7 +223,7 @@ static void test_cancel_message_before_first_step(void)
     /* The message is stored by cancel() and again when the task ends
      * cancelled: once, not leaked. */
     asy_loop *loop = vloop();
-    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL);
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL, NULL);
     CHECK(asy_task_cancel(t, "early"));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError: early");
@@ -237,7 +238,7 @@ static void test_never_retrieved_report_shows_the_task(void)
      * everything it shows must still be alive (ASan checks this). */
     asy_loop *loop = vloop();
     asy_loop_set_exception_handler(loop, NULL, NULL); /* the default, to stderr */
-    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), raiser_body, "raiser"), NULL);
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), raiser_body, "raiser"), NULL, NULL);
     asy_result r = asy_loop_run_until_complete(loop, asy_sleep(2, asy_none()));
     asy_result_clear(&r);
     asy_decref(t);
@@ -251,7 +252,7 @@ static asy_status stubborn_body(asy_coro *co)
     ASY_AWAIT_TRY(co, asy_sleep(10, asy_none()));
     if (asy_exc_is(ASY_EXC(co), &asy_CancelledError)) {
         asy_decref(ASY_CATCH(co));
-        note("caught, cancelling=%d", asy_task_cancelling(asy_current_task(NULL)));
+        note("caught, cancelling=%d", asy_task_cancelling(asy_current_task(NULL, NULL)));
         ASY_RETURN(co, asy_str("ignored"));
     }
     ASY_END(co);
@@ -260,8 +261,8 @@ static asy_status stubborn_body(asy_coro *co)
 static void test_task_that_catches_cancel_is_not_cancelled(void)
 {
     asy_loop *loop = vloop();
-    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), stubborn_body, "stubborn"), NULL);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t)));
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), stubborn_body, "stubborn"), NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_INT_EQ(r.status, ASY_RETURNED);
     CHECK_STR_EQ(ASY_REPR(r.value), "'ignored'");
@@ -314,8 +315,8 @@ static void test_task_awaiting_a_future(void)
 {
     asy_loop *loop = vloop();
     asy_future *fut = asy_future_new(loop);
-    asy_task *t = asy_loop_create_task(loop, waits_on(fut), NULL);
-    asy_decref(asy_loop_call_later(loop, 1, resolve_future, asy_future_value(fut)));
+    asy_task *t = asy_loop_create_task(loop, waits_on(fut), NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 1, resolve_future, asy_future_value(fut), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_STR_EQ(ASY_REPR(r.value), "'value'");
     CHECK_STR_EQ(trace, "woke with 'value'");
@@ -327,8 +328,8 @@ static void test_task_awaiting_a_future(void)
      * arrives at the await, and the task ends cancelled. */
     trace_reset();
     fut = asy_future_new(loop);
-    t = asy_loop_create_task(loop, waits_on(fut), NULL);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_future, asy_future_value(fut)));
+    t = asy_loop_create_task(loop, waits_on(fut), NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_future, asy_future_value(fut), NULL));
     r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError: from outside");
     CHECK_STR_EQ(trace, "woke with CancelledError: from outside");
@@ -340,8 +341,8 @@ static void test_task_awaiting_a_future(void)
     /* Cancelling the task cancels the future it waits on first. */
     trace_reset();
     fut = asy_future_new(loop);
-    t = asy_loop_create_task(loop, waits_on(fut), NULL);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t)));
+    t = asy_loop_create_task(loop, waits_on(fut), NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t), NULL));
     r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK(asy_future_cancelled(fut));
     CHECK(asy_future_cancelled(&t->fut));
@@ -356,7 +357,7 @@ static void test_task_awaiting_a_future(void)
 static asy_status awaits_task_body(asy_coro *co)
 {
     ASY_BEGIN(co);
-    ASY_AWAIT_TRY(co, asy_create_task(asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), "inner"));
+    ASY_AWAIT_TRY(co, asy_create_task(asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), "inner", NULL));
     note("outer sees %s", ASY_EXC(co) ? ASY_EXC_STR(ASY_EXC(co)) : "a result");
     ASY_END(co);
 }
@@ -364,8 +365,8 @@ static asy_status awaits_task_body(asy_coro *co)
 static void test_cancel_propagates_to_the_awaited_task(void)
 {
     asy_loop *loop = vloop();
-    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), awaits_task_body, "outer"), "outer");
-    asy_decref(asy_loop_call_later(loop, 3, cancel_task, asy_task_value(t)));
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), awaits_task_body, "outer"), "outer", NULL);
+    asy_decref(asy_loop_call_later(loop, 3, cancel_task, asy_task_value(t), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_STR_EQ(trace, "started cancel -> True cleanup after CancelledError: enough at 3.0 "
                         "outer sees CancelledError: enough");
@@ -393,7 +394,7 @@ static void test_failures_and_reports(void)
     CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "OSError: disk");
     asy_result_clear(&r);
     /* a task whose exception nobody retrieves is reported when it goes */
-    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), raiser_body, "raiser"), NULL);
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), raiser_body, "raiser"), NULL, NULL);
     r = asy_loop_run_until_complete(loop, asy_sleep(2, asy_none()));
     asy_result_clear(&r);
     CHECK(asy_future_done(&t->fut));
@@ -401,8 +402,8 @@ static void test_failures_and_reports(void)
     CHECK_STR_EQ(trace, "[Task exception was never retrieved: ValueError: task failed]");
     /* a task still pending when its loop closes is reported */
     trace_reset();
-    t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), "forgotten");
-    asy_loop_run_once(loop);
+    t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), "forgotten", NULL);
+    CHECK_NULL(asy_loop_run_once(loop));
     asy_decref(t);
     CHECK_NULL(asy_loop_close(loop));
     /* reported, and its coroutine closed: the cleanup sees GeneratorExit */
@@ -422,7 +423,7 @@ static asy_status bad_yield_body(asy_coro *co)
 static asy_status await_self_body(asy_coro *co)
 {
     ASY_BEGIN(co);
-    ASY_AWAIT(co, asy_incref(asy_current_task(NULL)));
+    ASY_AWAIT(co, asy_incref(asy_current_task(NULL, NULL)));
     ASY_END(co);
 }
 
@@ -442,19 +443,85 @@ static asy_status lister_body(asy_coro *co)
 {
     ASY_BEGIN(co);
     {
-        asy_task *me = asy_current_task(NULL);
-        note("current=%s all=%zu", me ? asy_task_get_name(me) : "none", asy_all_tasks(NULL, NULL, 0));
-        asy_decref(asy_create_task(spinner("s", 1), "helper"));
-        note("all=%zu", asy_all_tasks(NULL, NULL, 0));
+        asy_task *me = asy_current_task(NULL, NULL);
+        note("current=%s all=%zu", me ? asy_task_get_name(me) : "none", asy_all_tasks(NULL, NULL, 0, NULL));
+        asy_decref(asy_create_task(spinner("s", 1), "helper", NULL));
+        note("all=%zu", asy_all_tasks(NULL, NULL, 0, NULL));
         CHECK(strstr(ASY_REPR(asy_obj_value(me)), "<Task pending name='Task-1' coro=<coroutine object lister at") != NULL);
     }
     ASY_END(co);
 }
 
+#define CHECK_EXC(e, type, text)                                        \
+    do {                                                                \
+        CHECK(asy_exc_is((e), (type)));                                 \
+        CHECK_STR_EQ((e) != NULL ? asy_exc_message(e) : "(none)", text); \
+    } while (0)
+
+/* create_task's three refusals, each handed to the caller (nothing on
+ * stderr but Python's own "never awaited" for the coroutine dropped). */
+static void test_create_task_refusals_reach_the_caller(void)
+{
+    asy_loop *loop = vloop();
+    asy_exc *e = NULL;
+    CHECK_NULL(asy_loop_create_task(loop, NULL, NULL, &e));
+    CHECK_EXC(e, &asy_TypeError, "a coroutine was expected, got NULL");
+    asy_decref(e);
+    e = NULL;
+    CHECK_NULL(asy_eager_task_factory(loop, NULL, NULL, &e)); /* same contract */
+    CHECK_EXC(e, &asy_TypeError, "a coroutine was expected, got NULL");
+    asy_decref(e);
+    e = NULL;
+    CHECK_NULL(asy_create_task(say_after(0, "never"), NULL, &e)); /* no loop runs */
+    CHECK_EXC(e, &asy_RuntimeError, "no running event loop");
+    asy_decref(e);
+    CHECK_NULL(asy_create_task(say_after(0, "never"), NULL, NULL)); /* error NULL: released */
+    CHECK_NULL(asy_loop_close(loop));
+    e = NULL;
+    CHECK_NULL(asy_loop_create_task(loop, say_after(0, "never"), "late", &e));
+    CHECK_EXC(e, &asy_RuntimeError, "Event loop is closed");
+    asy_decref(e);
+    /* a task factory is not consulted on a closed loop (CPython checks first) */
+    asy_loop_set_task_factory(loop, asy_eager_task_factory);
+    e = NULL;
+    CHECK_NULL(asy_loop_create_task(loop, say_after(0, "never"), NULL, &e));
+    CHECK_EXC(e, &asy_RuntimeError, "Event loop is closed");
+    asy_decref(e);
+    asy_decref(loop);
+    CHECK_STR_EQ(trace, "");
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+/* current_task() and all_tasks() with no loop given and none running. */
+static void test_current_and_all_tasks_without_a_running_loop(void)
+{
+    asy_exc *e = NULL;
+    CHECK_NULL(asy_current_task(NULL, &e));
+    CHECK_EXC(e, &asy_RuntimeError, "no running event loop");
+    asy_decref(e);
+    e = NULL;
+    asy_task *out[1] = {NULL};
+    CHECK_INT_EQ(asy_all_tasks(NULL, out, 1, &e), 0);
+    CHECK_EXC(e, &asy_RuntimeError, "no running event loop");
+    CHECK_NULL(out[0]);
+    asy_decref(e);
+    /* with a loop that runs no task: NULL, and no error */
+    asy_loop *loop = vloop();
+    e = asy_exc_new(&asy_ValueError, "stale");
+    asy_exc *stale = e;
+    CHECK_NULL(asy_current_task(loop, &e));
+    CHECK_NULL(e);
+    e = stale;
+    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0, &e), 0);
+    CHECK_NULL(e);
+    asy_decref(stale);
+    done_with(loop);
+}
+
 static void test_run_current_task_and_leftovers(void)
 {
     trace_reset();
-    asy_task *none = asy_current_task(NULL);
+    asy_task *none = asy_current_task(NULL, NULL);
     CHECK_NULL(none);
     /* run() names nothing; create_task names the first one Task-1 */
     asy_result r = asy_run(asy_coro_new(sizeof(asy_coro), lister_body, "lister"), &virtual_opts);
@@ -476,7 +543,7 @@ static void test_run_current_task_and_leftovers(void)
 static asy_status leaves_task_body(asy_coro *co)
 {
     ASY_BEGIN(co);
-    asy_decref(asy_create_task(asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL));
+    asy_decref(asy_create_task(asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL, NULL));
     ASY_AWAIT(co, asy_sleep(1, asy_none()));
     ASY_RETURN(co, asy_int(1));
     ASY_END(co);
@@ -498,7 +565,7 @@ static void test_run_cancels_leftover_tasks(void)
 static asy_status eager_child_body(asy_coro *co)
 {
     ASY_BEGIN(co);
-    note("child runs as %s;", asy_task_get_name(asy_current_task(NULL)));
+    note("child runs as %s;", asy_task_get_name(asy_current_task(NULL, NULL)));
     ASY_AWAIT(co, asy_sleep(0, asy_none()));
     note("child resumes;");
     ASY_RETURN(co, asy_int(7));
@@ -522,15 +589,15 @@ static asy_status eager_main_body(asy_coro *co)
     eager_main_frame *f = (eager_main_frame *)co;
     ASY_BEGIN(co);
     asy_loop_set_task_factory(asy_get_running_loop(NULL), asy_eager_task_factory);
-    f->t = asy_create_task(asy_coro_new(sizeof(asy_coro), eager_child_body, "child"), "eager");
-    note("created, current is %s, all_tasks=%zu;", asy_task_get_name(asy_current_task(NULL)),
-         asy_all_tasks(NULL, NULL, 0));
+    f->t = asy_create_task(asy_coro_new(sizeof(asy_coro), eager_child_body, "child"), "eager", NULL);
+    note("created, current is %s, all_tasks=%zu;", asy_task_get_name(asy_current_task(NULL, NULL)),
+         asy_all_tasks(NULL, NULL, 0, NULL));
     ASY_AWAIT(co, f->t);
     f->t = NULL;
     note("got %s;", ASY_STR(ASY_SENT(co)));
     /* a coroutine that never suspends: done before create_task returns */
-    f->t = asy_create_task(asy_coro_new(sizeof(asy_coro), returns_at_once_body, "quick"), NULL);
-    note("quick done=%d all_tasks=%zu", asy_future_done(&f->t->fut), asy_all_tasks(NULL, NULL, 0));
+    f->t = asy_create_task(asy_coro_new(sizeof(asy_coro), returns_at_once_body, "quick"), NULL, NULL);
+    note("quick done=%d all_tasks=%zu", asy_future_done(&f->t->fut), asy_all_tasks(NULL, NULL, 0, NULL));
     ASY_AWAIT(co, f->t);
     f->t = NULL;
     ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
@@ -560,7 +627,7 @@ static void test_eager_outside_its_loop_starts_as_usual(void)
     asy_loop_set_task_factory(loop, asy_eager_task_factory);
     CHECK(asy_loop_get_task_factory(loop) == asy_eager_task_factory);
     /* the loop is not running: nothing runs inside create_task */
-    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), returns_at_once_body, "quick"), NULL);
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), returns_at_once_body, "quick"), NULL, NULL);
     CHECK_FATAL(t != NULL);
     CHECK(!asy_future_done(&t->fut));
     CHECK_INT_EQ(asy_loop_scheduled_count(loop), 1);
@@ -573,7 +640,7 @@ static void test_eager_outside_its_loop_starts_as_usual(void)
 static void test_a_task_refuses_set_result(void)
 {
     asy_loop *loop = vloop();
-    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), returns_at_once_body, "quick"), NULL);
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), returns_at_once_body, "quick"), NULL, NULL);
     CHECK_FATAL(t != NULL);
     asy_exc *e = asy_future_set_result(&t->fut, asy_int(1));
     CHECK_STR_EQ(e ? ASY_EXC_STR(e) : "", "RuntimeError: Task does not support set_result operation");
@@ -607,7 +674,7 @@ static asy_status cleaner2_body(asy_coro *co)
 {
     ASY_BEGIN(co);
     ASY_AWAIT_TRY(co, asy_sleep(10, asy_none()));
-    asy_decref(asy_loop_call_soon(asy_get_running_loop(NULL), note_later, asy_none()));
+    asy_decref(asy_loop_call_soon(asy_get_running_loop(NULL), note_later, asy_none(), NULL));
     ASY_END(co);
 }
 
@@ -615,10 +682,10 @@ static asy_status leaves_two_body(asy_coro *co)
 {
     ASY_BEGIN(co);
     {
-        asy_task *t = asy_create_task(asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL);
-        asy_future_add_done_callback(&t->fut, note_done, asy_none());
+        asy_task *t = asy_create_task(asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), NULL, NULL);
+        CHECK_NULL(asy_future_add_done_callback(&t->fut, note_done, asy_none()));
         asy_decref(t);
-        asy_decref(asy_create_task(asy_coro_new(sizeof(asy_coro), cleaner2_body, "cleaner2"), NULL));
+        asy_decref(asy_create_task(asy_coro_new(sizeof(asy_coro), cleaner2_body, "cleaner2"), NULL, NULL));
     }
     ASY_AWAIT(co, asy_sleep(1, asy_none()));
     ASY_RETURN(co, asy_int(1));
@@ -658,6 +725,8 @@ int main(int argc, char **argv)
         {"eager: the first step runs inside create_task", test_eager_first_step_runs_inside_create_task},
         {"eager: outside its running loop a task starts as usual", test_eager_outside_its_loop_starts_as_usual},
         {"a task refuses set_result and set_exception", test_a_task_refuses_set_result},
+        {"create_task's refusals reach the caller", test_create_task_refusals_reach_the_caller},
+        {"current_task and all_tasks without a running loop", test_current_and_all_tasks_without_a_running_loop},
         {NULL, NULL},
     };
     return check_main("task", tests, argc, argv);

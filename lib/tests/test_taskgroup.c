@@ -132,7 +132,7 @@ static asy_status parent_body(asy_coro *co)
             ASY_RERAISE(co);
         asy_decref(ASY_CATCH(co));
     }
-    note("finished cancelling=%d@%s", asy_task_cancelling(asy_current_task(NULL)), T());
+    note("finished cancelling=%d@%s", asy_task_cancelling(asy_current_task(NULL, NULL)), T());
     ASY_END(co);
 }
 
@@ -244,8 +244,8 @@ static void test_outside_cancel_propagates(void)
     add_child(f, child("a", 3, NULL));
     add_child(f, child("b", 4, NULL));
     f->reraise = true;
-    asy_task *t = asy_loop_create_task(loop, &f->co, NULL);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t)));
+    asy_task *t = asy_loop_create_task(loop, &f->co, NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError");
     CHECK_STR_EQ(trace, "started <TaskGroup tasks=2 entered>@0.0 cancel@1.0 a cancelled@1.0 b cancelled@1.0 "
@@ -267,8 +267,8 @@ static void test_outside_cancel_with_errors_gives_the_group(void)
     child_frame *slow = child_new("slow", 3, NULL);
     slow->cleanup = 1;
     add_child(f, &slow->co);
-    asy_task *t = asy_loop_create_task(loop, &f->co, NULL);
-    asy_decref(asy_loop_call_later(loop, 1.5, cancel_task, asy_task_value(t)));
+    asy_task *t = asy_loop_create_task(loop, &f->co, NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 1.5, cancel_task, asy_task_value(t), NULL));
     run(loop, asy_incref(t));
     CHECK_STR_EQ(trace, "started <TaskGroup tasks=2 entered>@0.0 boom raises@1.0 slow cancelled@1.0 "
                         "body sees CancelledError@1.0 cancel@1.5 slow cleaned@2.0 "
@@ -288,8 +288,8 @@ static void test_outside_cancel_first_wins_over_a_later_failure(void)
     add_child(f, child("boom", 1, &asy_ValueError));
     add_child(f, child("slow", 3, NULL));
     f->reraise = true;
-    asy_task *t = asy_loop_create_task(loop, &f->co, NULL);
-    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t)));
+    asy_task *t = asy_loop_create_task(loop, &f->co, NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(t), NULL));
     asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
     CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError");
     CHECK_STR_EQ(trace, "started <TaskGroup tasks=2 entered>@0.0 cancel@1.0 body sees CancelledError@1.0 "

@@ -46,7 +46,7 @@ static asy_task *job(asy_loop *loop, const char *name, double delay, bool fail)
     f->name = name;
     f->delay = delay;
     f->fail = fail;
-    asy_task *t = asy_loop_create_task(loop, &f->co, name);
+    asy_task *t = asy_loop_create_task(loop, &f->co, name, NULL);
     return t;
 }
 
@@ -144,7 +144,7 @@ static void test_first_completed_counts_a_cancellation(void)
 {
     asy_loop *loop = vloop();
     asy_task *a = job(loop, "a", 3, false), *b = job(loop, "b", 2, false);
-    asy_loop_run_once(loop); /* both start sleeping */
+    CHECK_NULL(asy_loop_run_once(loop)); /* both start sleeping */
     asy_task_cancel(b, NULL);
     void *fs[] = {a, b};
     run_wait(loop, asy_wait(2, fs, ASY_NO_TIMEOUT, ASY_FIRST_COMPLETED));
@@ -175,7 +175,7 @@ static void test_first_exception_without_one_is_all_completed(void)
 {
     asy_loop *loop = vloop();
     asy_task *a = job(loop, "a", 1, false), *b = job(loop, "b", 2, false);
-    asy_loop_run_once(loop);
+    CHECK_NULL(asy_loop_run_once(loop));
     asy_task_cancel(a, NULL); /* a cancellation is not an exception */
     void *fs[] = {a, b};
     run_wait(loop, asy_wait(2, fs, ASY_NO_TIMEOUT, ASY_FIRST_EXCEPTION));
@@ -354,12 +354,12 @@ static void test_two_waits_on_one_task_both_wake(void)
 {
     asy_loop *loop = vloop();
     asy_task *a = job(loop, "a", 2, false);
-    asy_task *w1 = asy_loop_create_task(loop, waiter("w1", a), NULL);
-    asy_task *w2 = asy_loop_create_task(loop, waiter("w2", a), NULL);
+    asy_task *w1 = asy_loop_create_task(loop, waiter("w1", a), NULL, NULL);
+    asy_task *w2 = asy_loop_create_task(loop, waiter("w2", a), NULL, NULL);
     /* w1 is cancelled first: its wait removes its own callback, not w2's */
-    asy_decref(asy_loop_call_later(loop, 0.5, count_callbacks, asy_task_value(a)));
-    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(w1)));
-    asy_decref(asy_loop_call_later(loop, 1.5, count_callbacks, asy_task_value(a)));
+    asy_decref(asy_loop_call_later(loop, 0.5, count_callbacks, asy_task_value(a), NULL));
+    asy_decref(asy_loop_call_later(loop, 1, cancel_task, asy_task_value(w1), NULL));
+    asy_decref(asy_loop_call_later(loop, 1.5, count_callbacks, asy_task_value(a), NULL));
     finish_all(loop);
     CHECK_STR_EQ(trace, "a has 2 callback(s)@0.5 w1: CancelledError@1.0 a has 1 callback(s)@1.5 "
                         "a@2.0 w2 woke with [a]@2.0");
@@ -374,9 +374,9 @@ static void test_a_wait_abandoned_at_close_leaks_nothing(void)
 {
     asy_loop *loop = vloop();
     asy_task *a = job(loop, "a", 10, false);
-    asy_task *w = asy_loop_create_task(loop, waiter("w", a), NULL);
-    asy_loop_run_once(loop);
-    asy_loop_run_once(loop);
+    asy_task *w = asy_loop_create_task(loop, waiter("w", a), NULL, NULL);
+    CHECK_NULL(asy_loop_run_once(loop));
+    CHECK_NULL(asy_loop_run_once(loop));
     asy_decref(a);
     asy_decref(w);
     CHECK_NULL(asy_loop_close(loop)); /* both pending: reported, closed */

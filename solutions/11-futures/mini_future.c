@@ -49,7 +49,7 @@ asy_exc *mini_call_run(asy_value call)
 void mini_future_call_soon(mini_future *fut, mini_callback cb)
 {
     /* call_soon steals the packed call and returns a handle we do not keep. */
-    asy_decref(asy_loop_call_soon(fut->loop, mini_call_run, asy_obj_value(mini_call_new(fut, cb))));
+    asy_decref(asy_loop_call_soon(fut->loop, mini_call_run, asy_obj_value(mini_call_new(fut, cb)), NULL));
 }
 
 /* The future just became done: hand every callback to the loop, oldest

@@ -59,7 +59,7 @@ asy_future *when_all(asy_loop *loop, asy_future **futs, int n)
     s->n = n;
     s->pending = n;
     for (int i = 0; i < n; i++)
-        asy_future_add_done_callback(futs[i], one_done, asy_obj_value(asy_incref(s))); /* steals that reference */
+        asy_decref(asy_future_add_done_callback(futs[i], one_done, asy_obj_value(asy_incref(s)))); /* steals that reference */
     asy_decref(s); /* the inputs' callbacks hold it now */
     return outer;
 }

@@ -16,10 +16,13 @@ typedef struct {
 
 static asy_status gather_body(asy_coro *co)
 {
+    asy_exc *err;
     gather_frame *f = (gather_frame *)co;
     ASY_BEGIN(co);
     for (size_t i = 0; i < f->n; i++) {
-        f->tasks[i] = asy_create_task(f->coros[i], NULL); /* steals the coroutine */
+        f->tasks[i] = asy_create_task(f->coros[i], NULL, &err); /* steals the coroutine */
+        if (f->tasks[i] == NULL)
+            ASY_RAISE(co, err);
         f->coros[i] = NULL;
     }
     /* Every task is scheduled now; the first await lets them all run. */

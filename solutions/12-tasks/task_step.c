@@ -38,7 +38,7 @@ void mini_task_step(mini_task *t)
     asy_future *fut = asy_value_future(r.value);
     if (fut != NULL) { /* wait for it: its done callback runs the next step */
         t->waiting = asy_incref(fut);
-        asy_future_add_done_callback(fut, mini_task_wakeup, asy_ptr(t));
+        asy_decref(asy_future_add_done_callback(fut, mini_task_wakeup, asy_ptr(t)));
     } else if (asy_is_none(r.value)) { /* a bare yield: again at the next turn */
         mini_task_schedule(t, NULL);
     } else { /* nothing a task can wait for: tell the coroutine */
@@ -65,7 +65,7 @@ void mini_task_schedule(mini_task *t, asy_exc *exc)
 {
     asy_decref(t->throw_next);
     t->throw_next = exc;
-    asy_decref(asy_loop_call_soon(t->loop, step_callback, asy_ptr(t)));
+    asy_decref(asy_loop_call_soon(t->loop, step_callback, asy_ptr(t), NULL));
 }
 
 asy_exc *mini_task_wakeup(asy_future *fut, asy_value arg)

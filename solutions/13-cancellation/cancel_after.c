@@ -26,13 +26,16 @@ static asy_exc *cancel_task(asy_value arg)
 
 static asy_status cancel_after_body(asy_coro *co)
 {
+    asy_exc *err;
     cancel_after_frame *f = (cancel_after_frame *)co;
     ASY_BEGIN(co);
-    f->task = asy_create_task(f->work, NULL); /* steals work */
+    f->task = asy_create_task(f->work, NULL, &err); /* steals work */
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     f->work = NULL;
     if (f->task == NULL)
         ASY_RAISE(co, asy_exc_new(&asy_RuntimeError, "no running event loop"));
-    f->timer = asy_loop_call_later(f->task->fut.loop, f->delay, cancel_task, asy_task_value(f->task));
+    f->timer = asy_loop_call_later(f->task->fut.loop, f->delay, cancel_task, asy_task_value(f->task), NULL);
     ASY_AWAIT_TRY(co, asy_incref(f->task)); /* try: return await task */
     asy_handle_cancel(f->timer);            /* finally: timer.cancel() */
     ASY_RETURN(co, asy_value_incref(ASY_SENT(co))); /* a pending exception wins */

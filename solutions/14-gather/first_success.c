@@ -46,6 +46,7 @@ static asy_exc *on_all_done(asy_future *everyone, asy_value arg)
 
 static asy_status first_body(asy_coro *co)
 {
+    asy_exc *err;
     first_frame *f = (first_frame *)co;
     ASY_BEGIN(co);
     {
@@ -53,7 +54,9 @@ static asy_status first_body(asy_coro *co)
         if (aws == NULL)
             abort();
         for (size_t i = 0; i < f->n; i++) {
-            f->tasks[i] = asy_create_task(f->coros[i], NULL); /* steals the coroutine */
+            f->tasks[i] = asy_create_task(f->coros[i], NULL, &err); /* steals the coroutine */
+            if (f->tasks[i] == NULL)
+                ASY_RAISE(co, err);
             f->coros[i] = NULL;
             aws[i] = asy_incref(f->tasks[i]); /* the gather's own reference */
         }
@@ -61,8 +64,8 @@ static asy_status first_body(asy_coro *co)
         free(aws);
         f->winner = asy_future_new(asy_get_running_loop(NULL));
         for (size_t i = 0; i < f->n; i++)
-            asy_future_add_done_callback(&f->tasks[i]->fut, on_task_done, asy_future_value(f->winner));
-        asy_future_add_done_callback(f->everyone, on_all_done, asy_future_value(f->winner));
+            asy_decref(asy_future_add_done_callback(&f->tasks[i]->fut, on_task_done, asy_future_value(f->winner)));
+        asy_decref(asy_future_add_done_callback(f->everyone, on_all_done, asy_future_value(f->winner)));
     }
     ASY_AWAIT(co, asy_incref(f->winner));
     for (size_t i = 0; i < f->n; i++)

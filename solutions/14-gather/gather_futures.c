@@ -78,7 +78,7 @@ asy_future *gather_futures(asy_loop *loop, size_t n, asy_future **futs)
         st->futs[i] = asy_incref(futs[i]);
     st->n = n;
     for (size_t i = 0; i < n; i++)
-        asy_future_add_done_callback(futs[i], on_child_done, asy_obj_value(asy_incref(st)));
+        asy_decref(asy_future_add_done_callback(futs[i], on_child_done, asy_obj_value(asy_incref(st))));
     asy_decref(st); /* the callbacks hold it now */
     return outer;
 }

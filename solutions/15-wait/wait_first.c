@@ -52,8 +52,8 @@ static asy_status wait_first_body(asy_coro *co)
         asy_loop *loop = asy_get_running_loop(NULL);
         f->waiter = asy_future_new(loop);
         for (size_t i = 0; i < f->n; i++)
-            asy_future_add_done_callback(f->futs[i], on_done, asy_future_value(f->waiter));
-        f->timer = asy_loop_call_later(loop, f->timeout, on_timeout, asy_future_value(f->waiter));
+            asy_decref(asy_future_add_done_callback(f->futs[i], on_done, asy_future_value(f->waiter)));
+        f->timer = asy_loop_call_later(loop, f->timeout, on_timeout, asy_future_value(f->waiter), NULL);
     }
     ASY_AWAIT(co, asy_incref(f->waiter));
     /* finally: leave nothing behind */

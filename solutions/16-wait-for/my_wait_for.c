@@ -42,8 +42,8 @@ static asy_status my_wait_for_body(asy_coro *co)
     {
         asy_loop *loop = f->task->fut.loop;
         f->waiter = asy_future_new(loop);
-        f->timer = asy_loop_call_later(loop, f->timeout, on_timer, asy_future_value(f->waiter));
-        asy_future_add_done_callback(&f->task->fut, on_task_done, asy_future_value(f->waiter));
+        f->timer = asy_loop_call_later(loop, f->timeout, on_timer, asy_future_value(f->waiter), NULL);
+        asy_decref(asy_future_add_done_callback(&f->task->fut, on_task_done, asy_future_value(f->waiter)));
     }
     ASY_AWAIT_TRY(co, asy_incref(f->waiter));
     asy_handle_cancel(f->timer); /* finally */

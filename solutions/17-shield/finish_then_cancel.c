@@ -22,7 +22,9 @@ static asy_status ftc_body(asy_coro *co)
     asy_future *outer;
     asy_exc *err = NULL;
     ASY_BEGIN(co);
-    f->task = asy_create_task(f->critical, NULL);
+    f->task = asy_create_task(f->critical, NULL, &err);
+    if (f->task == NULL)
+        ASY_RAISE(co, err);
     f->critical = NULL;
     if (f->task == NULL)
         ASY_RAISE(co, asy_exc_new(&asy_RuntimeError, "no running event loop"));

@@ -37,6 +37,6 @@ asy_future *my_shield(asy_task *inner)
     if (asy_future_done(&inner->fut))
         return asy_incref(&inner->fut);
     asy_future *outer = asy_future_new(inner->fut.loop);
-    asy_future_add_done_callback(&inner->fut, inner_done, asy_future_value(outer));
+    asy_decref(asy_future_add_done_callback(&inner->fut, inner_done, asy_future_value(outer)));
     return outer;
 }

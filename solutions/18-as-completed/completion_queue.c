@@ -73,7 +73,7 @@ completion_queue *cq_new(size_t n, asy_future **futs)
 {
     completion_queue *q = asy_obj_new(&cq_type, sizeof(completion_queue));
     for (size_t i = 0; i < n; i++)
-        asy_future_add_done_callback(futs[i], on_done, asy_obj_value(asy_incref(q)));
+        asy_decref(asy_future_add_done_callback(futs[i], on_done, asy_obj_value(asy_incref(q))));
     return q;
 }
 

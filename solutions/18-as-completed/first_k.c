@@ -26,6 +26,7 @@ typedef struct {
 
 static asy_status first_k_body(asy_coro *co)
 {
+    asy_exc *err;
     first_k_frame *f = (first_k_frame *)co;
     ASY_BEGIN(co);
     {
@@ -33,7 +34,9 @@ static asy_status first_k_body(asy_coro *co)
         if (aws == NULL)
             abort();
         for (size_t i = 0; i < f->n; i++) {
-            f->tasks[i] = asy_create_task(f->coros[i], NULL); /* steals the coroutine */
+            f->tasks[i] = asy_create_task(f->coros[i], NULL, &err); /* steals the coroutine */
+            if (f->tasks[i] == NULL)
+                ASY_RAISE(co, err);
             f->coros[i] = NULL;
             aws[i] = asy_incref(f->tasks[i]); /* as_completed's own reference */
         }

@@ -59,10 +59,10 @@ asy_task *mini_group_spawn(mini_group *g, asy_coro *coro)
         asy_decref(coro);
         return NULL;
     }
-    asy_task *t = asy_create_task(coro, NULL);
+    asy_task *t = asy_create_task(coro, NULL, NULL); /* NULL outside a loop (see the header) */
     if (t == NULL)
         return NULL;
-    asy_future_add_done_callback(&t->fut, on_done, asy_ptr(g));
+    asy_decref(asy_future_add_done_callback(&t->fut, on_done, asy_ptr(g)));
     g->tasks[g->ntasks++] = t;
     g->pending++;
     return t;

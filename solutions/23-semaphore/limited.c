@@ -57,12 +57,13 @@ typedef struct {
 
 static asy_status run_body(asy_coro *co)
 {
+    asy_exc *err;
     run_frame *f = (run_frame *)co;
     ASY_BEGIN(co);
     if (f->limit < 1)
         ASY_RAISE(co, asy_exc_new(&asy_ValueError, "limit must be >= 1"));
     {
-        asy_semaphore *sem = asy_semaphore_new(f->limit);
+        asy_semaphore *sem = asy_semaphore_new(f->limit, NULL);
         for (f->i = 0; f->i < f->n; f->i++) {
             one_frame *one = ASY_CORO_NEW(one_frame, one_body, "one");
             one->sem = asy_incref(sem);
@@ -70,7 +71,9 @@ static asy_status run_body(asy_coro *co)
             one->slot = &f->results[f->i];
             f->jobs[f->i] = NULL;
             asy_gen_set_clear(&one->co, one_clear);
-            f->tasks[f->i] = asy_create_task(&one->co, NULL);
+            f->tasks[f->i] = asy_create_task(&one->co, NULL, &err);
+            if (f->tasks[f->i] == NULL)
+                ASY_RAISE(co, err);
         }
         asy_decref(sem); /* the tasks hold it now */
     }

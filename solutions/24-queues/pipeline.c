@@ -52,6 +52,7 @@ typedef struct {
 
 static asy_status pipeline_body(asy_coro *co)
 {
+    asy_exc *err;
     pipeline_frame *f = (pipeline_frame *)co;
     ASY_BEGIN(co);
     f->q = asy_queue_new(f->maxsize);
@@ -65,7 +66,9 @@ static asy_status pipeline_body(asy_coro *co)
         wf->out = f->out;
         wf->nout = f->nout;
         asy_gen_set_clear(&wf->co, worker_clear);
-        f->tasks[f->w] = asy_create_task(&wf->co, NULL);
+        f->tasks[f->w] = asy_create_task(&wf->co, NULL, &err);
+        if (f->tasks[f->w] == NULL)
+            ASY_RAISE(co, err);
     }
     for (f->i = 0; f->i < f->n; f->i++)
         ASY_AWAIT(co, asy_queue_put(f->q, asy_int(f->items[f->i])));
