@@ -3,6 +3,7 @@
  */
 #include "clock.h"
 
+#include <math.h>
 #include <time.h>
 
 static double monotonic_now(asy_clock *c)
@@ -30,6 +31,6 @@ void asy_clock_virtual_init(asy_clock *c, double start)
 
 void asy_clock_advance_to(asy_clock *c, double t)
 {
-    if (c->is_virtual && t > c->t)
+    if (c->is_virtual && t > c->t && isfinite(t))
         c->t = t;
 }

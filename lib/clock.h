@@ -38,7 +38,9 @@ asy_clock *asy_clock_monotonic(void);
 /* Set up a virtual clock that starts at `start` seconds. */
 void asy_clock_virtual_init(asy_clock *c, double start);
 
-/* Move a virtual clock forward to t (never backward). For the loop. */
+/* Move a virtual clock forward to t (never backward, and never to
+ * infinity or NaN: a virtual time stays a finite number, so deadlines
+ * computed from it stay finite too). For the loop. */
 void asy_clock_advance_to(asy_clock *c, double t);
 
 static inline double asy_clock_now(asy_clock *c) { return c->now(c); }

@@ -21,6 +21,7 @@
 #ifndef ASY_HEAP_H
 #define ASY_HEAP_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -42,11 +43,30 @@ void asy_heap_free(asy_heap *h);
 
 static inline size_t asy_heap_len(const asy_heap *h) { return h->len; }
 
+/* The deadline a node is ordered by. A NaN deadline (call_later(nan),
+ * sleep(nan), a NaN timeout) is taken as -infinity: due at the next turn,
+ * ahead of every other timer, in scheduling order among its likes.
+ *
+ * Why not leave NaN alone? Every comparison with NaN is false, so a heap
+ * cannot place it: CPython's heapq leaves a NaN TimerHandle wherever the
+ * sift stops, and then it is the NaN that breaks the order of the others
+ * (a NaN at the top sits there while the later timers wait behind it; a
+ * call_later(-inf) made after it can wait behind finite timers). What
+ * CPython's loop does with a NaN at the top is clear, though: the timeout
+ * min(max(0, nan - now), 24 h) is 0, and the "not yet due" test
+ * `when >= end` is false for NaN, so the timer runs at the next turn. This
+ * heap gives every NaN that place, always. */
+static inline double asy_heap_key(double when) { return isnan(when) ? -INFINITY : when; }
+
 /* Does a come before b? Earlier deadline, or the same and pushed earlier. */
 static inline bool asy_heap_less(const asy_heap_node *a, const asy_heap_node *b)
 {
-    return a->when < b->when || (a->when == b->when && a->seq < b->seq);
+    double x = asy_heap_key(a->when), y = asy_heap_key(b->when);
+    return x < y || (x == y && a->seq < b->seq);
 }
+
+/* Is the node due at loop time `now`? (A NaN deadline always is.) */
+static inline bool asy_heap_due(const asy_heap_node *n, double now) { return !(n->when > now); }
 
 /* Add a node whose `when` is set. O(log n). */
 void asy_heap_push(asy_heap *h, asy_heap_node *n);

@@ -25,6 +25,10 @@ typedef struct io_watcher {
  * are simply dropped when they reach the top. */
 enum { MIN_SCHEDULED_TIMERS = 100 };
 enum { MIN_EVENTS = 64 };
+/* CPython's MAXIMUM_SELECT_TIMEOUT: one wait lasts at most a day. A timer
+ * further away (call_later(1e12), sleep(inf)) costs one wake-up a day, and
+ * the seconds always fit the kernel's types. */
+#define MAXIMUM_SELECT_TIMEOUT (24.0 * 3600.0)
 
 struct asy_loop {
     asy_obj ob;
@@ -455,7 +459,7 @@ static void schedule_io(asy_loop *loop, asy_handle *h)
     asy__loop_schedule(loop, &h->ready);
 }
 
-static void run_once(asy_loop *loop);
+static asy_exc *run_once(asy_loop *loop);
 
 /* Step 2 with descriptors registered: ask the selector, queue what is
  * ready. Returns how many descriptors were ready. */
@@ -500,6 +504,7 @@ static int wait_for_io(asy_loop *loop, double timeout)
  * what is left, as the selector does). */
 static void sleep_for(double timeout)
 {
+    /* (timeout is at most MAXIMUM_SELECT_TIMEOUT: it fits a time_t) */
     struct timespec ts;
     ts.tv_sec = (time_t)timeout;
     ts.tv_nsec = (long)((timeout - (double)ts.tv_sec) * 1e9);
@@ -519,29 +524,72 @@ asy_exc *asy_loop_run_once(asy_loop *loop)
     bool was_running = loop->running;
     loop->running = true; /* close() and run_forever() refuse, as inside run_forever */
     running_loop = loop;
-    run_once(loop);
+    asy_decref(run_once(loop));
     running_loop = outer;
     loop->running = was_running;
     return NULL;
 }
 
-static void run_once(asy_loop *loop)
+asy_exc *asy__loop_turn(asy_loop *loop)
+{
+    if (loop->closed)
+        return asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+    asy_loop *outer = running_loop;
+    if (outer != NULL && outer != loop)
+        return asy_exc_new(&asy_RuntimeError, "Cannot run the event loop while another loop is running");
+    bool was_running = loop->running;
+    loop->running = true;
+    running_loop = loop;
+    asy_exc *e = run_once(loop);
+    running_loop = outer;
+    loop->running = was_running;
+    return e;
+}
+
+/* The virtual clock's deadlock: nothing is ready, no timer can come due,
+ * and no descriptor could wake the loop up. */
+static asy_exc *would_wait_forever(void)
+{
+    return asy_exc_new(&asy_RuntimeError, "Event loop would wait forever: nothing is ready, no timer "
+                                          "will come due and no file descriptor is watched (virtual clock)");
+}
+
+static asy_exc *run_once(asy_loop *loop)
 {
     asy_heap_node *top;
 
     /* 1. How long may the selector block? Not at all when something is
-     *    ready or stop() was called; until the nearest timer; or forever. */
+     *    ready or stop() was called (or the nearest timer is due); until the
+     *    nearest timer, but at most a day; or forever (-1) without timers. */
     drop_cancelled_timers(loop);
     double timeout = -1.0;
-    if (!asy_ilist_empty(&loop->ready) || loop->stopping)
+    top = asy_heap_peek(&loop->timers);
+    if (!asy_ilist_empty(&loop->ready) || loop->stopping) {
         timeout = 0.0;
-    else if ((top = asy_heap_peek(&loop->timers)) != NULL)
-        timeout = top->when > asy_loop_time(loop) ? top->when - asy_loop_time(loop) : 0.0;
+    } else if (top != NULL) {
+        double now = asy_loop_time(loop);
+        timeout = asy_heap_due(top, now) ? 0.0 : top->when - now; /* NaN is due */
+        if (timeout > MAXIMUM_SELECT_TIMEOUT)
+            timeout = MAXIMUM_SELECT_TIMEOUT;
+    }
 
     /* 2. Wait for I/O, then queue the callbacks of the ready descriptors.
      *    A virtual clock never waits for time: it polls, and if nothing at
-     *    all could run, jumps straight to the nearest deadline. */
-    bool jump = loop->clock->is_virtual && timeout > 0.0;
+     *    all could run, jumps straight to the nearest deadline. It never
+     *    jumps to +infinity (sleep(inf), call_later(inf)): such a timer
+     *    never comes due, so it does not count. With nothing else to wait
+     *    for, only I/O could wake the loop: it blocks on the selector, or,
+     *    with no descriptor to watch, it would wait forever, which on a
+     *    virtual clock can only be a deadlock: the turn reports it. */
+    bool jump = false;
+    if (loop->clock->is_virtual && timeout != 0.0) {
+        jump = top != NULL && isfinite(top->when);
+        if (!jump) {
+            if (asy_selector_count(loop->selector) == 0)
+                return would_wait_forever();
+            timeout = -1.0;
+        }
+    }
     int nready = 0;
     if (asy_selector_count(loop->selector) > 0 || timeout < 0)
         nready = wait_for_io(loop, jump ? 0.0 : timeout);
@@ -555,7 +603,7 @@ static void run_once(asy_loop *loop)
     /* 3. Move the timers that are due to the ready queue, earliest first.
      *    (No timer, no need to read the clock.) */
     double end = asy_heap_len(&loop->timers) > 0 ? asy_loop_time(loop) : 0.0;
-    while ((top = asy_heap_peek(&loop->timers)) != NULL && top->when <= end) {
+    while ((top = asy_heap_peek(&loop->timers)) != NULL && asy_heap_due(top, end)) {
         bool cancelled = is_cancelled_timer(top);
         asy_ready *item = take_timer(loop, top);
         if (cancelled)
@@ -582,6 +630,7 @@ static void run_once(asy_loop *loop)
         if (item->release != NULL)
             item->release(item);
     }
+    return NULL;
 }
 
 asy_exc *asy_loop_run_forever(asy_loop *loop)
@@ -595,16 +644,17 @@ asy_exc *asy_loop_run_forever(asy_loop *loop)
     loop->running = true;
     running_loop = loop;
     asy_incref(loop); /* no one can free it under our feet */
+    asy_exc *e = NULL;
     for (;;) {
-        run_once(loop);
-        if (loop->stopping)
+        e = run_once(loop);
+        if (e != NULL || loop->stopping)
             break;
     }
     loop->stopping = false;
     loop->running = false;
     running_loop = NULL;
     asy_decref(loop);
-    return NULL;
+    return e;
 }
 
 void asy_loop_stop(asy_loop *loop) { loop->stopping = true; }

@@ -134,7 +134,18 @@ asy_clock *asy_loop_clock(asy_loop *loop);
 #define asy_loop_call_later(loop, delay, fn, arg, error) \
     asy__loop_call_later((loop), (delay), (fn), #fn, (arg), (error))
 /* loop.call_at(when, fn, arg): run fn(arg) at loop time `when`. Equal
- * deadlines run in the order they were scheduled. */
+ * deadlines run in the order they were scheduled.
+ *
+ * Numbers at the edges (call_later's delay, call_at's when), as CPython:
+ *   - -inf, or any deadline already past: due at the next turn;
+ *   - +inf (or a deadline years away): never due. On the real clock the
+ *     loop still sleeps without burning CPU: one wait of the selector lasts
+ *     at most a day (CPython's MAXIMUM_SELECT_TIMEOUT), then it looks
+ *     again. The virtual clock never jumps to it (see run_forever);
+ *   - NaN: due at the next turn, before the other timers (heap.h says why:
+ *     CPython's heap cannot place a NaN; its loop runs one at the top at
+ *     the next turn, and this heap always puts it there). The handle's
+ *     when() still answers NaN, as TimerHandle.when() does. */
 #define asy_loop_call_at(loop, when, fn, arg, error) \
     asy__loop_call_at((loop), (when), (fn), #fn, (arg), (error))
 
@@ -149,7 +160,15 @@ asy_handle *asy__loop_call_at(asy_loop *loop, double when, asy_callback_fn fn, c
 /* loop.run_forever(): turn until stop() is called. RuntimeError when the
  * loop is closed ("Event loop is closed"), already running ("This event
  * loop is already running"), or another loop runs in this thread ("Cannot
- * run the event loop while another loop is running"). */
+ * run the event loop while another loop is running").
+ * On a virtual clock only: when nothing is ready, no timer can come due
+ * (none left, or only timers at +infinity, such as sleep(inf)) and no file
+ * descriptor is watched, nothing can ever happen again: CPython's loop
+ * (and this one on the real clock) would block forever. A virtual loop
+ * cannot jump to infinity, so it stops instead and returns RuntimeError
+ * "Event loop would wait forever: ..." (a deadlock report; the loop is
+ * stopped, not closed, and what was scheduled is still there).
+ * run_until_complete and asyncio.run pass that error on. */
 asy_exc *asy_loop_run_forever(asy_loop *loop);
 /* loop.stop(): the current turn finishes, then run_forever returns. Called
  * before run_forever, it makes the next run_forever do one turn. */
@@ -160,6 +179,12 @@ bool asy_loop_is_running(const asy_loop *loop);
  * loop is closed" on a closed loop, "Cannot run the event loop while
  * another loop is running" when another loop runs in this thread. */
 asy_exc *asy_loop_run_once(asy_loop *loop);
+
+/* One turn, for the library (asyncio.run's shutdown): as run_once, but it
+ * returns what stopped the turn (new reference), or NULL: "Event loop is
+ * closed", "Cannot run the event loop while another loop is running", or
+ * the virtual clock's "Event loop would wait forever" (run_forever). */
+asy_exc *asy__loop_turn(asy_loop *loop);
 
 /* asyncio.get_running_loop(): the loop running in this thread (borrowed),
  * or NULL with *error set to RuntimeError "no running event loop" when

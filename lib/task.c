@@ -609,9 +609,15 @@ static void cancel_all_tasks(asy_loop *loop)
         asy_incref(tasks[i]);
         asy_task_cancel(tasks[i], NULL);
     }
-    for (size_t i = 0; i < n; i++)
-        while (!asy_future_done(&tasks[i]->fut) && !asy_loop_is_closed(loop))
-            asy_decref(asy_loop_run_once(loop)); /* open: checked just above */
+    /* A task that goes on waiting for something that never comes (it
+     * catches the CancelledError and sleeps again) blocks CPython's run()
+     * forever; on a virtual clock the turn reports that deadlock instead,
+     * and the task is left pending (close() abandons it). */
+    asy_exc *stuck = NULL;
+    for (size_t i = 0; i < n && stuck == NULL; i++)
+        while (!asy_future_done(&tasks[i]->fut) && (stuck = asy__loop_turn(loop)) == NULL)
+            continue;
+    asy_decref(stuck);
     for (size_t i = 0; i < n; i++) {
         if (!asy_future_cancelled(&tasks[i]->fut)) {
             asy_exc *e = NULL;
@@ -661,7 +667,7 @@ asy_result asy_run(asy_coro *main, const asy_loop_options *opts)
      * is ready: with only timers left, a turn would wait for them, and
      * Python's turns never do (their own task step is always ready). */
     for (int turn = 0; turn < 4 && asy__loop_has_ready(loop); turn++)
-        asy_decref(asy_loop_run_once(loop)); /* the loop is ours and open */
+        asy_decref(asy__loop_turn(loop));
     asy_decref(asy_loop_close(loop));
     asy_decref(loop);
     return r;

@@ -3,11 +3,14 @@
  * call_later and call_at; one turn runs only what was ready when it began;
  * stop; failing callbacks; the virtual clock; I/O callbacks.
  */
+#include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -488,6 +491,161 @@ static void test_sweeping_cancelled_timers_keeps_tie_order(void)
     done_with(loop);
 }
 
+/* ---- numbers at the edges (NaN, +inf, -inf) ---- */
+
+static void test_nan_timer_is_due_at_the_next_turn(void)
+{
+    /* CPython's heap cannot place a NaN (every comparison is false): a NaN
+     * at the top used to stall every later timer. Here a NaN deadline is
+     * due at once, ahead of the others, like -inf; the rest keep order. */
+    asy_loop *loop = vloop();
+    asy_decref(asy_loop_call_later(loop, 1.0, say_with_time, asy_str("a"), NULL));
+    asy_handle *h = asy_loop_call_later(loop, NAN, say_with_time, asy_str("nan"), NULL);
+    asy_decref(asy_loop_call_later(loop, 2.0, say_with_time, asy_str("b"), NULL));
+    asy_decref(asy_loop_call_at(loop, NAN, say_with_time, asy_str("nan2"), NULL));
+    asy_decref(asy_loop_call_later(loop, -INFINITY, say_with_time, asy_str("-inf"), NULL));
+    CHECK(isnan(asy_handle_when(h))); /* TimerHandle.when() says nan too */
+    asy_loop_run_once(loop);          /* one turn: all three are due */
+    CHECK_STR_EQ(trace, "nan@0.0 nan2@0.0 -inf@0.0");
+    run_until_stopped(loop, 3.0);
+    CHECK_STR_EQ(trace, "nan@0.0 nan2@0.0 -inf@0.0 a@1.0 b@2.0 stop");
+    asy_decref(h);
+    done_with(loop);
+}
+
+static void test_nan_timer_cancelled_in_the_heap(void)
+{
+    /* A cancelled NaN timer leaves the heap like any other. */
+    asy_loop *loop = vloop();
+    asy_handle *h = asy_loop_call_later(loop, NAN, say, asy_str("nan"), NULL);
+    asy_decref(asy_loop_call_later(loop, 1.0, say, asy_str("a"), NULL));
+    asy_handle_cancel(h);
+    run_until_stopped(loop, 2.0);
+    CHECK_STR_EQ(trace, "a stop");
+    asy_decref(h);
+    done_with(loop);
+}
+
+static void test_infinite_timer_never_comes_due(void)
+{
+    /* call_later(inf) / call_at(inf): never due. The virtual clock goes to
+     * the finite deadlines only; time stays a finite number. */
+    asy_loop *loop = vloop();
+    asy_handle *never = asy_loop_call_later(loop, INFINITY, say, asy_str("never"), NULL);
+    asy_handle *never2 = asy_loop_call_at(loop, INFINITY, say, asy_str("never2"), NULL);
+    asy_decref(asy_loop_call_later(loop, 5.0, say_with_time, asy_str("a"), NULL));
+    run_until_stopped(loop, 10.0);
+    CHECK_STR_EQ(trace, "a@5.0 stop");
+    CHECK_DBL_NEAR(asy_loop_time(loop), 10.0, 1e-9);
+    /* Only the infinite timers are left: a virtual loop cannot jump there,
+     * and nothing else can happen: run_forever reports the deadlock. */
+    asy_exc *e = asy_loop_run_forever(loop);
+    CHECK(asy_exc_is(e, &asy_RuntimeError));
+    CHECK_STR_EQ(asy_exc_message(e), "Event loop would wait forever: nothing is ready, no timer will come "
+                                     "due and no file descriptor is watched (virtual clock)");
+    asy_decref(e);
+    CHECK(!asy_loop_is_running(loop));
+    CHECK(isfinite(asy_loop_time(loop)));
+    CHECK_DBL_NEAR(asy_loop_time(loop), 10.0, 1e-9);
+    CHECK_INT_EQ(asy_loop_scheduled_count(loop), 2); /* still scheduled: stopped, not closed */
+    /* The loop is usable: a new finite timer runs as usual. */
+    run_until_stopped(loop, 11.0);
+    CHECK_STR_EQ(trace, "a@5.0 stop stop");
+    asy_handle_cancel(never);
+    asy_handle_cancel(never2);
+    asy_decref(never);
+    asy_decref(never2);
+    done_with(loop);
+}
+
+static void test_empty_virtual_loop_reports_the_deadlock(void)
+{
+    asy_loop *loop = vloop();
+    asy_exc *e = asy_loop_run_forever(loop);
+    CHECK(asy_exc_is(e, &asy_RuntimeError));
+    CHECK(e != NULL && strstr(asy_exc_message(e), "would wait forever") != NULL);
+    asy_decref(e);
+    CHECK_NULL(asy_get_running_loop(NULL));
+    done_with(loop);
+}
+
+/* A selector backend that counts its waits and remembers the longest one
+ * it was asked for (epoll underneath). */
+static int waits, longest_ms;
+static int counting_wait(void *state, const asy_selector *s, int timeout_ms, asy_selector_event *ready, int max,
+                         int *nready)
+{
+    waits++;
+    if (timeout_ms > longest_ms)
+        longest_ms = timeout_ms;
+    return asy_selector_backend_epoll.wait(state, s, timeout_ms, ready, max, nready);
+}
+
+static void *write_later(void *arg)
+{
+    struct timespec ts = {0, 200 * 1000 * 1000}; /* 0.2 s */
+    nanosleep(&ts, NULL);
+    ssize_t n = write(*(int *)arg, "x", 1);
+    (void)n;
+    return NULL;
+}
+
+static asy_exc *stop_on_read(asy_value arg)
+{
+    asy_loop *loop = asy_get_running_loop(NULL);
+    char c;
+    ssize_t n = read((int)arg.u.i, &c, 1);
+    (void)n;
+    note("read");
+    asy_loop_stop(loop);
+    return NULL;
+}
+
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void test_infinite_timer_does_not_spin_on_the_real_clock(void)
+{
+    /* The nearest timer is at +inf: the selector is asked to wait at most
+     * a day (CPython's MAXIMUM_SELECT_TIMEOUT), not forever-as-garbage,
+     * and the loop does not spin. A thread writes to a socket after 0.2 s;
+     * its reader stops the loop. */
+    static asy_selector_backend counting;
+    counting = asy_selector_backend_epoll;
+    counting.wait = counting_wait;
+    waits = longest_ms = 0;
+    trace_reset();
+    asy_loop_options opts = {&counting, false};
+    asy_loop *loop = asy_loop_new(&opts, NULL);
+    int pair[2];
+    CHECK_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0);
+    asy_handle *never = asy_loop_call_later(loop, INFINITY, say, asy_str("never"), NULL);
+    asy_handle *far = asy_loop_call_later(loop, 1e300, say, asy_str("far"), NULL);
+    CHECK_NULL(asy_loop_add_reader(loop, pair[0], stop_on_read, asy_int(pair[0])));
+    pthread_t th;
+    CHECK_FATAL(pthread_create(&th, NULL, write_later, &pair[1]) == 0);
+    double cpu = cpu_seconds();
+    CHECK_NULL(asy_loop_run_forever(loop));
+    cpu = cpu_seconds() - cpu;
+    pthread_join(th, NULL);
+    CHECK_STR_EQ(trace, "read");
+    CHECK_INT_EQ(longest_ms, 24 * 3600 * 1000);
+    CHECK_MSG(waits <= 3, "the selector was asked %d times in 0.2 s", waits);
+    CHECK_MSG(cpu < 0.1, "%.3f s of CPU time in 0.2 s of waiting", cpu);
+    CHECK(asy_loop_remove_reader(loop, pair[0]));
+    asy_handle_cancel(never);
+    asy_handle_cancel(far);
+    asy_decref(never);
+    asy_decref(far);
+    close(pair[0]);
+    close(pair[1]);
+    done_with(loop);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -511,6 +669,11 @@ int main(int argc, char **argv)
         {"many ready descriptors are all served", test_many_ready_descriptors_are_all_served},
         {"a standalone turn counts as running", test_a_standalone_turn_counts_as_running},
         {"sweeping cancelled timers keeps tie order", test_sweeping_cancelled_timers_keeps_tie_order},
+        {"a NaN timer is due at the next turn", test_nan_timer_is_due_at_the_next_turn},
+        {"a cancelled NaN timer leaves the heap", test_nan_timer_cancelled_in_the_heap},
+        {"an infinite timer never comes due", test_infinite_timer_never_comes_due},
+        {"an empty virtual loop reports the deadlock", test_empty_virtual_loop_reports_the_deadlock},
+        {"an infinite timer does not spin on the real clock", test_infinite_timer_does_not_spin_on_the_real_clock},
         {NULL, NULL},
     };
     return check_main("loop", tests, argc, argv);

@@ -3,6 +3,7 @@
  * virtual clock: the notes' say_after timings, sleep(0) yielding exactly
  * once, the task step's cases, and every cancellation rule of chapter 13.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -703,6 +704,91 @@ static void test_run_gives_shutdown_callbacks_their_turns(void)
     CHECK_INT_EQ(asy_obj_live(), 0);
 }
 
+/* ---- sleep and the numbers at the edges ---- */
+
+static void test_sleep_nan_ends_at_the_next_timer_turn(void)
+{
+    /* CPython: sleep(nan) is not <= 0, so it calls call_later(nan), whose
+     * timer is due at the next turn (loop.h): it returns at once, before a
+     * sleep(0.5) that began first. (Python 3.13 raises ValueError instead.) */
+    asy_loop *loop = vloop();
+    asy_task *slow = asy_loop_create_task(loop, say_after(0.5, "half"), NULL, NULL);
+    asy_task *nan = asy_loop_create_task(loop, say_after(NAN, "nan"), NULL, NULL);
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(slow));
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    CHECK_STR_EQ(trace, "nan@0.0 half@0.5");
+    asy_result_clear(&r);
+    asy_decref(slow);
+    asy_decref(nan);
+    done_with(loop);
+}
+
+static void test_sleep_minus_inf_is_sleep_zero(void)
+{
+    asy_loop *loop = vloop();
+    asy_result r = asy_loop_run_until_complete(loop, asy_sleep(-INFINITY, asy_str("now")));
+    CHECK_STR_EQ(ASY_STR(r.value), "now");
+    CHECK_DBL_NEAR(asy_loop_time(loop), 0.0, 1e-9);
+    asy_result_clear(&r);
+    done_with(loop);
+}
+
+static void test_sleep_inf_alone_is_a_reported_deadlock(void)
+{
+    /* Nothing else will ever happen: the virtual clock cannot jump to
+     * infinity, so run_until_complete returns the loop's deadlock report
+     * and the task is still sleeping (not finished at once, and the clock
+     * is not infinite). */
+    asy_loop *loop = vloop();
+    asy_task *t = asy_loop_create_task(loop, say_after(INFINITY, "never"), NULL, NULL);
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK_INT_EQ(r.status, ASY_RAISED);
+    CHECK(asy_exc_is(r.exc, &asy_RuntimeError));
+    CHECK(r.exc != NULL && strstr(asy_exc_message(r.exc), "Event loop would wait forever") != NULL);
+    asy_result_clear(&r);
+    CHECK(!asy_future_done(&t->fut));
+    CHECK_DBL_NEAR(asy_loop_time(loop), 0.0, 1e-9);
+    /* The loop is fine: cancel the sleeper and let it finish. */
+    asy_task_cancel(t, NULL);
+    r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK(asy_exc_is(r.exc, &asy_CancelledError));
+    asy_result_clear(&r);
+    CHECK_STR_EQ(trace, "");
+    asy_decref(t);
+    done_with(loop);
+}
+
+static void test_sleep_inf_is_cancelled_at_a_finite_time(void)
+{
+    asy_loop *loop = vloop();
+    asy_task *t = asy_loop_create_task(loop, say_after(INFINITY, "never"), NULL, NULL);
+    asy_decref(asy_loop_call_later(loop, 5, cancel_task, asy_task_value(t), NULL));
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "CancelledError: enough");
+    CHECK_DBL_NEAR(asy_loop_time(loop), 5.0, 1e-9);
+    /* A later deadline is still a finite one. */
+    asy_result_clear(&r);
+    r = asy_loop_run_until_complete(loop, asy_sleep(1, asy_none()));
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    CHECK_DBL_NEAR(asy_loop_time(loop), 6.0, 1e-9);
+    asy_result_clear(&r);
+    asy_decref(t);
+    done_with(loop);
+}
+
+static void test_run_of_sleep_inf_reports_the_deadlock(void)
+{
+    /* asyncio.run: the deadlock comes out of run(); the main task is then
+     * cancelled by run's shutdown, as any task left over. */
+    trace_reset();
+    asy_result r = asy_run(say_after(INFINITY, "never"), &virtual_opts);
+    CHECK_INT_EQ(r.status, ASY_RAISED);
+    CHECK(r.exc != NULL && strstr(asy_exc_message(r.exc), "Event loop would wait forever") != NULL);
+    asy_result_clear(&r);
+    CHECK_STR_EQ(trace, "");
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -727,6 +813,11 @@ int main(int argc, char **argv)
         {"a task refuses set_result and set_exception", test_a_task_refuses_set_result},
         {"create_task's refusals reach the caller", test_create_task_refusals_reach_the_caller},
         {"current_task and all_tasks without a running loop", test_current_and_all_tasks_without_a_running_loop},
+        {"sleep(nan) ends at the next timer turn", test_sleep_nan_ends_at_the_next_timer_turn},
+        {"sleep(-inf) is sleep(0)", test_sleep_minus_inf_is_sleep_zero},
+        {"sleep(inf) alone is a reported deadlock", test_sleep_inf_alone_is_a_reported_deadlock},
+        {"sleep(inf) is cancelled at a finite time", test_sleep_inf_is_cancelled_at_a_finite_time},
+        {"run() of sleep(inf) reports the deadlock", test_run_of_sleep_inf_reports_the_deadlock},
         {NULL, NULL},
     };
     return check_main("task", tests, argc, argv);
