@@ -198,7 +198,7 @@ asy_as_completed *asy_as_completed_new(size_t n, void **aws, double timeout)
         asy_decref(asy_future_add_done_callback(f, on_completion, asy_obj_value(asy_incref(ac->link))));
     }
     ac->left = ac->ntodo;
-    if (ac->ntodo > 0 && !isinf(timeout))
+    if (ac->ntodo > 0 && !asy_is_no_timeout(timeout)) /* -inf, NaN: due at the next turn */
         ac->timeout = asy_loop_call_later(loop, timeout, on_timeout, asy_obj_value(asy_incref(ac->link)), NULL);
     return ac;
 }

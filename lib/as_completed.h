@@ -30,7 +30,9 @@
  *     ASY_NO_TIMEOUT for Python's None): when it expires, every await not
  *     yet satisfied raises TimeoutError; results that came in before it
  *     are still handed out first. Nothing is cancelled: the futures keep
- *     running, as with wait();
+ *     running, as with wait(). Zero, a negative timeout, -inf and NaN
+ *     expire at the next turn (CPython hands them all to call_later;
+ *     loop.h says what a NaN timer does); only +inf is None;
  *   - the same awaitable passed twice counts once (Python's set(fs));
  *   - asy_as_completed_left() is how many awaits are still to come
  *     (Python's loop runs len(set(fs)) times); next() after the last one

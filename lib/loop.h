@@ -54,8 +54,14 @@
 typedef struct asy_loop asy_loop;
 
 /* Python's timeout=None for every API that takes a timeout (wait, wait_for,
- * as_completed...): no timeout at all. */
+ * as_completed...): no timeout at all. It is +infinity, and +infinity is
+ * what it means in CPython too: call_later(inf) never comes due. Only
+ * +inf is "none": -inf is a timeout already past (expire at once), and a
+ * NaN timeout is a timer due at the next turn (call_at below), as in
+ * CPython, which hands both to call_later. */
 #define ASY_NO_TIMEOUT ((double)INFINITY)
+/* Is t Python's None (+infinity)? */
+static inline bool asy_is_no_timeout(double t) { return isinf(t) && t > 0; }
 
 /* A callback: returns NULL, or the exception it failed with (a new
  * reference, which the loop reports and releases). `arg` is borrowed. */

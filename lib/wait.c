@@ -132,8 +132,9 @@ static asy_status wait_body(asy_coro *co)
         f->st->waiter = asy_future_new(loop);
         f->st->counter = f->n;
         f->st->return_when = f->return_when;
-        if (!isinf(f->timeout))
-            f->st->timeout = asy_loop_call_later(loop, f->timeout, release_waiter, asy_future_value(f->st->waiter), NULL);
+        if (!asy_is_no_timeout(f->timeout)) /* -inf and NaN too: due at the next turn */
+            f->st->timeout =
+                asy_loop_call_later(loop, f->timeout, release_waiter, asy_future_value(f->st->waiter), NULL);
         for (size_t i = 0; i < f->n; i++)
             asy_decref(asy_future_add_done_callback((asy_future *)f->fs[i], on_completion,
                                                     asy_obj_value(asy_incref(f->st))));

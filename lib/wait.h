@@ -73,9 +73,11 @@ typedef enum {
     ASY_ALL_COMPLETED,
 } asy_return_when;
 
-/* The timeout is in seconds of loop time; ASY_NO_TIMEOUT (loop.h) is
- * Python's timeout=None: wait as long as it takes. Any other value, even
- * 0 or a negative one, is a timeout, as in Python. */
+/* The timeout is in seconds of loop time; ASY_NO_TIMEOUT (loop.h, +inf)
+ * is Python's timeout=None: wait as long as it takes. Any other value,
+ * even 0 or a negative one, -inf or NaN, is a timeout, as in Python, which
+ * hands it to call_later: the wait returns at the next turn with what is
+ * done by then (a NaN timer is due at once: loop.h). */
 
 /* asyncio.wait(fs, timeout=..., return_when=...): a new coroutine whose
  * value is [done, pending]. fs[0..n-1] are borrowed (see above). */

@@ -57,10 +57,12 @@
  *    ASY_NO_TIMEOUT: none), cm.when() and cm.expired() ask.
  *
  * The sentinel ASY_NO_TIMEOUT is +infinity: Python's None, the same value
- * as wait.h's ASY_NO_TIMEOUT (chapter 15). A negative timeout cannot be
- * the sentinel: it already means "expire at once". NaN is taken as none
- * too. Either way no timer is armed, so a virtual clock never jumps to
- * infinity.
+ * as wait.h's ASY_NO_TIMEOUT (chapter 15); no timer is armed. A negative
+ * timeout (-inf included) cannot be the sentinel: it already means
+ * "expire at once". A NaN timeout or deadline does what CPython's does:
+ * wait_for(aw, nan) and timeout(nan) hand it to call_later / call_at,
+ * whose NaN timer is due at the next turn (loop.h), so they expire at
+ * the next turn: TimeoutError. cm.when() then answers NaN, as in Python.
  *
  * OWNERSHIP. asy_wait_for steals aw and returns a new coroutine.
  * asy_timeout_new / asy_timeout_at return a new reference to the scope
@@ -78,9 +80,7 @@
 #include "future.h"
 #include "task.h"
 
-/* ASY_NO_TIMEOUT (loop.h) is Python's timeout=None; NaN is taken as None
- * too. Is t "no timeout"? */
-static inline bool asy_is_no_timeout(double t) { return isnan(t) || (isinf(t) && t > 0); }
+/* ASY_NO_TIMEOUT and asy_is_no_timeout(t) are in loop.h. */
 
 /* ---- wait_for ---- */
 

@@ -7,6 +7,7 @@
  * The timeout takes as_completed's callbacks off the futures still to do,
  * and only its own (fut->ncbs tells).
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -154,6 +155,22 @@ static void test_timeout_raises_for_the_rest_and_cancels_nothing(void)
     CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0, NULL), 0);
     CHECK_STR_EQ(trace, "left=3 'b'@1.0 TimeoutError@1.5 TimeoutError@1.5");
     done_with(loop);
+}
+
+static void test_minus_inf_and_nan_timeouts_expire_at_once(void)
+{
+    /* -inf is a timeout already past, NaN a timer due at the next turn:
+     * every await raises TimeoutError at once; nothing is cancelled. Only
+     * +inf (ASY_NO_TIMEOUT) is Python's None. */
+    static const double timeouts[] = {-INFINITY, NAN};
+    for (int i = 0; i < 2; i++) {
+        asy_loop *loop = vloop();
+        run_consume(loop, three_jobs, 3, timeouts[i], 0);
+        CHECK_STR_EQ(trace, "left=3 TimeoutError@0.0 TimeoutError@0.0 TimeoutError@0.0");
+        CHECK_INT_EQ(asy_all_tasks(loop, NULL, 0, NULL), 3);
+        finish_all(loop);
+        done_with(loop);
+    }
 }
 
 /* Results that came in before the timeout are still handed out first. */
@@ -455,6 +472,7 @@ int main(int argc, char **argv)
          test_exception_raised_by_the_await_that_takes_it},
         {"a timeout raises TimeoutError for the rest and cancels nothing",
          test_timeout_raises_for_the_rest_and_cancels_nothing},
+        {"timeout=-inf or NaN expires at once", test_minus_inf_and_nan_timeouts_expire_at_once},
         {"results that came in before the timeout are handed out first", test_results_before_the_timeout_come_first},
         {"two iterators over one future: a timeout removes only its own callback",
          test_a_timeout_removes_only_its_own_callbacks},

@@ -6,6 +6,7 @@
  * wait returns, the futures it watched have no callback of it left (its
  * finally removes them, and only them: fut->ncbs tells).
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -249,6 +250,24 @@ static void test_timeout_zero_with_nothing_done(void)
     done_with(loop);
 }
 
+static void test_minus_inf_and_nan_timeouts_return_at_once(void)
+{
+    /* Not "no timeout": CPython hands -inf and NaN to call_later, whose
+     * timer is due at the next turn. Only +inf (ASY_NO_TIMEOUT) is None. */
+    static const double timeouts[] = {-INFINITY, NAN};
+    for (int i = 0; i < 2; i++) {
+        asy_loop *loop = vloop();
+        asy_task *a = job(loop, "a", 1, false);
+        void *fs[] = {a};
+        run_wait(loop, asy_wait(1, fs, timeouts[i], ASY_ALL_COMPLETED));
+        CHECK_STR_EQ(trace, "done=[] pending=[a]@0.0");
+        CHECK_INT_EQ(a->fut.ncbs, 0);
+        finish_all(loop);
+        asy_decref(a);
+        done_with(loop);
+    }
+}
+
 static void test_errors_have_python_messages(void)
 {
     asy_loop *loop = vloop();
@@ -398,6 +417,7 @@ int main(int argc, char **argv)
          test_first_exception_without_one_is_all_completed},
         {"a timeout returns what is pending and cancels nothing", test_timeout_returns_pending_and_cancels_nothing},
         {"timeout=0 returns at once with everything pending", test_timeout_zero_with_nothing_done},
+        {"timeout=-inf or NaN returns at once", test_minus_inf_and_nan_timeouts_return_at_once},
         {"wait_list waits on the futures of a list (the pending half)", test_wait_list_waits_on_the_futures_of_a_list},
         {"errors: empty, bad return_when, coroutines, non-futures, no loop", test_errors_have_python_messages},
         {"futures already done: wait returns after one turn; duplicates count once",

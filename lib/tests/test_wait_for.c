@@ -178,11 +178,24 @@ static void test_no_timeout_is_a_plain_await(void)
     asy_loop *loop = vloop();
     run(loop, catch(asy_wait_for(worker("slow", 5), ASY_NO_TIMEOUT)));
     CHECK_STR_EQ(trace, "slow done@5.0 got 'slow'@5.0");
-    trace_reset();
-    run(loop, catch(asy_wait_for(worker("nan", 5), NAN)));
-    CHECK_STR_EQ(trace, "nan done@10.0 got 'nan'@10.0");
     CHECK(asy_is_no_timeout(ASY_NO_TIMEOUT));
     CHECK(!asy_is_no_timeout(0) && !asy_is_no_timeout(-1) && !asy_is_no_timeout(-INFINITY));
+    CHECK(!asy_is_no_timeout(NAN));
+    done_with(loop);
+}
+
+static void test_nan_and_minus_inf_timeouts_expire_at_once(void)
+{
+    /* CPython: NaN is not <= 0, so it goes to call_later(nan), whose timer
+     * is due at the next turn: the inner has started, is cancelled, runs
+     * its cleanup, TimeoutError. -inf is <= 0: cancelled before it starts. */
+    asy_loop *loop = vloop();
+    run(loop, catch(asy_wait_for(worker("nan", 5), NAN)));
+    CHECK_STR_EQ(trace, "nan cleanup@0.0 caught TimeoutError from CancelledError@0.0");
+    trace_reset();
+    run(loop, catch(asy_wait_for(worker("-inf", 5), -INFINITY)));
+    CHECK_STR_EQ(trace, "caught TimeoutError from CancelledError@0.0");
+    CHECK_DBL_NEAR(asy_loop_time(loop), 0.0, 0);
     done_with(loop);
 }
 
@@ -520,6 +533,25 @@ static void test_scope_expires_into_timeout_error(void)
     done_with(loop);
 }
 
+static void test_scope_with_nan_or_minus_inf_expires_at_once(void)
+{
+    /* timeout(nan): the deadline is NaN (cm.when() says nan, as Python),
+     * handed to call_at: due at the next turn. timeout(-inf): a deadline
+     * already past, call_soon. Both expire at the first await. */
+    asy_loop *loop = vloop();
+    run(loop, catch(&scoped(NAN, 10)->co));
+    CHECK_STR_EQ(trace, "enter <Timeout [active] when=nan> "
+                        "exit TimeoutError expired=1 <Timeout [expired]>@0.0 "
+                        "caught TimeoutError from CancelledError@0.0");
+    trace_reset();
+    run(loop, catch(&scoped(-INFINITY, 10)->co));
+    CHECK_STR_EQ(trace, "enter <Timeout [active] when=-inf> "
+                        "exit TimeoutError expired=1 <Timeout [expired]>@0.0 "
+                        "caught TimeoutError from CancelledError@0.0");
+    CHECK_DBL_NEAR(asy_loop_time(loop), 0.0, 0);
+    done_with(loop);
+}
+
 static void test_scope_not_reached_changes_nothing(void)
 {
     asy_loop *loop = vloop();
@@ -659,7 +691,8 @@ int main(int argc, char **argv)
         {"eternity() under wait_for(1): TimeoutError at 1.0 s, after the inner's cleanup",
          test_eternity_times_out_after_1s_and_cleans_up_first},
         {"an inner that finishes first gives its result (or its error)", test_inner_finishing_first_gives_its_result},
-        {"ASY_NO_TIMEOUT (None; also NaN) is a plain await", test_no_timeout_is_a_plain_await},
+        {"ASY_NO_TIMEOUT (None) is a plain await", test_no_timeout_is_a_plain_await},
+        {"a NaN or -inf timeout expires at once", test_nan_and_minus_inf_timeouts_expire_at_once},
         {"timeout <= 0: a done inner's result, else cancel, wait, TimeoutError", test_timeout_zero},
         {"same iteration: an inner task loses, a future completed after the timer wins", test_same_iteration_races},
         {"an inner that refuses to die or fails in cleanup decides the outcome", test_inner_refusing_or_failing_in_cleanup},
@@ -672,6 +705,7 @@ int main(int argc, char **argv)
          test_cancel_and_wait_cancelled_takes_back_its_callback},
         {"a bad awaitable is a TypeError; no loop is a RuntimeError", test_bad_awaitable_and_no_loop},
         {"a timeout scope that expires turns its CancelledError into TimeoutError", test_scope_expires_into_timeout_error},
+        {"a timeout scope of NaN or -inf expires at once", test_scope_with_nan_or_minus_inf_expires_at_once},
         {"a timeout scope whose deadline is not reached changes nothing", test_scope_not_reached_changes_nothing},
         {"nested scopes: only the one that expired converts", test_nested_scopes},
         {"reschedule moves the deadline", test_reschedule},
