@@ -432,3 +432,22 @@ static void gen_dealloc(asy_obj *self)
     release_frame(g);
     asy_obj_free(g);
 }
+
+void asy__gen_abandon(asy_gen *g)
+{
+    if (g == NULL || g->state != ASY_GEN_RUNNING)
+        return;
+    asy_gen *cur = asy_incref(g);
+    while (cur != NULL) {
+        asy_gen *next = NULL;
+        if (cur->state == ASY_GEN_RUNNING) {
+            asy_obj *d = cur->delegate;
+            if (d != NULL && (asy__is_type(d, true) || asy__is_type(d, false)))
+                next = asy_incref((asy_gen *)d);
+            finish(cur);     /* closed; drops the delegate and the frame's fields */
+            asy_decref(cur); /* the reference gen_step took for the step */
+        }
+        asy_decref(cur);
+        cur = next;
+    }
+}

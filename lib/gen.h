@@ -173,6 +173,14 @@ asy_result asy_gen_throw(asy_gen *g, asy_exc *e);
  * delegate is closed first. */
 asy_exc *asy_gen_close(asy_gen *g);
 
+/* For the loop's recovery after a longjmp (loop.h, asy_loop_recover): a
+ * generator left RUNNING because its body jumped out of the step is
+ * finished without running anything more (its clear function releases its
+ * frame's fields), and so is every running generator it delegates to. The
+ * reference each step holds on its generator is given back. g is borrowed;
+ * nothing happens unless g is running. */
+void asy__gen_abandon(asy_gen *g);
+
 /* inspect.isgenerator(obj): made by asy_gen_new (not a coroutine). */
 bool asy__is_type(const void *obj, bool coroutine);
 static inline bool asy_isgenerator(const void *obj) { return asy__is_type(obj, false); }

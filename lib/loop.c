@@ -45,6 +45,15 @@ struct asy_loop {
     asy_ilist tasks;            /* live tasks, not owned */
     unsigned long task_counter;
     void (*close_hook)(asy_loop *loop);
+    const asy_loop_task_hooks *task_hooks; /* chapter 12; NULL before the first task */
+    /* Step 4's batch and what is running now live here, not on the C stack,
+     * so that a callback that leaves with longjmp leaves them where
+     * asy_loop_recover finds them. */
+    asy_ilist batch;            /* the rest of the turn's batch */
+    asy_ready **running_items;  /* the items whose run() has not returned; */
+    size_t nrunning, running_cap; /* more than one when a callback runs a turn */
+    int forever_refs;           /* run_forever's own references to the loop */
+    asy_obj *until;             /* run_until_complete's future (owned), or NULL */
     asy_task_factory task_factory; /* chapter 12; NULL: the default */
     asy_selector_event *events; /* step 2's buffer: as many as fds watched */
     int events_cap;
@@ -210,6 +219,7 @@ asy_loop *asy_loop_new(const asy_loop_options *opts, asy_exc **error)
         *error = NULL;
     asy_loop *loop = asy_obj_new(&loop_type, sizeof(asy_loop));
     asy_ilist_init(&loop->ready);
+    asy_ilist_init(&loop->batch);
     asy_ilist_init(&loop->tasks);
     asy_heap_init(&loop->timers);
     if (opts != NULL && opts->virtual_clock) {
@@ -252,6 +262,14 @@ static void loop_release_all(asy_loop *loop)
         if (item->release != NULL)
             item->release(item);
     }
+    while ((n = asy_ilist_pop_front(&loop->batch)) != NULL) {
+        asy_ready *item = ASY_CONTAINER_OF(n, asy_ready, link);
+        if (item->release != NULL)
+            item->release(item);
+    }
+    free(loop->running_items);
+    loop->running_items = NULL;
+    loop->nrunning = loop->running_cap = 0;
     asy_heap_node *t;
     while ((t = asy_heap_pop(&loop->timers)) != NULL) {
         asy_ready *item = timer_item(t);
@@ -358,6 +376,16 @@ void asy__loop_set_current_task(asy_loop *loop, void *task) { loop->current_task
 asy_ilist *asy__loop_tasks(asy_loop *loop) { return &loop->tasks; }
 unsigned long asy__loop_next_task_number(asy_loop *loop) { return ++loop->task_counter; }
 void asy__loop_set_close_hook(asy_loop *loop, void (*hook)(asy_loop *loop)) { loop->close_hook = hook; }
+void asy__loop_set_task_hooks(asy_loop *loop, const asy_loop_task_hooks *hooks) { loop->task_hooks = hooks; }
+asy_obj *asy__loop_until(const asy_loop *loop) { return loop->until; }
+void asy__loop_set_until(asy_loop *loop, asy_obj *fut) { loop->until = fut; }
+
+asy_obj *asy__loop_take_until(asy_loop *loop)
+{
+    asy_obj *fut = loop->until;
+    loop->until = NULL;
+    return fut;
+}
 bool asy__loop_has_ready(const asy_loop *loop) { return !asy_ilist_empty(&loop->ready); }
 void asy_loop_set_task_factory(asy_loop *loop, asy_task_factory factory) { loop->task_factory = factory; }
 asy_task_factory asy_loop_get_task_factory(const asy_loop *loop) { return loop->task_factory; }
@@ -460,6 +488,8 @@ static void schedule_io(asy_loop *loop, asy_handle *h)
 }
 
 static asy_exc *run_once(asy_loop *loop);
+static void move_all(asy_ilist *dst, asy_ilist *src, bool front);
+static void push_running(asy_loop *loop, asy_ready *item);
 
 /* Step 2 with descriptors registered: ask the selector, queue what is
  * ready. Returns how many descriptors were ready. */
@@ -512,6 +542,18 @@ static void sleep_for(double timeout)
         continue;
 }
 
+/* A turn run from inside a task's step would step other tasks (or this
+ * one) while it is still the current task: CPython's _enter_task refuses
+ * that with "Cannot enter into task ... while another task ... is being
+ * executed." Here the turn refuses before it runs anything; the task hooks
+ * (task.c) name the tasks. */
+static asy_exc *refuse_inside_task(asy_loop *loop)
+{
+    if (loop->current_task == NULL || loop->task_hooks == NULL)
+        return NULL;
+    return loop->task_hooks->refuse_turn(loop);
+}
+
 /* Called on its own (a demo stepping the loop turn by turn), a turn makes
  * the loop the running one for its duration, as run_forever does. */
 asy_exc *asy_loop_run_once(asy_loop *loop)
@@ -521,26 +563,13 @@ asy_exc *asy_loop_run_once(asy_loop *loop)
     asy_loop *outer = running_loop;
     if (outer != NULL && outer != loop)
         return asy_exc_new(&asy_RuntimeError, "Cannot run the event loop while another loop is running");
+    asy_exc *e = refuse_inside_task(loop);
+    if (e != NULL)
+        return e;
     bool was_running = loop->running;
     loop->running = true; /* close() and run_forever() refuse, as inside run_forever */
     running_loop = loop;
-    asy_decref(run_once(loop));
-    running_loop = outer;
-    loop->running = was_running;
-    return NULL;
-}
-
-asy_exc *asy__loop_turn(asy_loop *loop)
-{
-    if (loop->closed)
-        return asy_exc_new(&asy_RuntimeError, "Event loop is closed");
-    asy_loop *outer = running_loop;
-    if (outer != NULL && outer != loop)
-        return asy_exc_new(&asy_RuntimeError, "Cannot run the event loop while another loop is running");
-    bool was_running = loop->running;
-    loop->running = true;
-    running_loop = loop;
-    asy_exc *e = run_once(loop);
+    e = run_once(loop);
     running_loop = outer;
     loop->running = was_running;
     return e;
@@ -613,23 +642,85 @@ static asy_exc *run_once(asy_loop *loop)
     }
 
     /* 4. Run exactly what is ready now: detach the whole queue first, so
-     *    that what these callbacks schedule waits for the next turn. */
-    asy_ilist batch;
-    asy_ilist_init(&batch);
-    if (!asy_ilist_empty(&loop->ready)) {
-        batch.next = loop->ready.next;
-        batch.prev = loop->ready.prev;
-        batch.next->prev = &batch;
-        batch.prev->next = &batch;
-        asy_ilist_init(&loop->ready);
-    }
+     *    that what these callbacks schedule waits for the next turn. (A
+     *    turn run by a callback of this one takes over the rest of the
+     *    batch, as a nested _run_once does in CPython.) */
+    move_all(&loop->batch, &loop->ready, false);
     asy_ilist *n;
-    while ((n = asy_ilist_pop_front(&batch)) != NULL) {
+    while ((n = asy_ilist_pop_front(&loop->batch)) != NULL) {
         asy_ready *item = ASY_CONTAINER_OF(n, asy_ready, link);
+        push_running(loop, item);
         item->run(item);
+        loop->nrunning--;
         if (item->release != NULL)
             item->release(item);
     }
+    return NULL;
+}
+
+/* Move every item of src to the back (or the front) of dst. */
+static void move_all(asy_ilist *dst, asy_ilist *src, bool front)
+{
+    if (asy_ilist_empty(src))
+        return;
+    asy_ilist *first = src->next, *last = src->prev;
+    asy_ilist *before = front ? dst : dst->prev, *after = front ? dst->next : dst;
+    before->next = first;
+    first->prev = before;
+    last->next = after;
+    after->prev = last;
+    asy_ilist_init(src);
+}
+
+/* Remember the item whose run() starts now (until it returns). The array
+ * grows only when turns nest deeper than before: no allocation per step. */
+static void push_running(asy_loop *loop, asy_ready *item)
+{
+    if (loop->nrunning == loop->running_cap) {
+        size_t cap = loop->running_cap ? loop->running_cap * 2 : 4;
+        asy_ready **items = realloc(loop->running_items, cap * sizeof *items);
+        if (items == NULL)
+            abort();
+        loop->running_items = items;
+        loop->running_cap = cap;
+    }
+    loop->running_items[loop->nrunning++] = item;
+}
+
+asy_exc *asy_loop_recover(asy_loop *loop, asy_exc *exc)
+{
+    if (loop == NULL) {
+        asy_decref(exc);
+        return asy_exc_new(&asy_TypeError, "an event loop was expected, got NULL");
+    }
+    if (!loop->running) {
+        asy_decref(exc);
+        return asy_exc_new(&asy_RuntimeError, "The event loop is not running: there is nothing to recover");
+    }
+    /* The tasks whose step was cut short, and run_until_complete's
+     * callback: chapter 12's part. */
+    if (loop->task_hooks != NULL)
+        loop->task_hooks->recover(loop, exc);
+    else
+        asy_decref(exc);
+    loop->current_task = NULL;
+    /* What the turn had still to run is ready again, first in line. */
+    move_all(&loop->ready, &loop->batch, true);
+    /* The items whose run() never returned give back their reference. */
+    while (loop->nrunning > 0) {
+        asy_ready *item = loop->running_items[--loop->nrunning];
+        if (item->release != NULL)
+            item->release(item);
+    }
+    asy_decref(asy__loop_take_until(loop));
+    loop->running = false;
+    loop->stopping = false;
+    if (running_loop == loop)
+        running_loop = NULL;
+    int refs = loop->forever_refs;
+    loop->forever_refs = 0;
+    while (refs-- > 0)
+        asy_decref(loop); /* the caller holds its own reference */
     return NULL;
 }
 
@@ -644,6 +735,7 @@ asy_exc *asy_loop_run_forever(asy_loop *loop)
     loop->running = true;
     running_loop = loop;
     asy_incref(loop); /* no one can free it under our feet */
+    loop->forever_refs++;
     asy_exc *e = NULL;
     for (;;) {
         e = run_once(loop);
@@ -653,6 +745,7 @@ asy_exc *asy_loop_run_forever(asy_loop *loop)
     loop->stopping = false;
     loop->running = false;
     running_loop = NULL;
+    loop->forever_refs--;
     asy_decref(loop);
     return e;
 }

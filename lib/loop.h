@@ -181,16 +181,55 @@ asy_exc *asy_loop_run_forever(asy_loop *loop);
 void asy_loop_stop(asy_loop *loop);
 bool asy_loop_is_running(const asy_loop *loop);
 /* One turn (the four steps above), for the chapter's demos and tests.
- * Returns NULL, or RuntimeError (new reference) without turning: "Event
- * loop is closed" on a closed loop, "Cannot run the event loop while
- * another loop is running" when another loop runs in this thread. */
+ * Returns NULL, or the RuntimeError (new reference) that stopped it:
+ * without turning, "Event loop is closed" on a closed loop, "Cannot run
+ * the event loop while another loop is running" when another loop runs in
+ * this thread, and "Cannot enter into task ... while another task ... is
+ * being executed." when called from inside a task's step (CPython's
+ * _enter_task: the turn would step other tasks, or this one, while this
+ * one is being executed); or the virtual clock's deadlock report "Event
+ * loop would wait forever ..." (run_forever). */
 asy_exc *asy_loop_run_once(asy_loop *loop);
 
-/* One turn, for the library (asyncio.run's shutdown): as run_once, but it
- * returns what stopped the turn (new reference), or NULL: "Event loop is
- * closed", "Cannot run the event loop while another loop is running", or
- * the virtual clock's "Event loop would wait forever" (run_forever). */
-asy_exc *asy__loop_turn(asy_loop *loop);
+/* ---- leaving the loop with longjmp ----
+ * C has no exceptions, so the C form of a BaseException (KeyboardInterrupt,
+ * SystemExit) that leaves run_forever is a longjmp from a callback or a
+ * coroutine body to a setjmp around the call. Python unwinds through
+ * run_forever's `finally` (the loop stops being the running one) and the
+ * task whose step raised ends with that exception. C unwinds nothing: the
+ * loop is left half-way through a turn, still marked running, still the
+ * thread's running loop. The caller must then call
+ *
+ *     asy_loop_recover(loop, exc)   (exc: what the jump stands for, stolen)
+ *
+ * after the longjmp has landed outside every run of the loop, before
+ * anything else touches the loop. It puts the loop in the state Python's
+ * loop is in after a KeyboardInterrupt left run_forever:
+ *   - the loop is stopped and no longer the running loop of the thread;
+ *     no task is current; run_forever's own reference is released;
+ *   - the callbacks the interrupted turn had not run yet are ready again,
+ *     first in line (Python leaves them in _ready);
+ *   - the task whose step was cut short (and an eager task whose first step
+ *     it was running) ends with `exc` as its exception, as Python's Task
+ *     does with a BaseException; its coroutines are finished WITHOUT their
+ *     cleanup code: the C code after their last suspension point was cut
+ *     short, so it can be neither resumed nor finished. Their frames' clear
+ *     functions still release what the frames own (a body that jumps out
+ *     must leave its frame consistent, as one that returns would). exc may
+ *     be NULL: the task then ends with BaseException("longjmp out of the
+ *     event loop");
+ *   - run_until_complete's done callback and future are released.
+ * Then the loop can be closed (which abandons the tasks still pending, and
+ * runs THEIR cleanup, since they were suspended at an await), or run again;
+ * and another loop can run in the thread. After a longjmp out of asy_run(),
+ * the loop asy_run made is still the running loop: find it with
+ * asy_get_running_loop(NULL), recover it, close it, and release it (the
+ * reference asy_run would have released).
+ * What cannot be recovered: a longjmp out of a callback of a future's
+ * done-callback list loses the callbacks after it in that list; a body that
+ * jumped out with its frame inconsistent. Returns NULL, or RuntimeError
+ * when the loop is not running (nothing to recover), TypeError for NULL. */
+asy_exc *asy_loop_recover(asy_loop *loop, asy_exc *exc);
 
 /* asyncio.get_running_loop(): the loop running in this thread (borrowed),
  * or NULL with *error set to RuntimeError "no running event loop" when
@@ -256,6 +295,21 @@ typedef struct asy_task *(*asy_task_factory)(asy_loop *loop, struct asy_gen *cor
                                              asy_exc **error);
 void asy_loop_set_task_factory(asy_loop *loop, asy_task_factory factory);
 asy_task_factory asy_loop_get_task_factory(const asy_loop *loop);
+/* What chapter 12 adds to the loop (task.c fills it in): refuse_turn makes
+ * the RuntimeError of a turn run from inside a task's step (CPython's
+ * _enter_task: "Cannot enter into task ... while another task ... is being
+ * executed."); recover does the task part of asy_loop_recover (exc
+ * stolen). run_until_complete hands the loop its reference to the future
+ * while the loop runs (set steals it; take gives it back; until borrows),
+ * so that recover can release it. */
+typedef struct asy_loop_task_hooks {
+    asy_exc *(*refuse_turn)(asy_loop *loop);
+    void (*recover)(asy_loop *loop, asy_exc *exc);
+} asy_loop_task_hooks;
+void asy__loop_set_task_hooks(asy_loop *loop, const asy_loop_task_hooks *hooks);
+void asy__loop_set_until(asy_loop *loop, asy_obj *fut);
+asy_obj *asy__loop_until(const asy_loop *loop);
+asy_obj *asy__loop_take_until(asy_loop *loop);
 /* Run by close() before it drops what is scheduled: chapter 12 uses it to
  * abandon the tasks still pending (see task.c, abandon_tasks). */
 void asy__loop_set_close_hook(asy_loop *loop, void (*hook)(asy_loop *loop));

@@ -27,6 +27,10 @@ const asy_type asy_task_type = {.name = "Task", .dealloc = task_dealloc, .format
 static void step_run(asy_ready *item);
 static void step_release(asy_ready *item);
 static void abandon_tasks(asy_loop *loop);
+static asy_exc *refuse_turn(asy_loop *loop);
+static void recover_tasks(asy_loop *loop, asy_exc *exc);
+static const asy_loop_task_hooks task_hooks = {refuse_turn, recover_tasks};
+static asy_exc *stop_loop(asy_future *fut, asy_value arg);
 
 bool asy_istask(const void *obj) { return asy_isinstance(obj, &asy_task_type); }
 
@@ -88,6 +92,7 @@ static asy_task *task_new(asy_loop *loop, asy_coro *coro, const char *name, bool
     t->name = name != NULL ? asy_str(name) : asy_int((long long)asy__loop_next_task_number(loop));
     asy_ilist_push_back(asy__loop_tasks(loop), &t->all_link);
     asy__loop_set_close_hook(loop, abandon_tasks);
+    asy__loop_set_task_hooks(loop, &task_hooks);
     if (eager_start && asy_get_running_loop(NULL) == loop)
         task_step(t); /* the first step, now: see asy_eager_task_factory */
     else
@@ -287,7 +292,9 @@ static asy_exc *task_wakeup(asy_future *fut, asy_value arg)
     asy_value_decref(ignored);
     asy_decref(t->step_exc);
     t->step_exc = e;
+    t->in_wakeup = true;
     task_step(t);
+    t->in_wakeup = false;
     return NULL;
 }
 
@@ -406,6 +413,78 @@ static void abandon_tasks(asy_loop *loop)
         finish(t); /* closes the coroutine: its cleanup runs */
         asy_decref(t);
     }
+}
+
+/* A turn run from inside a task's step (loop.c asks before it runs one):
+ * CPython's _enter_task refuses to enter a task while another one is being
+ * executed. Name the task the turn would enter: one whose step is queued
+ * (it waits on no future), else any other pending one, else this one (its
+ * own wakeup could come in that turn). */
+static asy_exc *refuse_turn(asy_loop *loop)
+{
+    asy_task *current = asy__loop_current_task(loop), *next = NULL, *other = NULL;
+    asy_ilist *p, *tmp;
+    ASY_ILIST_FOREACH_SAFE(p, tmp, asy__loop_tasks(loop))
+    {
+        asy_task *t = ASY_CONTAINER_OF(p, asy_task, all_link);
+        if (t == current || asy_future_done(&t->fut))
+            continue;
+        if (t->fut_waiter == NULL) {
+            next = t;
+            break;
+        }
+        if (other == NULL)
+            other = t;
+    }
+    if (next == NULL)
+        next = other != NULL ? other : current;
+    char entered[ASY_FMT_MAX];
+    snprintf(entered, sizeof entered, "%s", ASY_REPR(asy_obj_value(next)));
+    return asy_exc_new(&asy_RuntimeError, "Cannot enter into task %s while another task %s is being executed.",
+                       entered, ASY_REPR(asy_obj_value(current)));
+}
+
+/* asy_loop_recover's part here (loop.h): every task whose coroutine was
+ * running when the longjmp left (the current one, and an eager task's
+ * outer) ends with exc, as Python's Task ends with a BaseException; its
+ * coroutines are finished without running more code. run_until_complete's
+ * callback comes off its future. */
+static void recover_tasks(asy_loop *loop, asy_exc *exc)
+{
+    if (exc == NULL)
+        exc = asy_exc_new(&asy_BaseException, "longjmp out of the event loop");
+    asy_obj *until = asy__loop_until(loop);
+    if (until != NULL && asy_isfuture(until))
+        asy_future_remove_done_callback((asy_future *)until, stop_loop);
+    asy_ilist *p, *tmp;
+    ASY_ILIST_FOREACH_SAFE(p, tmp, asy__loop_tasks(loop))
+    {
+        asy_task *t = ASY_CONTAINER_OF(p, asy_task, all_link);
+        if (asy_future_done(&t->fut) || t->coro == NULL || asy_gen_getstate(t->coro) != ASY_GEN_RUNNING)
+            continue;
+        asy_incref(t);
+        asy__gen_abandon(t->coro);
+        asy_future *waited = t->fut_waiter;
+        t->fut_waiter = NULL;
+        if (waited != NULL)
+            asy_future_remove_done_callback(waited, task_wakeup);
+        asy_decref(waited);
+        asy_decref(t->must_cancel);
+        t->must_cancel = NULL;
+        asy_decref(asy__future_set_exception_base(&t->fut, asy_incref(exc)));
+        if (until == &t->fut.ob)
+            t->fut.log_exception = false; /* as run_until_complete's except: retrieved */
+        finish(t);
+        if (t->in_wakeup) {
+            /* The future's callback list that called task_wakeup holds the
+             * reference it passed as the argument, and would have dropped
+             * it when the callback returned: drop it now. */
+            t->in_wakeup = false;
+            asy_decref(t);
+        }
+        asy_decref(t);
+    }
+    asy_decref(exc);
 }
 
 static void task_dealloc(asy_obj *self)
@@ -563,9 +642,19 @@ asy_result asy_loop_run_until_complete(asy_loop *loop, void *aw)
 {
     asy_result r = {ASY_RAISED, asy_none(), NULL};
     asy_exc *err = NULL;
-    if (asy_loop_is_closed(loop)) {
+    /* CPython's _check_closed() and _check_running() come before
+     * ensure_future: a coroutine refused here is never wrapped in a task,
+     * so its body never runs (it is released unstarted, and reported as
+     * "never awaited", as Python reports it). */
+    if (asy_loop_is_closed(loop))
+        err = asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+    else if (asy_loop_is_running(loop))
+        err = asy_exc_new(&asy_RuntimeError, "This event loop is already running");
+    else if (asy_get_running_loop(NULL) != NULL)
+        err = asy_exc_new(&asy_RuntimeError, "Cannot run the event loop while another loop is running");
+    if (err != NULL) {
         asy_decref(aw);
-        r.exc = asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+        r.exc = err;
         return r;
     }
     asy_future *fut = asy_ensure_future(aw, loop, &err);
@@ -581,7 +670,12 @@ asy_result asy_loop_run_until_complete(asy_loop *loop, void *aw)
     }
     /* The loop is open (checked above): adding cannot fail. */
     asy_decref(asy_future_add_done_callback(fut, stop_loop, asy_loop_value(loop)));
+    asy__loop_set_task_hooks(loop, &task_hooks);
+    /* The loop holds our reference while it runs: after a longjmp out of
+     * it, asy_loop_recover releases it (loop.h). */
+    asy__loop_set_until(loop, (asy_obj *)fut);
     err = asy_loop_run_forever(loop);
+    fut = (asy_future *)asy__loop_take_until(loop);
     asy_future_remove_done_callback(fut, stop_loop);
     if (err == NULL && !asy_future_done(fut))
         err = asy_exc_new(&asy_RuntimeError, "Event loop stopped before Future completed.");
@@ -615,7 +709,7 @@ static void cancel_all_tasks(asy_loop *loop)
      * and the task is left pending (close() abandons it). */
     asy_exc *stuck = NULL;
     for (size_t i = 0; i < n && stuck == NULL; i++)
-        while (!asy_future_done(&tasks[i]->fut) && (stuck = asy__loop_turn(loop)) == NULL)
+        while (!asy_future_done(&tasks[i]->fut) && (stuck = asy_loop_run_once(loop)) == NULL)
             continue;
     asy_decref(stuck);
     for (size_t i = 0; i < n; i++) {
@@ -667,7 +761,7 @@ asy_result asy_run(asy_coro *main, const asy_loop_options *opts)
      * is ready: with only timers left, a turn would wait for them, and
      * Python's turns never do (their own task step is always ready). */
     for (int turn = 0; turn < 4 && asy__loop_has_ready(loop); turn++)
-        asy_decref(asy__loop_turn(loop));
+        asy_decref(asy_loop_run_once(loop));
     asy_decref(asy_loop_close(loop));
     asy_decref(loop);
     return r;

@@ -53,6 +53,8 @@ typedef struct asy_task {
     asy_future *fut_waiter;   /* what it waits for, or NULL (owned) */
     int num_cancels_requested;
     bool abandoned;           /* its loop closed while it was pending */
+    bool in_wakeup;           /* its step runs from task_wakeup (for
+                                 asy_loop_recover after a longjmp) */
     asy_value name;           /* a str, or the N of "Task-N" as an int until
                                  asy_task_get_name or repr first asks */
     asy_ilist all_link;       /* in the loop's list of live tasks */
@@ -124,7 +126,13 @@ asy_coro *asy_sleep(double delay, asy_value result);
  * coroutine, stolen) is done; its outcome is the result: ASY_RETURNED with
  * the value, or ASY_RAISED with the exception (CancelledError when it was
  * cancelled). RuntimeError "Event loop stopped before Future completed."
- * if stop() came first. */
+ * if stop() came first. Refused with RuntimeError before aw is wrapped in
+ * a task (a coroutine is then released without ever running, and reported
+ * "never awaited" as in Python): "Event loop is closed", "This event loop
+ * is already running" (called from inside it), "Cannot run the event loop
+ * while another loop is running". On a virtual clock, the loop's deadlock
+ * report "Event loop would wait forever ..." (loop.h, run_forever), with
+ * aw still pending. */
 asy_result asy_loop_run_until_complete(asy_loop *loop, void *aw);
 
 /* asyncio.run(main): a new loop (options as asy_loop_new; NULL for the

@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -646,6 +647,67 @@ static void test_infinite_timer_does_not_spin_on_the_real_clock(void)
     done_with(loop);
 }
 
+/* ---- a callback that leaves the loop with longjmp ---- */
+
+static jmp_buf escape;
+
+static asy_exc *jump_out(asy_value arg)
+{
+    (void)arg;
+    note("jump");
+    longjmp(escape, 1);
+}
+
+static asy_exc *stop_now(asy_value arg)
+{
+    (void)arg;
+    asy_loop_stop(asy_get_running_loop(NULL));
+    return NULL;
+}
+
+static void test_longjmp_out_of_a_callback_then_recover(void)
+{
+    /* The C form of KeyboardInterrupt leaving run_forever. */
+    asy_loop *loop = vloop();
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("a"), NULL));
+    asy_decref(asy_loop_call_soon(loop, jump_out, asy_none(), NULL));
+    asy_decref(asy_loop_call_soon(loop, say, asy_str("b"), NULL));
+    asy_decref(asy_loop_call_later(loop, 5, say, asy_str("later"), NULL));
+    if (setjmp(escape) == 0) {
+        asy_exc *e = asy_loop_run_forever(loop);
+        CHECK_MSG(0, "run_forever returned %s", e ? ASY_EXC_STR(e) : "NULL");
+        asy_decref(e);
+        return;
+    }
+    /* Landed here: the loop still thinks it runs. */
+    CHECK_STR_EQ(trace, "a jump");
+    CHECK(asy_get_running_loop(NULL) == loop);
+    CHECK(asy_loop_is_running(loop));
+    asy_exc *refused = asy_loop_close(loop); /* refused: it "runs" */
+    CHECK_STR_EQ(refused ? ASY_EXC_STR(refused) : "", "RuntimeError: Cannot close a running event loop");
+    asy_decref(refused);
+    CHECK_NULL(asy_loop_recover(loop, asy_exc_new(&asy_KeyboardInterrupt, NULL)));
+    CHECK(!asy_loop_is_running(loop));
+    CHECK_NULL(asy_get_running_loop(NULL));
+    /* b was not run: it is ready again, first; the timer is still there */
+    CHECK_INT_EQ(asy_loop_scheduled_count(loop), 2);
+    asy_decref(asy_loop_call_soon(loop, stop_now, asy_none(), NULL));
+    CHECK_NULL(asy_loop_run_forever(loop));
+    CHECK_STR_EQ(trace, "a jump b");
+    /* Recovering a loop that is not running is an error. */
+    asy_exc *e = asy_loop_recover(loop, NULL);
+    CHECK(asy_exc_is(e, &asy_RuntimeError));
+    asy_decref(e);
+    /* Close it (the timer is dropped) and run another loop. */
+    CHECK_NULL(asy_loop_close(loop));
+    asy_decref(loop);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+    loop = vloop();
+    run_until_stopped(loop, 1.0);
+    CHECK_STR_EQ(trace, "stop");
+    done_with(loop);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -674,6 +736,7 @@ int main(int argc, char **argv)
         {"an infinite timer never comes due", test_infinite_timer_never_comes_due},
         {"an empty virtual loop reports the deadlock", test_empty_virtual_loop_reports_the_deadlock},
         {"an infinite timer does not spin on the real clock", test_infinite_timer_does_not_spin_on_the_real_clock},
+        {"longjmp out of a callback: recover, close, run another loop", test_longjmp_out_of_a_callback_then_recover},
         {NULL, NULL},
     };
     return check_main("loop", tests, argc, argv);

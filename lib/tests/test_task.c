@@ -4,6 +4,7 @@
  * once, the task step's cases, and every cancellation rule of chapter 13.
  */
 #include <math.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -789,6 +790,197 @@ static void test_run_of_sleep_inf_reports_the_deadlock(void)
     CHECK_INT_EQ(asy_obj_live(), 0);
 }
 
+/* ---- misuse from inside a task ---- */
+
+static asy_status body_ran_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    note("body ran");
+    ASY_END(co);
+}
+static asy_coro *body_ran(void) { return asy_coro_new(sizeof(asy_coro), body_ran_body, "body"); }
+
+/* loop.run_until_complete(body()) from inside a task of that loop, and of
+ * another loop: refused before body() is wrapped in a task. */
+static asy_status nested_run_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    {
+        asy_loop *loop = asy_get_running_loop(NULL);
+        asy_result r = asy_loop_run_until_complete(loop, body_ran());
+        note("%s", r.exc ? ASY_EXC_STR(r.exc) : "returned");
+        asy_result_clear(&r);
+        asy_loop *other = asy_loop_new(&virtual_opts, NULL);
+        r = asy_loop_run_until_complete(other, body_ran());
+        note("%s", r.exc ? ASY_EXC_STR(r.exc) : "returned");
+        asy_result_clear(&r);
+        asy_decref(asy_loop_close(other));
+        asy_decref(other);
+        note("tasks=%zu", asy_all_tasks(loop, NULL, 0, NULL));
+    }
+    ASY_END(co);
+}
+
+static void test_run_until_complete_inside_the_loop_refuses_first(void)
+{
+    asy_loop *loop = vloop();
+    asy_result r = asy_loop_run_until_complete(loop, asy_coro_new(sizeof(asy_coro), nested_run_body, "nested"));
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    asy_result_clear(&r);
+    /* the bodies never ran, not even later: they were never tasks */
+    CHECK_STR_EQ(trace, "RuntimeError: This event loop is already running "
+                        "RuntimeError: Cannot run the event loop while another loop is running tasks=1");
+    done_with(loop);
+}
+
+/* A task that runs a turn of its own loop from inside its step. */
+typedef struct {
+    asy_coro co;
+    asy_task *other;
+} turner_frame;
+
+static asy_status turner_body(asy_coro *co)
+{
+    turner_frame *f = (turner_frame *)co;
+    ASY_BEGIN(co);
+    {
+        asy_loop *loop = asy_get_running_loop(NULL);
+        f->other = asy_loop_create_task(loop, body_ran(), "other", NULL);
+        asy_exc *e = asy_loop_run_once(loop);
+        note("%s", e ? ASY_EXC_STR(e) : "ran");
+        asy_decref(e);
+        note("other done=%d", asy_future_done(&f->other->fut)); /* the turn ran nothing */
+    }
+    ASY_AWAIT(co, asy_incref(f->other));
+    ASY_END(co);
+}
+static void turner_clear(asy_gen *g)
+{
+    turner_frame *f = (turner_frame *)g;
+    asy_decref(f->other);
+    f->other = NULL;
+}
+
+static void test_a_turn_inside_a_task_refuses(void)
+{
+    asy_loop *loop = vloop();
+    turner_frame *f = ASY_CORO_NEW(turner_frame, turner_body, "turner");
+    asy_gen_set_clear(&f->co, turner_clear);
+    asy_task *t = asy_loop_create_task(loop, &f->co, "main", NULL);
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    asy_result_clear(&r);
+    /* CPython's _enter_task words it so; the reprs carry addresses */
+    CHECK_MSG(strncmp(trace, "RuntimeError: Cannot enter into task <Task pending name='other' coro=<coroutine object body",
+                      strlen("RuntimeError: Cannot enter into task <Task pending name='other' coro=<coroutine object body")) == 0,
+              "trace: %s", trace);
+    CHECK_MSG(strstr(trace, "while another task <Task pending name='main' coro=<coroutine object turner") != NULL,
+              "trace: %s", trace);
+    CHECK_MSG(strstr(trace, "is being executed. other done=0 body ran") != NULL, "trace: %s", trace);
+    asy_decref(t);
+    done_with(loop);
+}
+
+/* ---- a task body that leaves the loop with longjmp ---- */
+
+static jmp_buf escape;
+
+typedef struct {
+    asy_coro co;
+    asy_task *other;
+} jumper_frame;
+
+static asy_status jumper_body(asy_coro *co)
+{
+    jumper_frame *f = (jumper_frame *)co;
+    ASY_BEGIN(co);
+    f->other = asy_create_task(asy_coro_new(sizeof(asy_coro), cleaner_body, "cleaner"), "other", NULL);
+    ASY_AWAIT(co, asy_sleep(1, asy_none()));
+    note("jump@%s", ASY_STR(asy_float(now())));
+    longjmp(escape, 1); /* the C form of: raise KeyboardInterrupt */
+    ASY_END(co);
+}
+static void jumper_clear(asy_gen *g)
+{
+    jumper_frame *f = (jumper_frame *)g;
+    note("clear");
+    asy_decref(f->other);
+    f->other = NULL;
+}
+static asy_coro *jumper(void)
+{
+    jumper_frame *f = ASY_CORO_NEW(jumper_frame, jumper_body, "jumper");
+    asy_gen_set_clear(&f->co, jumper_clear);
+    return &f->co;
+}
+
+static void test_longjmp_out_of_a_task_then_recover(void)
+{
+    asy_loop *loop = vloop();
+    asy_task *t = asy_loop_create_task(loop, jumper(), "main", NULL);
+    if (setjmp(escape) == 0) {
+        asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
+        CHECK_MSG(0, "run_until_complete returned");
+        asy_result_clear(&r);
+        return;
+    }
+    CHECK_STR_EQ(trace, "started jump@1.0");
+    CHECK(asy_current_task(loop, NULL) == t);
+    CHECK_NULL(asy_loop_recover(loop, asy_exc_new(&asy_KeyboardInterrupt, NULL)));
+    CHECK_NULL(asy_current_task(loop, NULL));
+    CHECK_NULL(asy_get_running_loop(NULL));
+    /* the task ended with the exception the jump stands for; its frame was
+     * cleared, but no code of its body ran */
+    CHECK(asy_future_done(&t->fut));
+    asy_exc *e = NULL;
+    asy_decref(asy_future_exception(&t->fut, &e));
+    CHECK(asy_exc_is(e, &asy_KeyboardInterrupt));
+    asy_decref(e);
+    CHECK_STR_EQ(trace, "started jump@1.0 clear");
+    /* close: the other task, suspended at an await, is abandoned and its
+     * cleanup runs */
+    trace_reset();
+    CHECK_NULL(asy_loop_close(loop));
+    CHECK_STR_EQ(trace, "[Task was destroyed but it is pending!] cleanup after GeneratorExit at -1.0");
+    asy_decref(t);
+    asy_decref(loop);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+    /* and the thread can run another loop */
+    trace_reset();
+    asy_result r = asy_run(say_after(1, "again"), &virtual_opts);
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    CHECK_STR_EQ(trace, "again@1.0");
+    asy_result_clear(&r);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+static void test_longjmp_out_of_run_then_recover(void)
+{
+    trace_reset();
+    if (setjmp(escape) == 0) {
+        asy_result r = asy_run(jumper(), &virtual_opts);
+        CHECK_MSG(0, "run returned");
+        asy_result_clear(&r);
+        return;
+    }
+    /* asy_run's loop is still the running one: recover it, close it and
+     * release asy_run's reference */
+    asy_loop *loop = asy_get_running_loop(NULL);
+    CHECK_FATAL(loop != NULL);
+    asy_loop_set_exception_handler(loop, record_handler, NULL);
+    CHECK_NULL(asy_loop_recover(loop, NULL));
+    CHECK_NULL(asy_loop_close(loop));
+    asy_decref(loop);
+    CHECK_STR_EQ(trace, "started jump@1.0 clear [Task was destroyed but it is pending!] "
+                        "cleanup after GeneratorExit at -1.0");
+    CHECK_INT_EQ(asy_obj_live(), 0);
+    trace_reset();
+    asy_result r = asy_run(say_after(2, "again"), &virtual_opts);
+    CHECK_STR_EQ(trace, "again@2.0");
+    asy_result_clear(&r);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -818,6 +1010,11 @@ int main(int argc, char **argv)
         {"sleep(inf) alone is a reported deadlock", test_sleep_inf_alone_is_a_reported_deadlock},
         {"sleep(inf) is cancelled at a finite time", test_sleep_inf_is_cancelled_at_a_finite_time},
         {"run() of sleep(inf) reports the deadlock", test_run_of_sleep_inf_reports_the_deadlock},
+        {"run_until_complete inside the loop refuses before making a task",
+         test_run_until_complete_inside_the_loop_refuses_first},
+        {"a turn run from inside a task refuses", test_a_turn_inside_a_task_refuses},
+        {"longjmp out of a task: recover, close, run another loop", test_longjmp_out_of_a_task_then_recover},
+        {"longjmp out of run(): recover its loop, close it, run again", test_longjmp_out_of_run_then_recover},
         {NULL, NULL},
     };
     return check_main("task", tests, argc, argv);
