@@ -119,7 +119,14 @@ size_t asy_all_tasks(asy_loop *loop, asy_task **out, size_t max, asy_exc **error
 
 /* asyncio.sleep(delay, result): a coroutine that completes after `delay`
  * seconds of loop time with `result` (stolen). sleep(0) (or less) yields
- * exactly once: the cheapest way to let the others run. */
+ * exactly once: the cheapest way to let the others run. The edges, as
+ * CPython 3.11/3.12 (whose sleep tests only delay <= 0, then calls
+ * call_later): sleep(-inf) is sleep(0); sleep(nan) arms a NaN timer, due
+ * at the next turn (loop.h), so it returns at once (Python 3.13 raises
+ * ValueError instead); sleep(inf) never completes: on the real clock the
+ * task sleeps (the loop wakes once a day); on a virtual clock with nothing
+ * else to do, the loop reports the deadlock ("Event loop would wait
+ * forever", loop.h) instead of jumping to infinity. */
 asy_coro *asy_sleep(double delay, asy_value result);
 
 /* loop.run_until_complete(aw): run the loop until aw (a future, task or
