@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ptrmap.h"
+
 /* The children's way back to the outer future. It does not own the outer
  * future (see gather.h: that would be a reference cycle); the outer future
  * owns one reference to it and clears `outer` when it dies. */
@@ -179,15 +181,6 @@ static bool gathering_cancel(asy_future *fut, const char *msg)
 
 /* ---- making one ---- */
 
-/* The index of the first j < i with aws[j] == aws[i], or i. */
-static size_t first_seen(void **aws, size_t i)
-{
-    for (size_t j = 0; j < i; j++) /* O(n^2): gather gets a handful; CPython uses a dict */
-        if (aws[j] == aws[i])
-            return j;
-    return i;
-}
-
 asy_future *asy_gather(bool return_exceptions, size_t n, void **aws)
 {
     asy_loop *loop = NULL;
@@ -211,8 +204,12 @@ asy_future *asy_gather(bool return_exceptions, size_t n, void **aws)
     g->link = asy_obj_new(&link_type, sizeof(asy_gather_link));
     g->link->outer = g;
 
+    /* CPython's arg_to_fut dict: an argument seen before gets the child it
+     * got then. A map from address to first index keeps this O(n). */
+    asy_ptrmap seen;
+    asy_ptrmap_init(&seen, n);
     for (size_t i = 0; i < n; i++) {
-        size_t j = first_seen(aws, i);
+        size_t j = asy_ptrmap_add(&seen, aws[i], i);
         if (j < i) { /* a duplicate: the same child again */
             g->children[i] = asy_incref(g->children[j]);
             asy_decref(aws[i]); /* the extra reference we were given */
@@ -228,6 +225,7 @@ asy_future *asy_gather(bool return_exceptions, size_t n, void **aws)
         }
         g->nchildren++;
     }
+    asy_ptrmap_clear(&seen);
     return &g->fut;
 }
 

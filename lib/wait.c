@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ptrmap.h"
+
 /* What Python's _wait keeps in its closure, shared by the callbacks. */
 typedef struct {
     asy_obj ob;
@@ -162,15 +164,6 @@ static void wait_clear(asy_gen *g)
     f->n = 0;
 }
 
-/* Is fs[i] one of fs[0..i-1]? */
-static bool seen_before(void *const *fs, size_t i)
-{
-    for (size_t j = 0; j < i; j++) /* O(n^2) for a handful; CPython builds a set */
-        if (fs[j] == fs[i])
-            return true;
-    return false;
-}
-
 asy_coro *asy_wait(size_t n, void *const *fs, double timeout, asy_return_when return_when)
 {
     wait_frame *f = ASY_CORO_NEW(wait_frame, wait_body, "wait");
@@ -180,9 +173,14 @@ asy_coro *asy_wait(size_t n, void *const *fs, double timeout, asy_return_when re
     f->fs = calloc(n > 0 ? n : 1, sizeof *f->fs);
     if (f->fs == NULL)
         abort();
-    for (size_t i = 0; i < n; i++) /* set(fs): each object once */
-        if (!seen_before(fs, i))
+    /* set(fs): each object once, in the order of its first appearance.
+     * The address map keeps it O(n) for any number of futures. */
+    asy_ptrmap seen;
+    asy_ptrmap_init(&seen, n);
+    for (size_t i = 0; i < n; i++)
+        if (asy_ptrmap_add(&seen, fs[i], i) == i)
             f->fs[f->n++] = asy_incref(fs[i]);
+    asy_ptrmap_clear(&seen);
     return &f->co;
 }
 

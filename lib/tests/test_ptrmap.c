@@ -1,0 +1,150 @@
+/*
+ * test_ptrmap.c - the address -> index map behind gather, wait,
+ * as_completed and TaskGroup: add keeps the first index, get/set/remove,
+ * removal in the middle of a probe run, growth, and a random workload
+ * checked against a plain array.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "ptrmap.h"
+
+static void test_add_keeps_the_first_index(void)
+{
+    asy_ptrmap m;
+    asy_ptrmap_init(&m, 0);
+    int a, b;
+    size_t i = 99;
+    CHECK(!asy_ptrmap_get(&m, &a, &i)); /* empty: no table yet */
+    CHECK(!asy_ptrmap_remove(&m, &a, NULL));
+    CHECK_INT_EQ(asy_ptrmap_add(&m, &a, 0), 0);
+    CHECK_INT_EQ(asy_ptrmap_add(&m, &b, 1), 1);
+    CHECK_INT_EQ(asy_ptrmap_add(&m, &a, 2), 0); /* a duplicate answers where it came first */
+    CHECK_INT_EQ(m.len, 2);
+    CHECK(asy_ptrmap_get(&m, &b, &i));
+    CHECK_INT_EQ(i, 1);
+    CHECK(asy_ptrmap_set(&m, &b, 7));
+    CHECK(asy_ptrmap_get(&m, &b, &i));
+    CHECK_INT_EQ(i, 7);
+    CHECK(asy_ptrmap_remove(&m, &a, &i));
+    CHECK_INT_EQ(i, 0);
+    CHECK(!asy_ptrmap_get(&m, &a, &i));
+    CHECK(!asy_ptrmap_set(&m, &a, 3));
+    CHECK_INT_EQ(m.len, 1);
+    asy_ptrmap_clear(&m);
+    CHECK_INT_EQ(m.len, 0);
+    CHECK(!asy_ptrmap_get(&m, &b, &i));
+}
+
+/* NULL is a key too (kept beside the table). */
+static void test_null_is_a_key(void)
+{
+    asy_ptrmap m;
+    asy_ptrmap_init(&m, 0);
+    size_t i = 99;
+    CHECK(!asy_ptrmap_get(&m, NULL, &i));
+    CHECK_INT_EQ(asy_ptrmap_add(&m, NULL, 3), 3);
+    CHECK_INT_EQ(asy_ptrmap_add(&m, NULL, 4), 3);
+    CHECK_INT_EQ(m.len, 1);
+    int a;
+    CHECK(!asy_ptrmap_get(&m, &a, &i)); /* no table yet: still answers */
+    CHECK_INT_EQ(asy_ptrmap_add(&m, &a, 5), 5);
+    CHECK(asy_ptrmap_get(&m, NULL, &i));
+    CHECK_INT_EQ(i, 3);
+    CHECK(asy_ptrmap_set(&m, NULL, 6));
+    CHECK(asy_ptrmap_remove(&m, NULL, &i));
+    CHECK_INT_EQ(i, 6);
+    CHECK(!asy_ptrmap_remove(&m, NULL, &i));
+    CHECK(asy_ptrmap_get(&m, &a, &i));
+    CHECK_INT_EQ(i, 5);
+    CHECK_INT_EQ(m.len, 1);
+    asy_ptrmap_clear(&m);
+}
+
+/* Addresses 8 bytes apart, as aligned objects are: many keys, every one
+ * found at its index, then every other one removed (each removal in the
+ * middle of a run must leave the rest of the run reachable). */
+static void test_many_keys_and_removals_in_the_middle(void)
+{
+    enum { N = 100000 };
+    uint64_t *keys = calloc(N, sizeof *keys);
+    CHECK_FATAL(keys != NULL);
+    asy_ptrmap m;
+    asy_ptrmap_init(&m, 16); /* grows several times */
+    for (size_t i = 0; i < N; i++)
+        CHECK_INT_EQ(asy_ptrmap_add(&m, &keys[i], i), i);
+    CHECK_INT_EQ(m.len, N);
+    CHECK(m.cap >= 2 * N);
+    size_t bad = 0, idx;
+    for (size_t i = 0; i < N; i++)
+        if (!asy_ptrmap_get(&m, &keys[i], &idx) || idx != i)
+            bad++;
+    CHECK_INT_EQ(bad, 0);
+    for (size_t i = 0; i < N; i += 2)
+        CHECK(asy_ptrmap_remove(&m, &keys[i], NULL));
+    CHECK_INT_EQ(m.len, N / 2);
+    for (size_t i = 0; i < N; i++) {
+        bool there = asy_ptrmap_get(&m, &keys[i], &idx);
+        if (there != (i % 2 == 1) || (there && idx != i))
+            bad++;
+    }
+    CHECK_INT_EQ(bad, 0);
+    asy_ptrmap_clear(&m);
+    free(keys);
+}
+
+/* A random mix of add, remove and get over a small pool of addresses (so
+ * runs collide and wrap around the table), checked against an array that
+ * says which are in and at what index. */
+static void test_random_operations_agree_with_an_array(void)
+{
+    enum { POOL = 512, OPS = 200000 };
+    static char pool[POOL];
+    long in[POOL]; /* -1: absent, else its index */
+    for (int i = 0; i < POOL; i++)
+        in[i] = -1;
+    asy_ptrmap m;
+    asy_ptrmap_init(&m, 0);
+    unsigned long long x = 88172645463325252ull; /* xorshift64 */
+    size_t bad = 0, count = 0;
+    for (long op = 0; op < OPS; op++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int k = (int)(x % POOL);
+        size_t idx;
+        switch ((x >> 20) % 3) {
+        case 0:
+            if (asy_ptrmap_add(&m, &pool[k], (size_t)op) != (in[k] < 0 ? (size_t)op : (size_t)in[k]))
+                bad++;
+            if (in[k] < 0)
+                in[k] = op, count++;
+            break;
+        case 1:
+            if (asy_ptrmap_remove(&m, &pool[k], &idx) != (in[k] >= 0) || (in[k] >= 0 && idx != (size_t)in[k]))
+                bad++;
+            if (in[k] >= 0)
+                in[k] = -1, count--;
+            break;
+        default:
+            if (asy_ptrmap_get(&m, &pool[k], &idx) != (in[k] >= 0) || (in[k] >= 0 && idx != (size_t)in[k]))
+                bad++;
+        }
+        if (m.len != count)
+            bad++;
+    }
+    CHECK_INT_EQ(bad, 0);
+    asy_ptrmap_clear(&m);
+}
+
+int main(int argc, char **argv)
+{
+    static const check_test tests[] = {
+        {"add keeps the first index; get, set and remove", test_add_keeps_the_first_index},
+        {"NULL is a key like the others", test_null_is_a_key},
+        {"100k aligned keys: all found, every other one removed, the rest still found",
+         test_many_keys_and_removals_in_the_middle},
+        {"200k random adds, removes and gets agree with a plain array", test_random_operations_agree_with_an_array},
+        {NULL, NULL},
+    };
+    return check_main("ptrmap", tests, argc, argv);
+}
