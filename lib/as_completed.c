@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ptrmap.h"
+
 /* ---- a FIFO of futures (owned references; NULL is allowed) ---- */
 
 typedef struct {
@@ -21,7 +23,10 @@ typedef struct {
 static void fifo_push(fifo *q, asy_future *f) /* steals f */
 {
     if (q->head + q->len == q->cap) {
-        if (q->head > 0) { /* room at the front: slide down */
+        if (q->head > 0 && q->head >= q->len) {
+            /* at least half the array is free at the front: slide down.
+             * Sliding costs len moves, paid for by the head pops before it
+             * (sliding a nearly full array on every push would be O(n^2)). */
             memmove(q->items, q->items + q->head, q->len * sizeof *q->items);
             q->head = 0;
         } else {
@@ -44,20 +49,6 @@ static asy_future *fifo_pop(fifo *q) /* a new reference (or NULL: a marker) */
     return f;
 }
 
-/* Take f out wherever it is, and release the queue's reference. */
-static void fifo_remove(fifo *q, asy_future *f)
-{
-    for (size_t i = 0; i < q->len; i++) {
-        asy_future **slot = &q->items[q->head + i];
-        if (*slot == f) {
-            memmove(slot, slot + 1, (q->len - i - 1) * sizeof *slot);
-            q->len--;
-            asy_decref(f);
-            return;
-        }
-    }
-}
-
 static void fifo_clear(fifo *q)
 {
     while (q->len > 0)
@@ -74,8 +65,10 @@ typedef struct ac_link ac_link;
 struct asy_as_completed {
     asy_obj ob;
     asy_loop *loop;          /* owned; NULL when there is nothing to wait for */
-    asy_future **todo;       /* owned: not done yet, in argument order */
-    size_t ntodo;
+    asy_future **todo;       /* owned: not done yet, in argument order; NULL: gone */
+    size_t ntodo;            /* how many todo[] are not NULL */
+    size_t nslots;           /* how many slots todo[] has */
+    asy_ptrmap where;        /* future -> its slot in todo[], while it is there */
     fifo done;               /* finished futures, NULL = timed out (Python's Queue) */
     fifo getters;            /* futures of the awaits blocked on an empty queue */
     size_t left;             /* next() calls still to give */
@@ -122,12 +115,10 @@ static asy_exc *on_completion(asy_future *f, asy_value arg)
     asy_as_completed *ac = ((ac_link *)arg.u.o)->ac;
     if (ac == NULL)
         return NULL; /* the object is gone: nobody wants the result */
-    size_t i = 0;
-    while (i < ac->ntodo && ac->todo[i] != f)
-        i++;
-    if (i == ac->ntodo)
+    size_t i; /* todo.remove(f): the map says where f is, O(1) */
+    if (!asy_ptrmap_remove(&ac->where, f, &i))
         return NULL; /* _on_timeout() was here first */
-    memmove(&ac->todo[i], &ac->todo[i + 1], (ac->ntodo - i - 1) * sizeof *ac->todo);
+    ac->todo[i] = NULL;
     ac->ntodo--;
     put(ac, f); /* todo's reference moves to the queue */
     if (ac->ntodo == 0)
@@ -147,23 +138,18 @@ static asy_exc *on_timeout(asy_value arg)
     asy_as_completed *ac = ((ac_link *)arg.u.o)->ac;
     if (ac == NULL)
         return NULL;
-    size_t n = ac->ntodo;
-    ac->ntodo = 0;
-    for (size_t i = 0; i < n; i++) {
-        asy_future_remove_done_callback_arg(ac->todo[i], on_completion, asy_obj_value(ac->link));
-        asy_decref(ac->todo[i]);
+    for (size_t i = 0; i < ac->nslots; i++) {
+        asy_future *f = ac->todo[i];
+        if (f == NULL)
+            continue; /* already in the queue */
+        ac->todo[i] = NULL;
+        asy_future_remove_done_callback_arg(f, on_completion, asy_obj_value(ac->link));
+        asy_decref(f);
         put(ac, NULL);
     }
+    ac->ntodo = 0;
+    asy_ptrmap_clear(&ac->where); /* todo.clear() */
     return NULL;
-}
-
-/* Is aws[i] one of aws[0..i-1]? */
-static bool seen_before(void **aws, size_t i)
-{
-    for (size_t j = 0; j < i; j++) /* O(n^2) for a handful; CPython builds a set */
-        if (aws[j] == aws[i])
-            return true;
-    return false;
 }
 
 asy_as_completed *asy_as_completed_new(size_t n, void **aws, double timeout)
@@ -183,9 +169,14 @@ asy_as_completed *asy_as_completed_new(size_t n, void **aws, double timeout)
     ac->todo = calloc(n > 0 ? n : 1, sizeof *ac->todo);
     if (ac->todo == NULL)
         abort();
+    /* set(fs): an awaitable passed again is dropped. `seen` maps each
+     * argument to its first position, `where` each future to its slot. */
+    asy_ptrmap seen;
+    asy_ptrmap_init(&seen, n);
+    asy_ptrmap_init(&ac->where, n);
     for (size_t i = 0; i < n; i++) {
-        if (seen_before(aws, i)) {
-            asy_decref(aws[i]); /* set(fs): the extra reference we were given */
+        if (asy_ptrmap_add(&seen, aws[i], i) != i) {
+            asy_decref(aws[i]); /* the extra reference we were given */
             continue;
         }
         asy_future *f = asy_ensure_future(aws[i], loop, &err);
@@ -194,9 +185,12 @@ asy_as_completed *asy_as_completed_new(size_t n, void **aws, double timeout)
             f = asy_future_new(loop);
             asy_decref(asy_future_set_exception(f, asy_exc_new(&asy_RuntimeError, "Event loop is closed")));
         }
-        ac->todo[ac->ntodo++] = f;
+        asy_ptrmap_add(&ac->where, f, ac->nslots);
+        ac->todo[ac->nslots++] = f;
+        ac->ntodo++;
         asy_decref(asy_future_add_done_callback(f, on_completion, asy_obj_value(asy_incref(ac->link))));
     }
+    asy_ptrmap_clear(&seen);
     ac->left = ac->ntodo;
     if (ac->ntodo > 0 && !asy_is_no_timeout(timeout)) /* -inf, NaN: due at the next turn */
         ac->timeout = asy_loop_call_later(loop, timeout, on_timeout, asy_obj_value(asy_incref(ac->link)), NULL);
@@ -220,8 +214,10 @@ static void drop_getter(one_frame *f)
     asy_future *getter = f->getter;
     f->getter = NULL;
     asy_future_cancel(getter, NULL); /* just in case it is not done yet */
-    fifo_remove(&ac->getters, getter);
-    /* Woken but leaving without taking the item: wake the next one. */
+    /* Queue.get removes its getter from the deque (an O(n) search); here
+     * it stays in the FIFO: it is done now, so wakeup_next() will drop it
+     * without waking anyone (the FIFO releases it then, or with the
+     * object). Woken but leaving without taking the item: wake the next. */
     if (ac->done.len > 0 && !asy_future_cancelled(getter))
         wakeup_next(ac);
     asy_decref(getter);
@@ -298,9 +294,10 @@ static void ac_dealloc(asy_obj *self)
     if (ac->timeout != NULL)
         asy_handle_cancel(ac->timeout);
     asy_decref(ac->timeout);
-    for (size_t i = 0; i < ac->ntodo; i++)
-        asy_decref(ac->todo[i]);
+    for (size_t i = 0; i < ac->nslots; i++)
+        asy_decref(ac->todo[i]); /* NULL is fine */
     free(ac->todo);
+    asy_ptrmap_clear(&ac->where);
     fifo_clear(&ac->done);
     fifo_clear(&ac->getters);
     asy_decref(ac->error);
