@@ -6,16 +6,21 @@
  * aborts: cancels the children and the parent); exit_body() is __aexit__,
  * which waits for the children and decides what the block raises.
  *
- * The children are kept in a small array, not an intrusive list: asy_task
- * has no link field to spare (its all_link belongs to the loop), and
- * removing a finished child is O(n) in the group's size, which is fine for
- * the groups of a few tasks that programs make.
+ * The children (Python's _tasks set) are kept in an array in creation
+ * order, so that _abort cancels them in a predictable order, plus an
+ * address map (ptrmap.h) from each child to its slot: a finished child
+ * leaves its slot empty in O(1), whatever the group's size. (Not an
+ * intrusive list: asy_task has no link field to spare, its all_link
+ * belongs to the loop.) When the array is full and at least half of it is
+ * empty slots, it is compacted instead of grown; each compaction moves at
+ * most as many children as have left since the last one.
  */
 #include "taskgroup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include "ptrmap.h"
 
 struct asy_taskgroup {
     asy_obj ob;
@@ -25,8 +30,10 @@ struct asy_taskgroup {
     bool parent_cancel_requested; /* we cancelled the parent: uncancel at exit */
     asy_loop *loop;               /* owned, from enter on */
     asy_task *parent;             /* owned while entered, until exit ends */
-    asy_task **tasks;             /* the children not finished (borrowed) */
-    size_t ntasks, captasks;
+    asy_task **tasks;             /* the children not finished, by creation (borrowed); NULL: left */
+    size_t ntasks;                /* children not finished: the non-NULL slots */
+    size_t nslots, captasks;      /* slots used, slots allocated */
+    asy_ptrmap slot_of;           /* child -> its slot in tasks[] */
     asy_exc **errors;             /* the children's errors, in order (owned) */
     size_t nerrors, caperrors;
     asy_exc *base_error;          /* a KeyboardInterrupt seen (owned) */
@@ -40,6 +47,7 @@ static void tg_dealloc(asy_obj *self)
         asy_decref(tg->errors[i]);
     free(tg->errors);
     free(tg->tasks);
+    asy_ptrmap_clear(&tg->slot_of);
     asy_decref(tg->base_error);
     asy_decref(tg->on_completed);
     asy_decref(tg->parent);
@@ -105,16 +113,39 @@ static void add_error(asy_taskgroup *tg, asy_exc *e) /* steals e */
     tg->errors[tg->nerrors++] = e;
 }
 
-static void remove_task(asy_taskgroup *tg, asy_task *t)
+/* self._tasks.add(t) */
+static void add_task(asy_taskgroup *tg, asy_task *t)
 {
-    for (size_t i = 0; i < tg->ntasks; i++) {
-        if (tg->tasks[i] == t) {
-            /* keep creation order: _abort cancels in a predictable order */
-            memmove(&tg->tasks[i], &tg->tasks[i + 1], (tg->ntasks - i - 1) * sizeof *tg->tasks);
-            tg->ntasks--;
-            return;
+    if (tg->nslots == tg->captasks) {
+        if (tg->ntasks <= tg->nslots / 2 && tg->ntasks < tg->nslots) {
+            /* Half the slots are empty: close the gaps, keeping the order. */
+            size_t k = 0;
+            for (size_t i = 0; i < tg->nslots; i++) {
+                if (tg->tasks[i] == NULL)
+                    continue;
+                tg->tasks[k] = tg->tasks[i];
+                asy_ptrmap_set(&tg->slot_of, tg->tasks[k], k);
+                k++;
+            }
+            tg->nslots = k;
+        } else {
+            tg->tasks = grow(tg->tasks, &tg->captasks, sizeof *tg->tasks);
         }
     }
+    asy_ptrmap_add(&tg->slot_of, t, tg->nslots);
+    tg->tasks[tg->nslots++] = t;
+    tg->ntasks++;
+}
+
+/* self._tasks.discard(t): its slot is emptied, the others stay put. */
+static void remove_task(asy_taskgroup *tg, asy_task *t)
+{
+    size_t i;
+    if (!asy_ptrmap_remove(&tg->slot_of, t, &i))
+        return;
+    tg->tasks[i] = NULL;
+    if (--tg->ntasks == 0)
+        tg->nslots = 0; /* every slot is empty: start again at the front */
 }
 
 /* Python treats KeyboardInterrupt and SystemExit as "base errors": they
@@ -125,8 +156,8 @@ static bool is_base_error(const asy_exc *e) { return asy_exc_is(e, &asy_Keyboard
 static void tg_abort(asy_taskgroup *tg)
 {
     tg->aborting = true;
-    for (size_t i = 0; i < tg->ntasks; i++)
-        if (!asy_future_done(&tg->tasks[i]->fut))
+    for (size_t i = 0; i < tg->nslots; i++)
+        if (tg->tasks[i] != NULL && !asy_future_done(&tg->tasks[i]->fut))
             asy_task_cancel(tg->tasks[i], NULL);
 }
 
@@ -194,9 +225,7 @@ asy_task *asy_taskgroup_create_task(asy_taskgroup *tg, asy_coro *coro, const cha
     if (t == NULL)
         return NULL;
     asy_decref(asy_future_add_done_callback(&t->fut, on_task_done, asy_obj_value(asy_incref(tg))));
-    if (tg->ntasks == tg->captasks)
-        tg->tasks = grow(tg->tasks, &tg->captasks, sizeof *tg->tasks);
-    tg->tasks[tg->ntasks++] = t;
+    add_task(tg, t);
     return t;
 }
 
