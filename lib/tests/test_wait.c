@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -405,6 +406,120 @@ static void test_a_wait_abandoned_at_close_leaks_nothing(void)
     CHECK_INT_EQ(asy_obj_live(), 0);
 }
 
+/* ---- many futures ----
+ * async def many():
+ *     futs = [loop.create_future() for _ in range(N)]
+ *     fs = [futs[(7919 * k) % N] for k in range(N)]       # a permutation
+ *     fs += [fs[(31 * k) % N] for k in range(N // 2)]      # then duplicates
+ *     w = create_task(wait(fs, return_when=FIRST_EXCEPTION))
+ *     await sleep(0)
+ *     for three batches of 1000: set the results of futs[(3571 * j) % N]
+ *         (rank 2500 raises), await sleep(0) between batches
+ *     return await w
+ * done and pending each list every future once, in the order of its first
+ * appearance in fs; done is exactly the first 3000 by completion rank. */
+enum { MANY = 10000, MANY_ARGS = MANY + MANY / 2, MANY_BATCH = 1000 };
+
+typedef struct {
+    asy_coro co;
+    asy_future **futs; /* the test's: it releases them after its checks */
+    size_t *arg_fut;   /* the test's: fs[k] is futs[arg_fut[k]] */
+    asy_task *w;       /* owned */
+    size_t j;
+} many_frame;
+
+static size_t completion(size_t j) { return (3571 * j) % MANY; }
+
+static asy_status many_body(asy_coro *co)
+{
+    many_frame *f = (many_frame *)co;
+    ASY_BEGIN(co);
+    {
+        asy_loop *loop = asy_get_running_loop(NULL);
+        void **fs = calloc(MANY_ARGS, sizeof *fs);
+        CHECK_FATAL(fs != NULL);
+        for (size_t i = 0; i < MANY; i++)
+            f->futs[i] = asy_future_new(loop);
+        for (size_t k = 0; k < MANY_ARGS; k++) {
+            f->arg_fut[k] = k < MANY ? (7919 * k) % MANY : f->arg_fut[(31 * (k - MANY)) % MANY];
+            fs[k] = f->futs[f->arg_fut[k]]; /* borrowed by wait */
+        }
+        asy_exc *err = NULL;
+        f->w = asy_loop_create_task(loop, asy_wait(MANY_ARGS, fs, ASY_NO_TIMEOUT, ASY_FIRST_EXCEPTION), NULL, &err);
+        free(fs);
+        CHECK_NULL(err);
+        if (err != NULL)
+            ASY_RAISE(co, err);
+    }
+    ASY_AWAIT(co, asy_sleep(0, asy_none())); /* wait() puts its callbacks on */
+    for (f->j = 0; f->j < 3 * MANY_BATCH; f->j++) {
+        size_t i = completion(f->j);
+        if (f->j == 2500)
+            asy_decref(asy_future_set_exception(f->futs[i], asy_exc_new(&asy_ValueError, "rank 2500")));
+        else
+            asy_decref(asy_future_set_result(f->futs[i], asy_int((long long)i)));
+        if ((f->j + 1) % MANY_BATCH == 0 && f->j + 1 < 3 * MANY_BATCH)
+            ASY_AWAIT(co, asy_sleep(0, asy_none()));
+    }
+    ASY_AWAIT(co, asy_incref(f->w));
+    ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
+    ASY_END(co);
+}
+
+static void many_clear(asy_gen *gen) { asy_decref(((many_frame *)gen)->w); }
+
+static void test_many_futures_with_duplicates_split_in_argument_order(void)
+{
+    asy_loop *loop = vloop();
+    many_frame *f = ASY_CORO_NEW(many_frame, many_body, "many");
+    asy_gen_set_clear(&f->co, many_clear);
+    static asy_future *futs[MANY];
+    static size_t arg_fut[MANY_ARGS];
+    f->futs = futs;
+    f->arg_fut = arg_fut;
+    asy_result r = asy_loop_run_until_complete(loop, f);
+    CHECK_FATAL(r.status == ASY_RETURNED);
+    asy_list *done = asy_wait_done(r.value), *pending = asy_wait_pending(r.value);
+    CHECK_FATAL(done != NULL && pending != NULL);
+    CHECK_INT_EQ(asy_list_len(done), 3 * MANY_BATCH);
+    CHECK_INT_EQ(asy_list_len(pending), MANY - 3 * MANY_BATCH);
+
+    /* the expected lists: fs without its duplicates, split by rank */
+    static size_t rank_of[MANY];
+    static bool seen[MANY];
+    for (size_t j = 0; j < MANY; j++)
+        rank_of[completion(j)] = j;
+    memset(seen, 0, sizeof seen);
+    size_t nd = 0, np = 0, wrong = 0, callbacks = 0;
+    for (size_t k = 0; k < MANY_ARGS; k++) {
+        size_t i = arg_fut[k];
+        if (seen[i])
+            continue;
+        seen[i] = true;
+        bool is_done = rank_of[i] < 3 * MANY_BATCH;
+        asy_list *l = is_done ? done : pending;
+        size_t at = is_done ? nd++ : np++;
+        wrong += at >= asy_list_len(l) || asy_value_future(asy_list_get(l, at)) != futs[i];
+    }
+    for (size_t i = 0; i < MANY; i++)
+        callbacks += futs[i]->ncbs; /* wait took every callback of its own back */
+    CHECK_INT_EQ(wrong, 0);
+    CHECK_INT_EQ(callbacks, 0);
+    asy_result_clear(&r);
+    for (size_t i = 0; i < MANY; i++) {
+        if (!asy_future_done(futs[i])) {
+            asy_future_cancel(futs[i], NULL); /* a pending one: let it end quietly */
+        } else {
+            asy_exc *e = NULL;
+            asy_decref(asy_future_exception(futs[i], &e)); /* rank 2500's: retrieved */
+            asy_decref(e);
+        }
+        asy_decref(futs[i]);
+    }
+    CHECK_STR_EQ(trace, "");
+    done_with(loop);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -425,6 +540,8 @@ int main(int argc, char **argv)
         {"two waits on one task: cancelling one removes its callback, not the other's",
          test_two_waits_on_one_task_both_wake},
         {"a wait abandoned when its loop closes leaks nothing", test_a_wait_abandoned_at_close_leaks_nothing},
+        {"10k futures with duplicates: done and pending in first-appearance order, FIRST_EXCEPTION",
+         test_many_futures_with_duplicates_split_in_argument_order},
         {NULL, NULL},
     };
     return check_main("wait", tests, argc, argv);
