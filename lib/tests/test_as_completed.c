@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -464,6 +465,113 @@ static void test_woken_then_cancelled_passes_the_wakeup_on(void)
     done_with(loop);
 }
 
+/* ---- many futures ----
+ * async def many():
+ *     futs = [loop.create_future() for _ in range(N)]
+ *     aws = [futs[(7919 * k) % N] for k in range(N)]      # a permutation
+ *     aws += [aws[(31 * k) % N] for k in range(N // 2)]    # then duplicates
+ *     it = as_completed(aws, timeout=5)
+ *     for five batches of 1000 (one batch a second):
+ *         set the results of futs[(3571 * j) % N] (rank 1234 raises)
+ *         take 1000 results: each must be the next one by rank
+ *     the rest: each await raises TimeoutError at 5.0
+ * Completion order, argument order and the duplicates all differ. */
+enum { MANY = 10000, MANY_ARGS = MANY + MANY / 2, MANY_BATCH = 1000, MANY_BEFORE = 5 * MANY_BATCH };
+
+typedef struct {
+    asy_coro co;
+    asy_future **futs;     /* the test's array; it releases them */
+    asy_as_completed *ac;  /* owned */
+    size_t j, taken, wrong, timeouts, left_at_start;
+    double timeout_at;
+} many_frame;
+
+static size_t completion(size_t j) { return (3571 * j) % MANY; }
+
+static asy_status many_body(asy_coro *co)
+{
+    many_frame *f = (many_frame *)co;
+    ASY_BEGIN(co);
+    {
+        asy_loop *loop = asy_get_running_loop(NULL);
+        void **aws = calloc(MANY_ARGS, sizeof *aws);
+        size_t *arg_fut = calloc(MANY_ARGS, sizeof *arg_fut);
+        CHECK_FATAL(aws != NULL && arg_fut != NULL);
+        for (size_t i = 0; i < MANY; i++)
+            f->futs[i] = asy_future_new(loop);
+        for (size_t k = 0; k < MANY_ARGS; k++) {
+            arg_fut[k] = k < MANY ? (7919 * k) % MANY : arg_fut[(31 * (k - MANY)) % MANY];
+            aws[k] = asy_incref(f->futs[arg_fut[k]]); /* stolen, one each */
+        }
+        f->ac = asy_as_completed_new(MANY_ARGS, aws, 5.0);
+        free(aws);
+        free(arg_fut);
+        f->left_at_start = asy_as_completed_left(f->ac);
+    }
+    for (f->j = 0; f->j < MANY_BEFORE; f->j++) {
+        size_t i = completion(f->j);
+        if (f->j == 1234)
+            asy_decref(asy_future_set_exception(f->futs[i], asy_exc_new(&asy_ValueError, "rank 1234")));
+        else
+            asy_decref(asy_future_set_result(f->futs[i], asy_int((long long)i)));
+        if ((f->j + 1) % MANY_BATCH != 0)
+            continue;
+        for (f->taken = f->j + 1 - MANY_BATCH; f->taken <= f->j; f->taken++) {
+            ASY_AWAIT_TRY(co, asy_as_completed_next(f->ac));
+            if (f->taken == 1234) {
+                f->wrong += ASY_EXC(co) == NULL || strcmp(ASY_EXC_STR(ASY_EXC(co)), "ValueError: rank 1234") != 0;
+                asy_decref(ASY_CATCH(co));
+            } else if (ASY_EXC(co) != NULL) {
+                f->wrong++;
+                asy_decref(ASY_CATCH(co));
+            } else {
+                f->wrong += ASY_SENT(co).kind != ASY_INT || ASY_SENT(co).u.i != (long long)completion(f->taken);
+            }
+        }
+        ASY_AWAIT(co, asy_sleep(1, asy_none()));
+    }
+    while (asy_as_completed_left(f->ac) > 0) {
+        ASY_AWAIT_TRY(co, asy_as_completed_next(f->ac));
+        if (ASY_EXC(co) != NULL && asy_exc_is(ASY_EXC(co), &asy_TimeoutError)) {
+            if (f->timeouts++ == 0)
+                f->timeout_at = now();
+        } else {
+            f->wrong++;
+        }
+        asy_decref(ASY_CATCH(co));
+    }
+    ASY_END(co);
+}
+
+static void many_clear(asy_gen *gen) { asy_decref(((many_frame *)gen)->ac); }
+
+static void test_many_futures_with_duplicates_come_in_completion_order(void)
+{
+    asy_loop *loop = vloop();
+    static asy_future *futs[MANY];
+    many_frame *f = ASY_CORO_NEW(many_frame, many_body, "many");
+    asy_gen_set_clear(&f->co, many_clear);
+    f->futs = futs;
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(f));
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    asy_result_clear(&r);
+    CHECK_INT_EQ(f->left_at_start, MANY); /* set(aws): duplicates counted once */
+    CHECK_INT_EQ(f->wrong, 0);
+    CHECK_INT_EQ(f->timeouts, MANY - MANY_BEFORE);
+    CHECK_DBL_NEAR(f->timeout_at, 5.0, 1e-9);
+    asy_decref(f);
+    size_t callbacks = 0;
+    for (size_t i = 0; i < MANY; i++) {
+        callbacks += futs[i]->ncbs; /* the timeout took the rest's callbacks back */
+        if (!asy_future_done(futs[i]))
+            asy_future_cancel(futs[i], NULL);
+        asy_decref(futs[i]);
+    }
+    CHECK_INT_EQ(callbacks, 0);
+    CHECK_STR_EQ(trace, "");
+    done_with(loop);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -486,6 +594,8 @@ int main(int argc, char **argv)
          test_cancelled_await_leaves_the_result_to_the_next},
         {"a consumer woken then cancelled passes the result on to the next",
          test_woken_then_cancelled_passes_the_wakeup_on},
+        {"10k futures with duplicates: completion order, then TimeoutError for the rest at 5.0",
+         test_many_futures_with_duplicates_come_in_completion_order},
         {NULL, NULL},
     };
     return check_main("as_completed", tests, argc, argv);

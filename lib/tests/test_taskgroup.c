@@ -486,6 +486,151 @@ static void test_exception_group_objects(void)
     CHECK_INT_EQ(asy_obj_live(), 0);
 }
 
+/* ---- many children ----
+ * Two waves of 10k children: nine in ten return at once, one in ten
+ * sleeps (and notes, when cancelled, its place in creation order). The
+ * first wave's quick ones are gone before the second wave comes, so the
+ * children's array fills up half empty and is compacted during the second
+ * wave. Then three children fail in the same turn, in the order c, a, b
+ * (not their creation order): the errors come in that order, and the
+ * sleepers are cancelled in creation order, as the C _abort promises. */
+enum { WAVE = 10000, SLEEPERS = 2 * WAVE / 10 };
+static size_t cancel_order[SLEEPERS + 1];
+static size_t ncancelled;
+
+typedef struct {
+    asy_coro co;
+    size_t serial;   /* creation order among the sleepers */
+    asy_future *gate; /* a failer waits on it (owned) */
+    const char *name;
+} kid_frame;
+
+static asy_status quick_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    ASY_END(co);
+}
+
+static asy_status sleeper_body(asy_coro *co)
+{
+    kid_frame *f = (kid_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT_TRY(co, asy_sleep(100, asy_none()));
+    if (ASY_EXC(co) != NULL && ncancelled <= SLEEPERS)
+        cancel_order[ncancelled++] = f->serial;
+    ASY_RERAISE(co); /* CancelledError, or nothing */
+    ASY_END(co);
+}
+
+static asy_status failer_body(asy_coro *co)
+{
+    kid_frame *f = (kid_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT(co, asy_incref(f->gate));
+    ASY_RAISE(co, asy_exc_new(&asy_ValueError, "%s", f->name));
+    ASY_END(co);
+}
+
+static void kid_clear(asy_gen *g) { asy_decref(((kid_frame *)g)->gate); }
+
+typedef struct {
+    asy_coro co;
+    asy_taskgroup *tg;   /* owned */
+    asy_future *gates[3]; /* owned: a, b, c */
+    size_t i, serial, size_after_wave1, size_after_wave2, size_before_failing;
+} many_frame;
+
+static void add_wave(many_frame *f)
+{
+    for (size_t i = 0; i < WAVE; i++) {
+        asy_coro *c;
+        if (i % 10 == 0) {
+            kid_frame *k = ASY_CORO_NEW(kid_frame, sleeper_body, "sleeper");
+            k->serial = f->serial++;
+            c = &k->co;
+        } else {
+            c = asy_coro_new(sizeof(asy_coro), quick_body, "quick");
+        }
+        asy_decref(asy_taskgroup_create_task(f->tg, c, NULL, NULL));
+    }
+}
+
+static asy_status many_body(asy_coro *co)
+{
+    many_frame *f = (many_frame *)co;
+    ASY_BEGIN(co);
+    f->tg = asy_taskgroup_new();
+    {
+        asy_exc *err = asy_taskgroup_enter(f->tg);
+        if (err != NULL)
+            ASY_RAISE(co, err);
+    }
+    add_wave(f);
+    ASY_AWAIT(co, asy_sleep(0, asy_none())); /* the children's steps */
+    ASY_AWAIT(co, asy_sleep(0, asy_none())); /* their done callbacks */
+    f->size_after_wave1 = asy_taskgroup_size(f->tg);
+    add_wave(f);
+    f->size_after_wave2 = asy_taskgroup_size(f->tg);
+    for (f->i = 0; f->i < 3; f->i++) {
+        static const char *const names[] = {"a", "b", "c"};
+        kid_frame *k = ASY_CORO_NEW(kid_frame, failer_body, "failer");
+        asy_gen_set_clear(&k->co, kid_clear);
+        k->name = names[f->i];
+        f->gates[f->i] = asy_future_new(asy_get_running_loop(NULL));
+        k->gate = asy_incref(f->gates[f->i]);
+        asy_decref(asy_taskgroup_create_task(f->tg, &k->co, NULL, NULL));
+    }
+    ASY_AWAIT(co, asy_sleep(0, asy_none()));
+    ASY_AWAIT(co, asy_sleep(0, asy_none()));
+    f->size_before_failing = asy_taskgroup_size(f->tg);
+    asy_decref(asy_future_set_result(f->gates[2], asy_none())); /* c, a, b */
+    asy_decref(asy_future_set_result(f->gates[0], asy_none()));
+    asy_decref(asy_future_set_result(f->gates[1], asy_none()));
+    ASY_AWAIT_TRY(co, asy_sleep(10, asy_none())); /* the first failure cancels us */
+    ASY_AWAIT(co, asy_taskgroup_exit(f->tg, ASY_CATCH(co)));
+    ASY_END(co);
+}
+
+static void many_clear(asy_gen *g)
+{
+    many_frame *f = (many_frame *)g;
+    asy_decref(f->tg);
+    for (int i = 0; i < 3; i++)
+        asy_decref(f->gates[i]);
+}
+
+static void test_many_children_keep_error_and_cancel_order(void)
+{
+    asy_loop *loop = vloop();
+    ncancelled = 0;
+    many_frame *f = ASY_CORO_NEW(many_frame, many_body, "many");
+    asy_gen_set_clear(&f->co, many_clear);
+    asy_result r = asy_loop_run_until_complete(loop, asy_incref(f));
+    CHECK_FATAL(r.status == ASY_RAISED);
+    CHECK_INT_EQ(f->size_after_wave1, WAVE / 10);
+    CHECK_INT_EQ(f->size_after_wave2, WAVE / 10 + WAVE);
+    CHECK_INT_EQ(f->size_before_failing, SLEEPERS + 3);
+    asy_decref(f);
+    CHECK_STR_EQ(ASY_EXC_STR(r.exc), "ExceptionGroup: unhandled errors in a TaskGroup (3 sub-exceptions)");
+    CHECK_INT_EQ(asy_exc_group_count(r.exc), 3);
+    const char *order[3];
+    for (size_t i = 0; i < 3; i++) {
+        asy_exc *e = asy_exc_group_get(r.exc, i);
+        order[i] = e != NULL ? asy_exc_message(e) : "?";
+    }
+    CHECK_STR_EQ(order[0], "c");
+    CHECK_STR_EQ(order[1], "a");
+    CHECK_STR_EQ(order[2], "b");
+    asy_result_clear(&r);
+    CHECK_INT_EQ(ncancelled, SLEEPERS);
+    size_t out_of_order = 0;
+    for (size_t i = 0; i < ncancelled; i++)
+        out_of_order += cancel_order[i] != i;
+    CHECK_INT_EQ(out_of_order, 0);
+    CHECK_STR_EQ(trace, "");
+    done_with(loop);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -501,6 +646,8 @@ int main(int argc, char **argv)
         {"create_task before enter, while shutting down, when finished", test_misuse},
         {"create_task after a successful group ended: is finished", test_successful_group_is_finished_afterwards},
         {"exception groups: type, str, repr, split", test_exception_group_objects},
+        {"20k children: errors in failure order, cancels in creation order after compaction",
+         test_many_children_keep_error_and_cancel_order},
         {NULL, NULL},
     };
     return check_main("taskgroup", tests, argc, argv);
