@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ptrmap.h"
-
 /* ---- a FIFO of futures (owned references; NULL is allowed) ---- */
 
 typedef struct {
@@ -65,10 +63,9 @@ typedef struct ac_link ac_link;
 struct asy_as_completed {
     asy_obj ob;
     asy_loop *loop;          /* owned; NULL when there is nothing to wait for */
-    asy_future **todo;       /* owned: not done yet, in argument order; NULL: gone */
-    size_t ntodo;            /* how many todo[] are not NULL */
-    size_t nslots;           /* how many slots todo[] has */
-    asy_ptrmap where;        /* future -> its slot in todo[], while it is there */
+    asy_future **todo;       /* owned: every future, in argument order (see below) */
+    size_t nfuts;            /* len(todo[]) */
+    size_t ntodo;            /* how many have not completed: Python's len(todo) */
     fifo done;               /* finished futures, NULL = timed out (Python's Queue) */
     fifo getters;            /* futures of the awaits blocked on an empty queue */
     size_t left;             /* next() calls still to give */
@@ -109,20 +106,37 @@ static void put(asy_as_completed *ac, asy_future *f) /* steals f (NULL: a marker
     wakeup_next(ac);
 }
 
+/* Python's todo is a set that each completion removes its future from.
+ * Finding a future in a C array costs a search (O(n^2) in all), and the
+ * set is only ever asked one question: is it empty? (_on_completion
+ * returns early when it is: the timeout came first.) So todo[] here
+ * holds every future, and ntodo counts those not completed yet. The one
+ * difference is when the references go: the array keeps the completed
+ * futures alive until every future has completed, or until the timeout
+ * or the object goes, where Python drops each one from its set at once. */
+static void release_todo(asy_as_completed *ac)
+{
+    for (size_t i = 0; i < ac->nfuts; i++)
+        asy_decref(ac->todo[i]);
+    free(ac->todo);
+    ac->todo = NULL;
+    ac->nfuts = 0;
+}
+
 /* _on_completion(f): f leaves todo for the queue. */
 static asy_exc *on_completion(asy_future *f, asy_value arg)
 {
     asy_as_completed *ac = ((ac_link *)arg.u.o)->ac;
     if (ac == NULL)
         return NULL; /* the object is gone: nobody wants the result */
-    size_t i; /* todo.remove(f): the map says where f is, O(1) */
-    if (!asy_ptrmap_remove(&ac->where, f, &i))
-        return NULL; /* _on_timeout() was here first */
-    ac->todo[i] = NULL;
-    ac->ntodo--;
-    put(ac, f); /* todo's reference moves to the queue */
     if (ac->ntodo == 0)
+        return NULL; /* if not todo: _on_timeout() was here first */
+    ac->ntodo--;
+    put(ac, asy_incref(f));
+    if (ac->ntodo == 0) {
         asy_handle_cancel(ac->timeout); /* NULL is fine */
+        release_todo(ac); /* every future is in the queue now */
+    }
     return NULL;
 }
 
@@ -132,23 +146,18 @@ static asy_exc *on_completion(asy_future *f, asy_value arg)
  *     asy_future_remove_done_callback_arg(f, on_completion, link)   (C)
  * Our link is what tells our registration from another iterator's on the
  * same future. (A callback already scheduled cannot be removed; it finds
- * its future gone from todo.) */
+ * todo empty. A completed future has no callback of ours left: removing
+ * finds nothing.) */
 static asy_exc *on_timeout(asy_value arg)
 {
     asy_as_completed *ac = ((ac_link *)arg.u.o)->ac;
-    if (ac == NULL)
+    if (ac == NULL || ac->ntodo == 0)
         return NULL;
-    for (size_t i = 0; i < ac->nslots; i++) {
-        asy_future *f = ac->todo[i];
-        if (f == NULL)
-            continue; /* already in the queue */
-        ac->todo[i] = NULL;
-        asy_future_remove_done_callback_arg(f, on_completion, asy_obj_value(ac->link));
-        asy_decref(f);
+    for (size_t i = 0; i < ac->nfuts; i++)
+        asy_future_remove_done_callback_arg(ac->todo[i], on_completion, asy_obj_value(ac->link));
+    for (; ac->ntodo > 0; ac->ntodo--)
         put(ac, NULL);
-    }
-    ac->ntodo = 0;
-    asy_ptrmap_clear(&ac->where); /* todo.clear() */
+    release_todo(ac); /* todo.clear() */
     return NULL;
 }
 
@@ -169,13 +178,12 @@ asy_as_completed *asy_as_completed_new(size_t n, void **aws, double timeout)
     ac->todo = calloc(n > 0 ? n : 1, sizeof *ac->todo);
     if (ac->todo == NULL)
         abort();
-    /* set(fs): an awaitable passed again is dropped. `seen` maps each
-     * argument to its first position, `where` each future to its slot. */
+    /* set(fs): an awaitable passed again is dropped (gather.h tells how
+     * repeats are found in O(n)). */
     asy_ptrmap seen;
-    asy_ptrmap_init(&seen, n);
-    asy_ptrmap_init(&ac->where, n);
+    asy__find_repeats(n, aws, &seen);
     for (size_t i = 0; i < n; i++) {
-        if (asy_ptrmap_add(&seen, aws[i], i) != i) {
+        if (asy__first_index(&seen, aws[i], i) != i) {
             asy_decref(aws[i]); /* the extra reference we were given */
             continue;
         }
@@ -185,8 +193,7 @@ asy_as_completed *asy_as_completed_new(size_t n, void **aws, double timeout)
             f = asy_future_new(loop);
             asy_decref(asy_future_set_exception(f, asy_exc_new(&asy_RuntimeError, "Event loop is closed")));
         }
-        asy_ptrmap_add(&ac->where, f, ac->nslots);
-        ac->todo[ac->nslots++] = f;
+        ac->todo[ac->nfuts++] = f;
         ac->ntodo++;
         asy_decref(asy_future_add_done_callback(f, on_completion, asy_obj_value(asy_incref(ac->link))));
     }
@@ -294,10 +301,7 @@ static void ac_dealloc(asy_obj *self)
     if (ac->timeout != NULL)
         asy_handle_cancel(ac->timeout);
     asy_decref(ac->timeout);
-    for (size_t i = 0; i < ac->nslots; i++)
-        asy_decref(ac->todo[i]); /* NULL is fine */
-    free(ac->todo);
-    asy_ptrmap_clear(&ac->where);
+    release_todo(ac);
     fifo_clear(&ac->done);
     fifo_clear(&ac->getters);
     asy_decref(ac->error);

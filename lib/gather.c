@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ptrmap.h"
-
 /* The children's way back to the outer future. It does not own the outer
  * future (see gather.h: that would be a reference cycle); the outer future
  * owns one reference to it and clears `outer` when it dies. */
@@ -70,6 +68,24 @@ void asy__drop_awaitables(size_t n, void **aws)
             asy_decref(asy_gen_close(aws[i]));
         asy_decref(aws[i]);
     }
+}
+
+/* ---- the same awaitable twice ---- */
+
+void asy__find_repeats(size_t n, void *const *aws, asy_ptrmap *seen)
+{
+    asy_ptrmap_init(seen, 0);
+    for (size_t i = 0; i < n; i++)
+        if (((const asy_obj *)aws[i])->refcnt > 1)
+            asy_ptrmap_add(seen, aws[i], i); /* keeps the first index */
+}
+
+size_t asy__first_index(const asy_ptrmap *seen, const void *aw, size_t i)
+{
+    size_t first = i;
+    if (seen->len > 0)
+        asy_ptrmap_get(seen, aw, &first);
+    return first;
 }
 
 /* A future that is already done with `e` (stolen): how gather reports an
@@ -204,12 +220,10 @@ asy_future *asy_gather(bool return_exceptions, size_t n, void **aws)
     g->link = asy_obj_new(&link_type, sizeof(asy_gather_link));
     g->link->outer = g;
 
-    /* CPython's arg_to_fut dict: an argument seen before gets the child it
-     * got then. A map from address to first index keeps this O(n). */
     asy_ptrmap seen;
-    asy_ptrmap_init(&seen, n);
+    asy__find_repeats(n, aws, &seen);
     for (size_t i = 0; i < n; i++) {
-        size_t j = asy_ptrmap_add(&seen, aws[i], i);
+        size_t j = asy__first_index(&seen, aws[i], i);
         if (j < i) { /* a duplicate: the same child again */
             g->children[i] = asy_incref(g->children[j]);
             asy_decref(aws[i]); /* the extra reference we were given */

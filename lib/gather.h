@@ -71,6 +71,7 @@
 #include "future.h"
 #include "list.h"
 #include "loop.h"
+#include "ptrmap.h"
 #include "task.h"
 
 typedef struct asy_gather_link asy_gather_link;
@@ -114,5 +115,18 @@ asy_exc *asy__check_awaitables(size_t n, void *const *aws, asy_loop **loop);
 /* Release aws[0..n-1] after a failed check: coroutines are closed first,
  * so that dropping them prints no "never awaited" warning. Steals them. */
 void asy__drop_awaitables(size_t n, void **aws);
+
+/* For gather and as_completed: which aws[i] repeat an earlier one
+ * (Python: gather's arg_to_fut dict, as_completed's set(fs)), in O(n).
+ * Both steal one reference per occurrence, so an awaitable passed k times
+ * holds at least k references, and one holding a single reference is
+ * passed once. Only the others go into the address map `seen` (which
+ * find_repeats initializes; the caller frees it with asy_ptrmap_clear):
+ * the usual gather of fresh coroutines never touches a map. Call it
+ * before any child is made (making a task changes counts).
+ * asy__first_index() is then the index of aws[i]'s first occurrence (i
+ * itself for the first). The aws are borrowed. */
+void asy__find_repeats(size_t n, void *const *aws, asy_ptrmap *seen);
+size_t asy__first_index(const asy_ptrmap *seen, const void *aw, size_t i);
 
 #endif /* ASY_GATHER_H */

@@ -7,20 +7,24 @@
  * which waits for the children and decides what the block raises.
  *
  * The children (Python's _tasks set) are kept in an array in creation
- * order, so that _abort cancels them in a predictable order, plus an
- * address map (ptrmap.h) from each child to its slot: a finished child
- * leaves its slot empty in O(1), whatever the group's size. (Not an
- * intrusive list: asy_task has no link field to spare, its all_link
- * belongs to the loop.) When the array is full and at least half of it is
- * empty slots, it is compacted instead of grown; each compaction moves at
- * most as many children as have left since the last one.
+ * order, so that _abort cancels them in a predictable order. Each child's
+ * done callback holds a small "member" object that knows the group and
+ * the child's slot in that array, so a finished child empties its slot in
+ * O(1), whatever the group's size (Python's set.discard; searching the
+ * array would cost O(n) per child). (Not an intrusive list: asy_task has
+ * no link field to spare, its all_link belongs to the loop.) When the
+ * array is full and at least half of it is empty slots, it is compacted
+ * instead of grown; each compaction moves at most as many children as
+ * have left since the last one.
  */
 #include "taskgroup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ptrmap.h"
+#include <stdint.h>
+
+typedef struct member member;
 
 struct asy_taskgroup {
     asy_obj ob;
@@ -30,10 +34,10 @@ struct asy_taskgroup {
     bool parent_cancel_requested; /* we cancelled the parent: uncancel at exit */
     asy_loop *loop;               /* owned, from enter on */
     asy_task *parent;             /* owned while entered, until exit ends */
-    asy_task **tasks;             /* the children not finished, by creation (borrowed); NULL: left */
+    member **tasks;               /* the children not finished, by creation
+                                     (borrowed: their callbacks own them); NULL: left */
     size_t ntasks;                /* children not finished: the non-NULL slots */
     size_t nslots, captasks;      /* slots used, slots allocated */
-    asy_ptrmap slot_of;           /* child -> its slot in tasks[] */
     asy_exc **errors;             /* the children's errors, in order (owned) */
     size_t nerrors, caperrors;
     asy_exc *base_error;          /* a KeyboardInterrupt seen (owned) */
@@ -47,7 +51,6 @@ static void tg_dealloc(asy_obj *self)
         asy_decref(tg->errors[i]);
     free(tg->errors);
     free(tg->tasks);
-    asy_ptrmap_clear(&tg->slot_of);
     asy_decref(tg->base_error);
     asy_decref(tg->on_completed);
     asy_decref(tg->parent);
@@ -113,8 +116,29 @@ static void add_error(asy_taskgroup *tg, asy_exc *e) /* steals e */
     tg->errors[tg->nerrors++] = e;
 }
 
-/* self._tasks.add(t) */
-static void add_task(asy_taskgroup *tg, asy_task *t)
+/* A child's membership: the argument of its done callback, which owns it. */
+struct member {
+    asy_obj ob;
+    asy_taskgroup *tg; /* owned: the callback keeps the group alive, as in Python */
+    asy_task *task;    /* borrowed: alive while its callback is registered or scheduled */
+    size_t slot;       /* tg->tasks[slot] is this member; SIZE_MAX once it left */
+};
+
+static void member_dealloc(asy_obj *self)
+{
+    member *m = (member *)self;
+    /* The callback went without running (its task was dropped with a
+     * closed loop): leave no dangling pointer in the array. */
+    if (m->slot != SIZE_MAX)
+        m->tg->tasks[m->slot] = NULL;
+    asy_decref(m->tg);
+    asy_obj_free(m);
+}
+
+static const asy_type member_type = {.name = "TaskGroup member", .dealloc = member_dealloc};
+
+/* self._tasks.add(t): a new reference to its member, for the callback. */
+static member *add_task(asy_taskgroup *tg, asy_task *t)
 {
     if (tg->nslots == tg->captasks) {
         if (tg->ntasks <= tg->nslots / 2 && tg->ntasks < tg->nslots) {
@@ -124,7 +148,7 @@ static void add_task(asy_taskgroup *tg, asy_task *t)
                 if (tg->tasks[i] == NULL)
                     continue;
                 tg->tasks[k] = tg->tasks[i];
-                asy_ptrmap_set(&tg->slot_of, tg->tasks[k], k);
+                tg->tasks[k]->slot = k;
                 k++;
             }
             tg->nslots = k;
@@ -132,18 +156,22 @@ static void add_task(asy_taskgroup *tg, asy_task *t)
             tg->tasks = grow(tg->tasks, &tg->captasks, sizeof *tg->tasks);
         }
     }
-    asy_ptrmap_add(&tg->slot_of, t, tg->nslots);
-    tg->tasks[tg->nslots++] = t;
+    member *m = asy_obj_new(&member_type, sizeof(member));
+    m->tg = asy_incref(tg);
+    m->task = t;
+    m->slot = tg->nslots;
+    tg->tasks[tg->nslots++] = m;
     tg->ntasks++;
+    return m;
 }
 
 /* self._tasks.discard(t): its slot is emptied, the others stay put. */
-static void remove_task(asy_taskgroup *tg, asy_task *t)
+static void remove_task(asy_taskgroup *tg, member *m)
 {
-    size_t i;
-    if (!asy_ptrmap_remove(&tg->slot_of, t, &i))
+    if (m->slot == SIZE_MAX)
         return;
-    tg->tasks[i] = NULL;
+    tg->tasks[m->slot] = NULL;
+    m->slot = SIZE_MAX;
     if (--tg->ntasks == 0)
         tg->nslots = 0; /* every slot is empty: start again at the front */
 }
@@ -157,16 +185,17 @@ static void tg_abort(asy_taskgroup *tg)
 {
     tg->aborting = true;
     for (size_t i = 0; i < tg->nslots; i++)
-        if (tg->tasks[i] != NULL && !asy_future_done(&tg->tasks[i]->fut))
-            asy_task_cancel(tg->tasks[i], NULL);
+        if (tg->tasks[i] != NULL && !asy_future_done(&tg->tasks[i]->task->fut))
+            asy_task_cancel(tg->tasks[i]->task, NULL);
 }
 
 /* _on_task_done: the done callback on every child. */
 static asy_exc *on_task_done(asy_future *fut, asy_value arg)
 {
-    asy_taskgroup *tg = (asy_taskgroup *)arg.u.o;
+    member *m = (member *)arg.u.o;
+    asy_taskgroup *tg = m->tg;
     asy_task *t = (asy_task *)fut;
-    remove_task(tg, t);
+    remove_task(tg, m);
     if (tg->on_completed != NULL && tg->ntasks == 0 && !asy_future_done(tg->on_completed))
         asy_decref(asy_future_set_result(tg->on_completed, asy_bool(true)));
 
@@ -224,8 +253,7 @@ asy_task *asy_taskgroup_create_task(asy_taskgroup *tg, asy_coro *coro, const cha
     asy_task *t = asy_loop_create_task(tg->loop, coro, name, error);
     if (t == NULL)
         return NULL;
-    asy_decref(asy_future_add_done_callback(&t->fut, on_task_done, asy_obj_value(asy_incref(tg))));
-    add_task(tg, t);
+    asy_decref(asy_future_add_done_callback(&t->fut, on_task_done, asy_obj_value(add_task(tg, t))));
     return t;
 }
 
