@@ -220,6 +220,8 @@ asy_future *asy_gather(bool return_exceptions, size_t n, void **aws)
     g->link = asy_obj_new(&link_type, sizeof(asy_gather_link));
     g->link->outer = g;
 
+    /* CPython's arg_to_fut dict: an argument seen before gets the child it
+     * got then. asy__find_repeats() (gather.h) finds them in O(n). */
     asy_ptrmap seen;
     asy__find_repeats(n, aws, &seen);
     for (size_t i = 0; i < n; i++) {

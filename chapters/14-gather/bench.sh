@@ -21,8 +21,8 @@ py_runs() { case $1 in 1000000) echo 1 ;; 100000) echo 2 ;; *) echo 3 ;; esac; }
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), Linux $(uname -r)"
 echo "CPython: $(python3 --version 2>&1)"
-echo "(ns per child, the whole run timed; best of 3 runs at 10k and 100k, C 2 and CPython"
-echo " 2/1 at 100k/1M; every run a fresh process)"
+echo "(ns per child, the whole run timed, every run a fresh process; the best of"
+echo " C 3/3/2 runs and CPython 3/2/1 runs at 10k/100k/1M children)"
 echo
 
 for n in $sizes; do
