@@ -1,4 +1,4 @@
-"""Chapter 14 benchmark, CPython side: the workloads of bench-scale.c in
+"""Chapter 19 benchmark, CPython side: the workloads of bench-scale.c in
 asyncio, printed the same way ("name value unit", one line per figure).
 
     python3 bench_scale.py N WORKLOAD

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# chapters/14-gather/bench.sh BUILDDIR — run by `make bench CH=14`.
+# chapters/19-taskgroup/bench.sh BUILDDIR — run by `make bench CH=19`.
 # Do the combinators stay linear? gather, wait, as_completed and TaskGroup
 # with 10k, 100k and 1M children whose coroutine returns at once, in C
 # (bench-scale.c, this library, -O2) and in CPython's asyncio
