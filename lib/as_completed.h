@@ -34,6 +34,12 @@
  *     expire at the next turn (CPython hands them all to call_later;
  *     loop.h says what a NaN timer does); only +inf is None;
  *   - the same awaitable passed twice counts once (Python's set(fs));
+ *   - every completion costs O(1), however many futures there are. For
+ *     that the object counts the futures still to come instead of
+ *     removing each completed one from a set, and keeps its references
+ *     to the completed ones until the last completes (or the timeout, or
+ *     the object goes): Python lets each go as it completes. Only the
+ *     moment those futures can be freed differs;
  *   - asy_as_completed_left() is how many awaits are still to come
  *     (Python's loop runs len(set(fs)) times); next() after the last one
  *     gives a coroutine raising StopIteration, which the coroutine

@@ -28,7 +28,7 @@
  *   - a child cancelled on its own makes the gather raise CancelledError
  *     (return_exceptions false) and does not cancel the gather;
  *   - the same awaitable passed twice is wrapped once, and its result
- *     appears twice;
+ *     appears twice (found in one pass: asy__find_repeats below);
  *   - no awaitables: a future that is already done, with the result [].
  *
  * The wiring (diagrams/14-gather-wiring.svg):
@@ -57,6 +57,9 @@
  * ASY_AWAIT(co, asy_gather(...)) raises them at the await. Then no
  * coroutine is started (Python would have wrapped the ones before the bad
  * argument): they are closed, without the "never awaited" warning.
+ *
+ * COST. O(1) per child, whatever their number: a gather of a million
+ * children costs a million times one (chapter 19's bench measures it).
  *
  * OWNERSHIP. asy_gather steals every aws[i] (to pass one object twice,
  * pass two references) and returns a new reference to the outer future.
