@@ -3,12 +3,12 @@
  * object, and where did I put it?" in O(1).
  * Chapter: 14
  *
- * gather, wait, as_completed and TaskGroup take any number of children.
- * Python finds a child again with a dict or a set keyed by the object
- * (gather's arg_to_fut, wait's set(fs), as_completed's todo set,
- * TaskGroup's _tasks). Searching a C array instead costs O(n) per lookup,
- * O(n^2) for n children: a gather of a million tasks took minutes. This is
- * the C version of that dict, reduced to what they need: the key is an
+ * gather, wait and as_completed take any number of children, and the
+ * same object passed twice counts once. Python finds the repeats with a
+ * dict or a set keyed by the object (gather's arg_to_fut, the set(fs) of
+ * wait and as_completed). Comparing each argument with all the ones
+ * before it costs O(n^2): a gather of a million tasks took minutes. This
+ * is the C version of that dict, reduced to what they need: the key is an
  * address (compared by identity, as Python compares objects without
  * __eq__), the value an index into the caller's own array.
  *
@@ -16,16 +16,15 @@
  * at most half full, so a lookup looks at about two slots. A key's home
  * slot comes from its address multiplied by 2^64/phi (Fibonacci hashing:
  * the high bits of the product are well mixed even though addresses are
- * aligned). Removal shifts the following slots of the run back, so there
- * are no tombstones and lookups stay short however many children come
- * and go. The table doubles when it gets half full: O(1) amortized per add.
+ * aligned). The table doubles when it gets half full: O(1) amortized per
+ * add. (There is no removal: the callers build a map, ask it, and drop it.)
  *
  * NULL is a key like any other (kept aside, since an empty slot is NULL):
  * wait() is given NULLs to refuse, and refuses them once.
  *
- * The map holds no references: the keys are borrowed addresses. A caller
- * that lets an object die must remove its key first (a new object may get
- * the same address).
+ * The map holds no references: the keys are borrowed addresses, which
+ * must stay alive while the map is used (a new object may get the address
+ * of a dead one).
  */
 #ifndef ASY_PTRMAP_H
 #define ASY_PTRMAP_H
@@ -61,11 +60,5 @@ size_t asy_ptrmap_add(asy_ptrmap *m, const void *key, size_t index);
 
 /* Find `key`: true and *index set, or false. */
 bool asy_ptrmap_get(const asy_ptrmap *m, const void *key, size_t *index);
-
-/* Change the index of a key that is present (false if it is not). */
-bool asy_ptrmap_set(asy_ptrmap *m, const void *key, size_t index);
-
-/* Remove `key`: true if it was there (*index set, if index is not NULL). */
-bool asy_ptrmap_remove(asy_ptrmap *m, const void *key, size_t *index);
 
 #endif /* ASY_PTRMAP_H */
