@@ -329,6 +329,43 @@ static void test_same_awaitable_twice_is_wrapped_once(void)
     done_with(loop);
 }
 
+/* async def main(): (eager task factory)
+ *     c = quick()                    # returns 7 without suspending
+ *     return await gather(c, c, fresh(), c)
+ * The first c becomes a task that finishes inside create_task and lets
+ * go of its coroutine; the later c's must still be found as repeats. */
+static asy_status quick_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    note("quick runs");
+    ASY_RETURN(co, asy_int(7));
+    ASY_END(co);
+}
+
+static asy_status eager_twice_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    asy_loop_set_task_factory(asy_get_running_loop(NULL), asy_eager_task_factory);
+    {
+        asy_coro *c = asy_coro_new(sizeof(asy_coro), quick_body, "quick");
+        asy_coro *fresh = asy_coro_new(sizeof(asy_coro), quick_body, "quick");
+        void *aws[] = {c, asy_incref(c), fresh, asy_incref(c)};
+        asy_future *g = asy_gather(false, 4, aws);
+        CHECK_INT_EQ(((asy_gathering *)g)->nfuts, 2);
+        ASY_AWAIT(co, g);
+    }
+    ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
+    ASY_END(co);
+}
+
+static void test_repeats_are_found_when_an_eager_task_is_done_already(void)
+{
+    asy_loop *loop = vloop();
+    run(loop, asy_coro_new(sizeof(asy_coro), eager_twice_body, "main"));
+    CHECK_STR_EQ(trace, "quick runs quick runs -> [7, 7, 7, 7]@0.0");
+    done_with(loop);
+}
+
 static void test_empty_gather_is_done_at_once(void)
 {
     asy_loop *loop = vloop();
@@ -596,6 +633,8 @@ int main(int argc, char **argv)
         {"the cancel message reaches the awaiter", test_cancel_message_reaches_the_awaiter},
         {"the same awaitable twice is wrapped once, its result appears twice",
          test_same_awaitable_twice_is_wrapped_once},
+        {"repeats are found even when the first one's eager task is done already",
+         test_repeats_are_found_when_an_eager_task_is_done_already},
         {"an empty gather is a done future with []", test_empty_gather_is_done_at_once},
         {"an empty gather inside a loop", test_empty_gather_inside_a_loop},
         {"errors Python raises at the call come out at the await", test_errors_at_the_call_come_out_at_the_await},
