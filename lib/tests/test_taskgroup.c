@@ -486,6 +486,52 @@ static void test_exception_group_objects(void)
     CHECK_INT_EQ(asy_obj_live(), 0);
 }
 
+/* async def body():
+ *     tg = TaskGroup(); await tg.__aenter__()
+ *     tg.create_task(child("a", 10)); tg.create_task(child("b", 10))
+ *     await sleep(5)          # the loop closes here: exit never runs */
+typedef struct {
+    asy_coro co;
+    asy_taskgroup *tg;
+} abandoned_frame;
+
+static asy_status abandoned_body(asy_coro *co)
+{
+    abandoned_frame *f = (abandoned_frame *)co;
+    ASY_BEGIN(co);
+    f->tg = asy_taskgroup_new();
+    {
+        asy_exc *err = asy_taskgroup_enter(f->tg);
+        if (err != NULL)
+            ASY_RAISE(co, err);
+    }
+    asy_decref(asy_taskgroup_create_task(f->tg, child("a", 10, NULL), NULL, NULL));
+    asy_decref(asy_taskgroup_create_task(f->tg, child("b", 10, NULL), NULL, NULL));
+    ASY_AWAIT(co, asy_sleep(5, asy_none()));
+    ASY_END(co);
+}
+
+static void abandoned_clear(asy_gen *g) { asy_decref(((abandoned_frame *)g)->tg); }
+
+/* The loop closes while the body and both children are pending: the
+ * children go with their callbacks unrun, their members leave no dangling
+ * slot behind, and nothing leaks. */
+static void test_a_group_abandoned_at_close_leaks_nothing(void)
+{
+    asy_loop *loop = vloop();
+    abandoned_frame *f = ASY_CORO_NEW(abandoned_frame, abandoned_body, "body");
+    asy_gen_set_clear(&f->co, abandoned_clear);
+    asy_task *t = asy_loop_create_task(loop, &f->co, "body", NULL);
+    for (int i = 0; i < 3; i++)
+        CHECK_NULL(asy_loop_run_once(loop));
+    CHECK_INT_EQ(asy_taskgroup_size(f->tg), 2);
+    asy_decref(t);
+    CHECK_NULL(asy_loop_close(loop));
+    asy_decref(loop);
+    CHECK(strstr(trace, "Task was destroyed but it is pending!") != NULL);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
 /* ---- many children ----
  * Two waves of 10k children: nine in ten return at once, one in ten
  * sleeps (and notes, when cancelled, its place in creation order). The
@@ -646,6 +692,7 @@ int main(int argc, char **argv)
         {"create_task before enter, while shutting down, when finished", test_misuse},
         {"create_task after a successful group ended: is finished", test_successful_group_is_finished_afterwards},
         {"exception groups: type, str, repr, split", test_exception_group_objects},
+        {"a group abandoned at loop close leaks nothing", test_a_group_abandoned_at_close_leaks_nothing},
         {"20k children: errors in failure order, cancels in creation order after compaction",
          test_many_children_keep_error_and_cancel_order},
         {NULL, NULL},
