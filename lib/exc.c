@@ -31,24 +31,26 @@ static void exc_dealloc(asy_obj *self)
 {
     asy_exc *e = (asy_exc *)self;
     free(e->msg);
+    asy_value_decref(e->arg);
     asy_value_decref(e->value);
     asy_decref(e->cause);
     asy_decref(e->context);
     asy_obj_free(e);
 }
 
-/* str(e) is the message; repr(e) is TypeError('message'). */
+/* str(e) is worked out once (exc.h); repr(e) is Type() or Type(repr(arg)).
+ * A type that keeps its arguments in `value` (an exception group) has
+ * that object print them: Type('msg', [...]). */
 static int exc_format(asy_obj *self, char *buf, size_t size, bool repr)
 {
     asy_exc *e = (asy_exc *)self;
     if (!repr)
         return snprintf(buf, size, "%s", e->msg);
-    if (e->msg[0] == '\0')
+    if (e->value.kind == ASY_OBJ && !asy_exc_type_is(e->type, &asy_StopIteration))
+        return snprintf(buf, size, "%s(%s)", e->type->name, ASY_REPR(e->value));
+    if (e->nargs == 0)
         return snprintf(buf, size, "%s()", e->type->name);
-    asy_value m = asy_str(e->msg);
-    int n = snprintf(buf, size, "%s(%s)", e->type->name, ASY_REPR(m));
-    asy_value_decref(m);
-    return n;
+    return snprintf(buf, size, "%s(%s)", e->type->name, ASY_REPR(e->arg));
 }
 
 static const asy_type exc_objtype = {
@@ -57,47 +59,84 @@ static const asy_type exc_objtype = {
     .format = exc_format,
 };
 
-static asy_exc *exc_alloc(const asy_exc_type *type, char *msg)
+/* str(v) or repr(v) in a string of its own: the formatter cuts what does
+ * not fit its buffer, so grow the buffer until the text fits (up to a
+ * limit past which the "..." cut stays). */
+static char *format_alloc(asy_value v, bool repr)
 {
+    const char *s = repr ? NULL : asy_str_cstr(v);
+    if (s != NULL)
+        return strdup(s); /* str of a str: the text itself, whole */
+    for (size_t size = ASY_FMT_MAX;; size *= 4) {
+        char *buf = malloc(size);
+        if (buf == NULL)
+            return NULL;
+        asy_value_format(v, buf, size, repr);
+        if (strlen(buf) + 1 < size || size >= 65536)
+            return buf;
+        free(buf);
+    }
+}
+
+/* A new exception with args (arg,) when nargs is 1, () when 0: stealing
+ * arg, working out str(e) and StopIteration's value. */
+static asy_exc *exc_alloc(const asy_exc_type *type, int nargs, asy_value arg)
+{
+    char *msg;
+    if (nargs == 0)
+        msg = strdup("");
+    else
+        msg = format_alloc(arg, asy_exc_type_is(type, &asy_KeyError));
+    if (msg == NULL)
+        abort();
     asy_exc *e = asy_obj_new(&exc_objtype, sizeof(asy_exc));
     e->type = type;
+    e->nargs = nargs;
+    e->arg = nargs == 1 ? arg : asy_none();
     e->msg = msg;
-    e->value = asy_none();
+    e->value = nargs == 1 && asy_exc_type_is(type, &asy_StopIteration) ? asy_value_incref(arg) : asy_none();
     return e;
 }
 
 asy_exc *asy_exc_new(const asy_exc_type *type, const char *fmt, ...)
 {
-    char *msg;
-    if (fmt == NULL) {
-        msg = strdup("");
-    } else {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(NULL, 0, fmt, ap);
-        va_end(ap);
-        msg = malloc(n < 0 ? 1 : (size_t)n + 1);
-        if (msg != NULL) {
-            va_start(ap, fmt);
-            vsnprintf(msg, n < 0 ? 1 : (size_t)n + 1, fmt, ap);
-            va_end(ap);
-        }
-    }
-    if (msg == NULL)
+    if (fmt == NULL)
+        return exc_alloc(type, 0, asy_none());
+    va_list ap;
+    va_start(ap, fmt);
+    char small[128];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return exc_alloc(type, 1, asy_str(""));
+    if ((size_t)n < sizeof small)
+        return exc_alloc(type, 1, asy_str(small));
+    char *big = malloc((size_t)n + 1);
+    if (big == NULL)
         abort();
-    return exc_alloc(type, msg);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    asy_exc *e = exc_alloc(type, 1, asy_str(big));
+    free(big);
+    return e;
+}
+
+asy_exc *asy_exc_new_value(const asy_exc_type *type, asy_value arg)
+{
+    return exc_alloc(type, 1, arg);
 }
 
 asy_exc *asy_exc_stop_iteration(asy_value value)
 {
-    /* str(StopIteration(v)) is str(v), and "" when there is no value. */
-    char *msg = strdup(asy_is_none(value) ? "" : ASY_STR(value));
-    if (msg == NULL)
-        abort();
-    asy_exc *e = exc_alloc(&asy_StopIteration, msg);
-    e->value = value;
-    return e;
+    /* A generator that returns None raises StopIteration(), not
+     * StopIteration(None). */
+    return exc_alloc(&asy_StopIteration, asy_is_none(value) ? 0 : 1, value);
 }
+
+int asy_exc_nargs(const asy_exc *e) { return e != NULL ? e->nargs : 0; }
+
+asy_value asy_exc_arg(const asy_exc *e) { return e != NULL ? e->arg : asy_none(); }
 
 bool asy_exc_type_is(const asy_exc_type *sub, const asy_exc_type *base)
 {

@@ -1,5 +1,5 @@
 /*
- * exc.h - exceptions: a type in a hierarchy, a message, an optional cause.
+ * exc.h - exceptions: a type in a hierarchy, arguments, an optional cause.
  * Chapter: 01
  *
  * C has no exceptions, so the course makes them values. An asy_exc is a
@@ -119,23 +119,62 @@ extern const asy_exc_type asy_RecursionError;
 extern const asy_exc_type asy_TypeError;
 extern const asy_exc_type asy_ValueError;
 
+/* An exception holds Python's e.args, with at most one argument (the
+ * course never needs more; see "Arguments" below), the text of str(e)
+ * worked out once from them, and its chain. */
 typedef struct asy_exc {
     asy_obj ob;
     const asy_exc_type *type;
-    char *msg;               /* str(e): the message, owned, never NULL */
-    asy_value value;         /* StopIteration.value; None for other types */
+    int nargs;               /* len(e.args): 0 or 1 */
+    asy_value arg;           /* e.args[0] when nargs == 1, else None (owned) */
+    char *msg;               /* str(e), made from args at creation: owned, never NULL */
+    asy_value value;         /* StopIteration.value; see below for groups; else None */
     struct asy_exc *cause;   /* __cause__: "raise X from Y" sets Y here */
     struct asy_exc *context; /* __context__: what was being handled when X was raised */
 } asy_exc;
 
-/* A new exception of `type` whose message is printf(fmt, ...); fmt may be
- * NULL for an empty message. New reference. */
+/* Arguments, str and repr, as Python's BaseException has them:
+ *
+ *   Python                   args      str(e)   repr(e)             traceback's last line
+ *   ValueError()             ()        ''       ValueError()        ValueError
+ *   ValueError('bad')        ('bad',)  'bad'    ValueError('bad')   ValueError: bad
+ *   CancelledError('')       ('',)     ''       CancelledError('')  CancelledError
+ *   KeyError('k')            ('k',)    "'k'"    KeyError('k')       KeyError: 'k'
+ *   StopIteration(5)         (5,)      '5'      StopIteration(5)    StopIteration: 5
+ *
+ * str(e) is '' with no argument and str(args[0]) with one, except that a
+ * KeyError (and its subclasses) shows repr(args[0]), as Python's does. A
+ * StopIteration's `value` is args[0], or None without arguments.
+ * Where this differs from Python: an exception holds 0 or 1 argument, not
+ * any tuple (OSError(2, 'No such file') is made here as one message,
+ * "[Errno 2] No such file"), and a str(e) longer than a page is cut (it is
+ * worked out once, with the value formatter's "..." marker). An exception
+ * group keeps its message and its exceptions in `value`, an object whose
+ * repr is the argument list ('msg', [ValueError(1)]); repr(e) then prints
+ * Type(repr(value)) (exceptiongroup.h). */
+
+/* A new exception of `type` with one str argument, printf(fmt, ...); a NULL
+ * fmt gives no argument at all: asy_exc_new(&asy_ValueError, NULL) is
+ * ValueError(), asy_exc_new(&asy_ValueError, "%s", "") is ValueError('')
+ * (the compiler refuses a format of ""). New reference. */
 asy_exc *asy_exc_new(const asy_exc_type *type, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* type(arg): a new exception whose one argument is any value, so
+ * KeyError(3) or StopIteration(5) keep their int. Steals `arg`. New
+ * reference. */
+asy_exc *asy_exc_new_value(const asy_exc_type *type, asy_value arg);
+
 /* StopIteration(value): how Python reports a generator's return value.
- * Steals `value`; its message is str(value). New reference. */
+ * Steals `value`. A generator that returns None raises StopIteration()
+ * with no argument, as Python's does, so None gives no argument here; any
+ * other value is args[0] and `value`. New reference. */
 asy_exc *asy_exc_stop_iteration(asy_value value);
+
+/* len(e.args): 0 or 1; 0 for NULL. */
+int asy_exc_nargs(const asy_exc *e);
+/* e.args[0] (borrowed), or None when e has no argument or is NULL. */
+asy_value asy_exc_arg(const asy_exc *e);
 
 /* isinstance(e, type): true when e's type is `type` or derives from it. */
 bool asy_exc_is(const asy_exc *e, const asy_exc_type *type);
@@ -149,10 +188,10 @@ void asy_exc_set_cause(asy_exc *e, asy_exc *cause);
  * exception is raised while another one is being handled). */
 void asy_exc_set_context(asy_exc *e, asy_exc *context);
 
-/* str(e): the message (borrowed). */
+/* str(e) (borrowed, lives as long as e): '' without arguments. */
 const char *asy_exc_message(const asy_exc *e);
-/* The last line of a traceback, "TypeError: message" (or "TypeError" when
- * the message is empty), written into buf; returns buf. */
+/* The last line of a traceback, "TypeError: str(e)" (or "TypeError" when
+ * str(e) is empty), written into buf; returns buf. */
 char *asy_exc_format(const asy_exc *e, char *buf, size_t size);
 #define ASY_EXC_STR(e) asy_exc_format((e), (char[ASY_FMT_MAX]){0}, ASY_FMT_MAX)
 

@@ -32,12 +32,18 @@ static void excs_dealloc(asy_obj *self)
     asy_obj_free(x);
 }
 
-/* Shown where the raw value is printed: the list of exceptions. */
+static void args_into(const excs_obj *x, char *buf, size_t size, size_t *len);
+
+/* The group's arguments, 'msg', [ValueError(1), ...]: exc.c prints repr(eg)
+ * as Type(<this>). */
 static int excs_format(asy_obj *self, char *buf, size_t size, bool repr)
 {
     (void)repr;
-    excs_obj *x = (excs_obj *)self;
-    return snprintf(buf, size, "<%zu sub-exception%s>", x->n, x->n == 1 ? "" : "s");
+    size_t len = 0;
+    if (size > 0)
+        buf[0] = '\0';
+    args_into((excs_obj *)self, buf, size, &len);
+    return (int)len;
 }
 
 static const asy_type excs_type = {.name = "exceptions", .dealloc = excs_dealloc, .format = excs_format};
@@ -75,9 +81,16 @@ asy_exc *asy_exc_group_new(const char *msg, asy_exc *const *excs, size_t n)
         x->excs[i] = asy_incref(excs[i]);
     x->n = n;
 
-    /* str(eg) is "msg (N sub-exceptions)": that is the asy_exc message. */
-    asy_exc *eg = asy_exc_new(all_exceptions ? &asy_ExceptionGroup : &asy_BaseExceptionGroup,
-                              "%s (%zu sub-exception%s)", msg, n, n == 1 ? "" : "s");
+    /* str(eg) is "msg (N sub-exceptions)": that is the asy_exc's str; its
+     * arguments (msg, excs) are x, printed by excs_format. */
+    asy_exc *eg = asy_exc_new(all_exceptions ? &asy_ExceptionGroup : &asy_BaseExceptionGroup, NULL);
+    size_t cap = strlen(msg) + 40; /* " (N sub-exceptions)" fits in 40 */
+    char *str = malloc(cap);
+    if (str == NULL)
+        abort();
+    snprintf(str, cap, "%s (%zu sub-exception%s)", msg, n, n == 1 ? "" : "s");
+    free(eg->msg);
+    eg->msg = str;
     eg->value = asy_obj_value(x); /* None before: nothing to release */
     return eg;
 }
@@ -178,9 +191,15 @@ static void repr_into(const asy_exc *e, char *buf, size_t size, size_t *len)
         asy_value_decref(v);
         return;
     }
-    asy_value m = asy_str(x->message);
     put(buf, size, len, e->type->name);
     put(buf, size, len, "(");
+    args_into(x, buf, size, len);
+    put(buf, size, len, ")");
+}
+
+static void args_into(const excs_obj *x, char *buf, size_t size, size_t *len)
+{
+    asy_value m = asy_str(x->message);
     put(buf, size, len, ASY_REPR(m));
     put(buf, size, len, ", [");
     asy_value_decref(m);
@@ -189,7 +208,7 @@ static void repr_into(const asy_exc *e, char *buf, size_t size, size_t *len)
             put(buf, size, len, ", ");
         repr_into(x->excs[i], buf, size, len);
     }
-    put(buf, size, len, "])");
+    put(buf, size, len, "]");
 }
 
 char *asy_exc_group_repr(const asy_exc *e, char *buf, size_t size)

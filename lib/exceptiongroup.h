@@ -26,8 +26,10 @@
  * asy_exc's message (str(e)) is Python's str(eg), "msg (2 sub-exceptions)",
  * so ASY_EXC_STR(eg) prints the line a traceback would end with:
  *     ExceptionGroup: unhandled errors in a TaskGroup (2 sub-exceptions)
- * repr() of an asy_exc is exc.c's "Type('message')", which cannot show the
- * list; asy_exc_group_repr() writes Python's repr instead.
+ * The object in `value` prints the group's arguments, 'msg', [ValueError(1)],
+ * so the repr of the exception (ASY_REPR of asy_exc_value(eg)) is Python's
+ * ExceptionGroup('msg', [ValueError(1)]) within ASY_FMT_MAX characters;
+ * asy_exc_group_repr() writes the same into a buffer of your size.
  *
  * THE HIERARCHY. In Python, ExceptionGroup derives from both
  * BaseExceptionGroup and Exception. asy_exc_type has a single base, so here

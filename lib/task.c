@@ -181,10 +181,11 @@ static void finish(asy_task *t)
     asy_decref(coro);
 }
 
-/* The message of a CancelledError, as cancel(msg) takes it: NULL for none. */
+/* The message of a CancelledError, as cancel(msg) takes it: NULL for none
+ * (CancelledError()), "" for CancelledError(''). */
 static const char *cancel_msg_of(asy_exc *e)
 {
-    return asy_exc_message(e)[0] != '\0' ? asy_exc_message(e) : NULL;
+    return asy_exc_nargs(e) > 0 ? asy_exc_message(e) : NULL;
 }
 
 static void cancel_self(asy_task *t, asy_exc *e)

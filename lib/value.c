@@ -3,6 +3,8 @@
  */
 #include "value.h"
 
+#include "exc.h" /* an exception's type name */
+
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -538,8 +540,11 @@ const char *asy_value_type_name(asy_value v)
         return "float";
     case ASY_PTR:
         return "pointer";
-    case ASY_OBJ:
-        return v.u.o->type->name;
+    case ASY_OBJ: {
+        /* Exceptions share one object type; Python names the class. */
+        asy_exc *e = asy_value_exc(v);
+        return e != NULL ? e->type->name : v.u.o->type->name;
+    }
     }
     return "?";
 }

@@ -178,7 +178,10 @@ char *asy_value_format(asy_value v, char *buf, size_t size, bool repr);
 #define ASY_STR(v) asy_value_format((v), (char[ASY_FMT_MAX]){0}, ASY_FMT_MAX, false)
 #define ASY_REPR(v) asy_value_format((v), (char[ASY_FMT_MAX]){0}, ASY_FMT_MAX, true)
 
-/* The type name of a value as Python says it: "NoneType", "int", "str". */
+/* The type name of a value as Python's type(v).__name__ says it:
+ * "NoneType", "int", "str", "list", "coroutine", "Future", "Task", and the
+ * exception's class for an exception ("ValueError", "CancelledError"). A
+ * raw pointer, which Python does not have, is "pointer". Borrowed, static. */
 const char *asy_value_type_name(asy_value v);
 
 #endif /* ASY_VALUE_H */

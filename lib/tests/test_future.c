@@ -337,7 +337,7 @@ static void test_exception_never_retrieved_is_reported(void)
     asy_future *fut = asy_future_new(loop);
     CHECK_NULL(asy_future_set_exception(fut, asy_exc_new(&asy_KeyError, "lost")));
     asy_decref(fut);
-    CHECK_STR_EQ(trace, "[Future exception was never retrieved: KeyError: lost]");
+    CHECK_STR_EQ(trace, "[Future exception was never retrieved: KeyError: 'lost']");
     done_with(loop);
 }
 

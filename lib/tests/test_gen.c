@@ -382,7 +382,7 @@ static void test_throw_uncaught_runs_cleanup_and_propagates(void)
     CHECK_STR_EQ(trace, "cleanup");
     CHECK_STR_EQ(asy_gen_state_name(asy_gen_getstate(g)), "GEN_CLOSED");
     /* Throwing into a finished generator raises the exception right back. */
-    expect(asy_gen_throw(g, e), ASY_RAISED, "KeyError: k");
+    expect(asy_gen_throw(g, e), ASY_RAISED, "KeyError: 'k'");
     asy_decref(e);
     asy_decref(g);
     CHECK_NO_LEAKS();
@@ -462,7 +462,7 @@ static void test_close_reports_other_exception_from_cleanup(void)
     asy_exc *err = asy_gen_close(g);
     CHECK_NOT_NULL(err);
     if (err != NULL) {
-        CHECK_STR_EQ(ASY_EXC_STR(err), "KeyError: in cleanup");
+        CHECK_STR_EQ(ASY_EXC_STR(err), "KeyError: 'in cleanup'");
         /* raised while GeneratorExit was being handled: chained as context */
         CHECK(err->context != NULL && asy_exc_is(err->context, &asy_GeneratorExit));
     }

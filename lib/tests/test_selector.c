@@ -64,8 +64,10 @@ static void expect_exc(const char *backend, asy_exc *e, const asy_exc_type *type
     if (e == NULL)
         return;
     CHECK_MSG(asy_exc_is(e, type), "[%s] expected %s, got %s", backend, type->name, ASY_EXC_STR(e));
-    CHECK_MSG(strcmp(asy_exc_message(e), msg) == 0, "[%s] expected message \"%s\", got \"%s\"", backend, msg,
-              asy_exc_message(e));
+    /* e.args[0]: str(e) of a KeyError is its repr, quoted */
+    const char *arg = asy_str_cstr(asy_exc_arg(e));
+    CHECK_MSG(arg != NULL && strcmp(arg, msg) == 0, "[%s] expected message \"%s\", got %s", backend, msg,
+              ASY_REPR(asy_exc_arg(e)));
     asy_decref(e);
 }
 

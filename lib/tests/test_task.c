@@ -234,6 +234,40 @@ static void test_cancel_message_before_first_step(void)
     done_with(loop);
 }
 
+/* t.cancel(), t.cancel('') and t.cancel('x') are three different
+ * CancelledErrors at the await: CancelledError(), CancelledError('') and
+ * CancelledError('x'), as Python's repr shows them. */
+static void test_cancel_message_none_empty_or_text(void)
+{
+    static const char *msgs[] = {NULL, "", "x"};
+    static const char *reprs[] = {"CancelledError()", "CancelledError('')", "CancelledError('x')"};
+    asy_loop *loop = vloop();
+    for (int i = 0; i < 3; i++) {
+        asy_task *t = asy_loop_create_task(loop, asy_sleep(5, asy_none()), NULL, NULL);
+        asy_value tv = asy_task_value(t);
+        CHECK_STR_EQ(asy_value_type_name(tv), "Task");
+        asy_value_decref(tv);
+        asy_result r = asy_loop_run_until_complete(loop, asy_sleep(0, asy_none()));
+        asy_result_clear(&r);
+        CHECK(asy_task_cancel(t, msgs[i]));
+        r = asy_loop_run_until_complete(loop, asy_incref(t));
+        CHECK_INT_EQ(r.status, ASY_RAISED);
+        asy_value ev = r.exc != NULL ? asy_exc_value(r.exc) : asy_none();
+        CHECK_STR_EQ(ASY_REPR(ev), reprs[i]);
+        CHECK_STR_EQ(asy_value_type_name(ev), r.exc != NULL ? "CancelledError" : "NoneType");
+        CHECK_STR_EQ(r.exc != NULL ? ASY_EXC_STR(r.exc) : "", i < 2 ? "CancelledError" : "CancelledError: x");
+        asy_value_decref(ev);
+        asy_result_clear(&r);
+        asy_decref(t);
+    }
+    asy_future *f = asy_future_new(loop);
+    asy_value fv = asy_future_value(f);
+    CHECK_STR_EQ(asy_value_type_name(fv), "Future");
+    asy_value_decref(fv);
+    asy_decref(f);
+    done_with(loop);
+}
+
 static void test_never_retrieved_report_shows_the_task(void)
 {
     /* The default handler prints the task's repr while it is being freed:
@@ -1015,6 +1049,7 @@ int main(int argc, char **argv)
         {"a turn run from inside a task refuses", test_a_turn_inside_a_task_refuses},
         {"longjmp out of a task: recover, close, run another loop", test_longjmp_out_of_a_task_then_recover},
         {"longjmp out of run(): recover its loop, close it, run again", test_longjmp_out_of_run_then_recover},
+        {"cancel(NULL), cancel(\"\") and cancel(\"x\"): three CancelledErrors", test_cancel_message_none_empty_or_text},
         {NULL, NULL},
     };
     return check_main("task", tests, argc, argv);

@@ -131,6 +131,23 @@ static void test_user_defined_exception_type(void)
 
 static void test_stop_iteration_carries_value(void)
 {
+    /* StopIteration(5).value is 5; StopIteration('boom').value is 'boom' */
+    asy_exc *five = asy_exc_new_value(&asy_StopIteration, asy_int(5));
+    CHECK(asy_value_eq(five->value, asy_int(5)));
+    CHECK_STR_EQ(ASY_REPR(five->value), "5");
+    asy_decref(five);
+    asy_exc *boom = asy_exc_new(&asy_StopIteration, "boom");
+    CHECK_STR_EQ(asy_str_cstr(boom->value), "boom");
+    asy_decref(boom);
+    /* a generator that returns None raises StopIteration(), no argument */
+    asy_exc *none = asy_exc_stop_iteration(asy_none());
+    CHECK_INT_EQ(asy_exc_nargs(none), 0);
+    CHECK(asy_is_none(none->value));
+    asy_value nv = asy_exc_value(none);
+    CHECK_STR_EQ(ASY_REPR(nv), "StopIteration()");
+    asy_value_decref(nv);
+    asy_decref(none);
+
     asy_exc *e = asy_exc_stop_iteration(asy_str("finish"));
     CHECK_STR_EQ(asy_exc_message(e), "finish"); /* print("e: ", e) shows this */
     CHECK_STR_EQ(ASY_EXC_STR(e), "StopIteration: finish");
@@ -138,6 +155,76 @@ static void test_stop_iteration_carries_value(void)
     asy_decref(e);
     e = asy_exc_stop_iteration(asy_none());
     CHECK_STR_EQ(ASY_EXC_STR(e), "StopIteration");
+    asy_decref(e);
+    CHECK_NO_LEAKS();
+}
+
+/* e.args as Python keeps them: what str(), repr() and the traceback's last
+ * line print for no argument, a str, a str that is empty, and other values. */
+static void test_exceptions_hold_python_args(void)
+{
+    struct {
+        asy_exc *e;
+        int nargs;
+        const char *str, *repr, *line;
+    } cases[] = {
+        {asy_exc_new(&asy_ValueError, NULL), 0, "", "ValueError()", "ValueError"},
+        {asy_exc_new(&asy_ValueError, "bad"), 1, "bad", "ValueError('bad')", "ValueError: bad"},
+        {asy_exc_new(&asy_RuntimeError, "%s", ""), 1, "", "RuntimeError('')", "RuntimeError"},
+        {asy_exc_new(&asy_KeyError, "k"), 1, "'k'", "KeyError('k')", "KeyError: 'k'"},
+        {asy_exc_new(&asy_KeyError, "%s", ""), 1, "''", "KeyError('')", "KeyError: ''"},
+        {asy_exc_new(&asy_KeyError, NULL), 0, "", "KeyError()", "KeyError"},
+        {asy_exc_new_value(&asy_KeyError, asy_int(3)), 1, "3", "KeyError(3)", "KeyError: 3"},
+        {asy_exc_new_value(&asy_ValueError, asy_float(0.5)), 1, "0.5", "ValueError(0.5)", "ValueError: 0.5"},
+        {asy_exc_new_value(&asy_StopIteration, asy_int(5)), 1, "5", "StopIteration(5)", "StopIteration: 5"},
+        {asy_exc_new_value(&asy_StopIteration, asy_none()), 1, "None", "StopIteration(None)",
+         "StopIteration: None"},
+        {asy_exc_new(&asy_IndexError, "it's"), 1, "it's", "IndexError(\"it's\")", "IndexError: it's"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        asy_exc *e = cases[i].e;
+        asy_value v = asy_exc_value(e);
+        CHECK_INT_EQ(asy_exc_nargs(e), cases[i].nargs);
+        CHECK_STR_EQ(asy_exc_message(e), cases[i].str);
+        CHECK_STR_EQ(ASY_STR(v), cases[i].str);
+        CHECK_STR_EQ(ASY_REPR(v), cases[i].repr);
+        CHECK_STR_EQ(ASY_EXC_STR(e), cases[i].line);
+        asy_value_decref(v);
+        asy_decref(e);
+    }
+    /* args[0] keeps its value, not only its text */
+    asy_exc *e = asy_exc_new_value(&asy_KeyError, asy_int(3));
+    CHECK_INT_EQ(asy_exc_arg(e).kind, ASY_INT);
+    CHECK_INT_EQ(asy_exc_arg(e).u.i, 3);
+    asy_decref(e);
+    e = asy_exc_new(&asy_ValueError, "%d apples", 2);
+    CHECK_STR_EQ(asy_str_cstr(asy_exc_arg(e)), "2 apples");
+    asy_decref(e);
+    /* a long message is kept whole */
+    char longer[1001];
+    memset(longer, 'x', 1000);
+    longer[1000] = '\0';
+    e = asy_exc_new(&asy_ValueError, "%s", longer);
+    CHECK_INT_EQ((long long)strlen(asy_exc_message(e)), 1000);
+    asy_decref(e);
+    /* queries on NULL answer neutrally */
+    CHECK_INT_EQ(asy_exc_nargs(NULL), 0);
+    CHECK(asy_is_none(asy_exc_arg(NULL)));
+    CHECK_NO_LEAKS();
+}
+
+/* type(e).__name__ is the exception's class, not a generic "exception". */
+static void test_exception_type_name_is_the_class(void)
+{
+    asy_exc *e = asy_exc_new(&asy_ValueError, "x");
+    asy_value v = asy_exc_value(e);
+    CHECK_STR_EQ(asy_value_type_name(v), "ValueError");
+    asy_value_decref(v);
+    asy_decref(e);
+    e = asy_exc_new(&AppError, NULL);
+    v = asy_exc_value(e);
+    CHECK_STR_EQ(asy_value_type_name(v), "AppError");
+    asy_value_decref(v);
     asy_decref(e);
     CHECK_NO_LEAKS();
 }
@@ -178,6 +265,8 @@ int main(int argc, char **argv)
         {"exception hierarchy", test_exception_hierarchy},
         {"user-defined exception type", test_user_defined_exception_type},
         {"StopIteration carries the value", test_stop_iteration_carries_value},
+        {"exceptions hold Python's args: str, repr, last line", test_exceptions_hold_python_args},
+        {"an exception's type name is its class", test_exception_type_name_is_the_class},
         {"exceptions as values, and chains", test_exceptions_as_values_and_chains},
         {NULL, NULL},
     };
