@@ -178,6 +178,12 @@ char *asy_exc_format(const asy_exc *e, char *buf, size_t size)
     return buf;
 }
 
+char *asy_exc_repr(const asy_exc *e, char *buf, size_t size)
+{
+    asy_value v = asy_obj_value((asy_exc *)e); /* borrowed: no reference taken */
+    return asy_value_format(v, buf, size, true);
+}
+
 void asy_exc_print(const asy_exc *e, FILE *out)
 {
     /* Python prints the chain oldest first: the cause (or the context,

@@ -194,6 +194,10 @@ const char *asy_exc_message(const asy_exc *e);
  * str(e) is empty), written into buf; returns buf. */
 char *asy_exc_format(const asy_exc *e, char *buf, size_t size);
 #define ASY_EXC_STR(e) asy_exc_format((e), (char[ASY_FMT_MAX]){0}, ASY_FMT_MAX)
+/* repr(e), "KeyError('k')" or "CancelledError()", written into buf (cut
+ * with "..." when it does not fit); returns buf. */
+char *asy_exc_repr(const asy_exc *e, char *buf, size_t size);
+#define ASY_EXC_REPR(e) asy_exc_repr((e), (char[ASY_FMT_MAX]){0}, ASY_FMT_MAX)
 
 /* Print e as Python ends a traceback, the chained exceptions first:
  *   ValueError: inner

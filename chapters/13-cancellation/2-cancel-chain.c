@@ -35,7 +35,7 @@ static asy_status inner_body(asy_coro *co)
     if (ASY_EXC(co) == NULL)
         printf("inner: woke up (never printed)\n");
     if (asy_exc_is(ASY_EXC(co), &asy_CancelledError)) /* except ...: print; raise */
-        printf("inner: CancelledError('%s') at its await, %s s\n", asy_exc_message(ASY_EXC(co)), NOW());
+        printf("inner: %s at its await, %s s\n", ASY_EXC_REPR(ASY_EXC(co)), NOW());
     printf("inner: cleanup\n"); /* finally */
     ASY_END(co);                /* the pending CancelledError propagates */
 }
@@ -65,7 +65,7 @@ static asy_status outer_body(asy_coro *co)
     printf("outer: awaiting the inner task\n");
     ASY_AWAIT_TRY(co, asy_incref(f->task));
     if (asy_exc_is(ASY_EXC(co), &asy_CancelledError))
-        printf("outer: CancelledError('%s'), inner.cancelled() = %s\n", asy_exc_message(ASY_EXC(co)),
+        printf("outer: %s, inner.cancelled() = %s\n", ASY_EXC_REPR(ASY_EXC(co)),
                py_bool(asy_future_cancelled(&f->task->fut)));
     printf("outer: cleanup\n");
     ASY_RETURN(co, asy_value_incref(ASY_SENT(co))); /* a pending exception wins */
@@ -93,7 +93,7 @@ static asy_status main_body(asy_coro *co)
     ASY_AWAIT_TRY(co, asy_incref(f->task));
     if (asy_exc_is(ASY_EXC(co), &asy_CancelledError)) {
         asy_exc *e = ASY_CATCH(co); /* handled: main goes on */
-        printf("main: CancelledError('%s'), outer.cancelled() = %s at %s s\n", asy_exc_message(e),
+        printf("main: %s, outer.cancelled() = %s at %s s\n", ASY_EXC_REPR(e),
                py_bool(asy_future_cancelled(&f->task->fut)), NOW());
         asy_decref(e);
     }

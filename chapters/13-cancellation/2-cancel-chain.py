@@ -15,7 +15,7 @@ async def inner():
         await asyncio.sleep(10)
         print("inner: woke up (never printed)")
     except asyncio.CancelledError as e:
-        print(f"inner: CancelledError({str(e)!r}) at its await, {now()} s")
+        print(f"inner: {e!r} at its await, {now()} s")
         raise
     finally:
         print("inner: cleanup")
@@ -27,7 +27,7 @@ async def outer():
         print("outer: awaiting the inner task")
         return await task
     except asyncio.CancelledError as e:
-        print(f"outer: CancelledError({str(e)!r}), inner.cancelled() = {task.cancelled()}")
+        print(f"outer: {e!r}, inner.cancelled() = {task.cancelled()}")
         raise
     finally:
         print("outer: cleanup")
@@ -42,7 +42,7 @@ async def main():
     try:
         await task
     except asyncio.CancelledError as e:
-        print(f"main: CancelledError({str(e)!r}), outer.cancelled() = {task.cancelled()} at {now()} s")
+        print(f"main: {e!r}, outer.cancelled() = {task.cancelled()} at {now()} s")
 
 
 asyncio.run(main())

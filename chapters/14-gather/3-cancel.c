@@ -111,7 +111,7 @@ static asy_status main_body(asy_coro *co)
     ASY_AWAIT(co, asy_incref(f->g));
     {
         asy_list *results = asy_value_list(ASY_SENT(co));
-        printf("results: [%s, %s] at %.1f s\n", asy_value_exc(asy_list_get(results, 0))->type->name,
+        printf("results: [%s, %s] at %.1f s\n", asy_value_type_name(asy_list_get(results, 0)),
                ASY_REPR(asy_list_get(results, 1)), elapsed());
     }
     ASY_END(co);
