@@ -6,6 +6,8 @@
  */
 #include "condition.h"
 
+#include "list.h"
+
 #include <stdio.h>
 
 static void condition_dealloc(asy_obj *self)
@@ -181,7 +183,33 @@ typedef struct {
     asy_condition *cond;  /* owned */
     asy_predicate_fn pred;
     void *arg;
+    asy_value result;     /* owned: the predicate's last value */
 } wait_for_frame;
+
+/* bool(v), for the kinds a predicate returns: None, False, 0, 0.0, '' and
+ * [] are false; everything else (other objects included) is true. */
+static bool truthy(asy_value v)
+{
+    switch (v.kind) {
+    case ASY_NONE:
+        return false;
+    case ASY_BOOL:
+        return v.u.b;
+    case ASY_INT:
+        return v.u.i != 0;
+    case ASY_FLOAT:
+        return v.u.f != 0.0; /* NaN is true, as in Python */
+    case ASY_PTR:
+        return v.u.p != NULL;
+    case ASY_OBJ:
+        if (asy_is_str(v))
+            return asy_str_cstr(v)[0] != '\0';
+        if (v.u.o->type == &asy_list_type)
+            return asy_list_len((asy_list *)v.u.o) > 0;
+        return true;
+    }
+    return true;
+}
 
 /* async def wait_for(self, predicate):
  *     result = predicate()
@@ -193,16 +221,27 @@ static asy_status wait_for_body(asy_coro *co)
 {
     wait_for_frame *f = (wait_for_frame *)co;
     ASY_BEGIN(co);
-    while (!f->pred(f->arg)) {
+    if (f->pred == NULL)
+        ASY_RAISE(co, asy_exc_new(&asy_TypeError, "a predicate function was expected, got NULL"));
+    for (;;) {
+        asy_value_clear(&f->result);
+        f->result = f->pred(f->arg);
+        if (truthy(f->result))
+            break;
         ASY_AWAIT(co, asy_condition_wait(f->cond));
     }
-    ASY_RETURN(co, asy_bool(true));
+    {
+        asy_value result = f->result;
+        f->result = asy_none();
+        ASY_RETURN(co, result);
+    }
     ASY_END(co);
 }
 
 static void wait_for_clear(asy_gen *g)
 {
     wait_for_frame *f = (wait_for_frame *)g;
+    asy_value_clear(&f->result);
     asy_decref(f->cond);
     f->cond = NULL;
 }

@@ -18,7 +18,7 @@
  *             (end of async with: release)         the LOCK's queue, gets it
  *
  * wait_for(predicate) is the loop everybody should write around wait():
- * `while not predicate(): await wait()`.
+ * `while not (result := predicate()): await wait()`, then `return result`.
  *
  * CANCELLATION. A waiter cancelled in wait() still re-acquires the lock
  * before the CancelledError reaches it (it may have to wait for the lock
@@ -71,12 +71,19 @@ bool asy_condition_locked(const asy_condition *cond);
  * raises RuntimeError "cannot wait on un-acquired lock". */
 asy_coro *asy_condition_wait(asy_condition *cond);
 
-/* A predicate for wait_for: looks at the shared state through arg. */
-typedef bool (*asy_predicate_fn)(void *arg);
+/* A predicate for wait_for: looks at the shared state through arg and
+ * returns a value (a new reference), true or false as Python's bool(v)
+ * says: None, False, 0, 0.0, '' and an empty list are false, any other
+ * value is true. `return asy_bool(len > 0);` is the common case;
+ * `return asy_int(stock / need);` hands the caller a count as well. A C
+ * predicate cannot raise. */
+typedef asy_value (*asy_predicate_fn)(void *arg);
 
-/* await cond.wait_for(predicate): a new coroutine. Calls pred(arg) and
- * waits again until it is true; returns True. (Python returns the
- * predicate's last value; a C predicate returns a bool.) */
+/* await cond.wait_for(predicate): a new coroutine. Calls pred(arg), and
+ * while its value is false waits and calls it again; returns the last
+ * value, as Python does (the true one: a bool, a count, an item...).
+ * The lock must be held, as for wait(). A NULL pred raises TypeError
+ * when awaited. */
 asy_coro *asy_condition_wait_for(asy_condition *cond, asy_predicate_fn pred, void *arg);
 
 /* cond.notify(n): wake up to n waiters, first come first. NULL, or

@@ -22,15 +22,16 @@ static const char *now(char *buf, size_t size)
 }
 #define NOW() now((char[32]){0}, 32)
 
-/* The predicate: Python's lambda: stock >= need. arg points at `need`. */
-static bool enough_stock(void *arg) { return stock >= *(long long *)arg; }
+/* The predicate: Python's lambda: stock // need, how many lots of `need`
+ * the stock covers; 0 (false) until there is one. arg points at `need`. */
+static asy_value lots_in_stock(void *arg) { return asy_int(stock / *(long long *)arg); }
 
 /* async def buyer(cond, name, need):
  *     async with cond:
  *         print(f"{name} waits for stock >= {need}")
- *         await cond.wait_for(lambda: stock >= need)
+ *         lots = await cond.wait_for(lambda: stock // need)
  *         stock -= need
- *         print(f"{name} bought {need} at {now()} s, stock = {stock}")    */
+ *         print(f"{name} bought {need} at {now()} s, wait_for -> {lots}, stock = {stock}") */
 typedef struct {
     asy_coro co;
     asy_condition *cond; /* owned */
@@ -44,10 +45,11 @@ static asy_status buyer_body(asy_coro *co)
     ASY_BEGIN(co);
     ASY_AWAIT(co, asy_condition_acquire(f->cond));                         /* async with cond: */
     printf("%s waits for stock >= %lld\n", f->name, f->need);
-    ASY_AWAIT_TRY(co, asy_condition_wait_for(f->cond, enough_stock, &f->need));
-    if (ASY_EXC(co) == NULL) {
+    ASY_AWAIT_TRY(co, asy_condition_wait_for(f->cond, lots_in_stock, &f->need));
+    if (ASY_EXC(co) == NULL) { /* ASY_SENT(co): the predicate's last value */
         stock -= f->need;
-        printf("%s bought %lld at %s s, stock = %lld\n", f->name, f->need, NOW(), stock);
+        printf("%s bought %lld at %s s, wait_for -> %s, stock = %lld\n", f->name, f->need, NOW(),
+               ASY_STR(ASY_SENT(co)), stock);
     }
     ASY_RAISE_IF(co, asy_condition_release(f->cond));
     ASY_END(co);

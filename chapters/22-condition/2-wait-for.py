@@ -16,9 +16,9 @@ async def buyer(cond, name, need):
     global stock
     async with cond:
         print(f"{name} waits for stock >= {need}")
-        await cond.wait_for(lambda: stock >= need)
+        lots = await cond.wait_for(lambda: stock // need)
         stock -= need
-        print(f"{name} bought {need} at {now()} s, stock = {stock}")
+        print(f"{name} bought {need} at {now()} s, wait_for -> {lots}, stock = {stock}")
 
 
 async def supplier(cond, rounds):

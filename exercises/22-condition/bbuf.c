@@ -6,7 +6,8 @@
  *   ASY_AWAIT_TRY(co, asy_condition_wait_for(cond, pred, arg))
  *   asy_condition_notify_all(cond)                      returns NULL or an error
  *   ASY_RAISE_IF(co, asy_condition_release(cond))       (exit, every path)
- * A predicate is `static bool pred(void *arg)`; pass the buffer as arg.
+ * A predicate is `static asy_value pred(void *arg)` that returns
+ * asy_bool(...); pass the buffer as arg.
  */
 #include "bbuf.h"
 

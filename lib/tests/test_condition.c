@@ -11,6 +11,7 @@
 #include "check.h"
 #include "trace.h"
 #include "condition.h"
+#include "list.h"
 #include "task.h"
 
 static asy_loop *vloop(void)
@@ -49,12 +50,26 @@ static void run_all(asy_loop *loop, asy_task **tasks, int n)
         asy_decref(tasks[i]);
 }
 
+/* The predicate of wait_for: false as Python's bool() says (None, '', an
+ * empty list) until the counter reaches 3, then a true value that
+ * wait_for hands back. */
 static int counter;
-static bool counter_reached_3(void *arg)
+static asy_value counter_reached_3(void *arg)
 {
     (void)arg;
     note("pred(%d)", counter);
-    return counter >= 3;
+    switch (counter) {
+    case 0:
+        return asy_none();
+    case 1:
+        return asy_str("");
+    case 2: {
+        asy_list *empty = asy_list_new();
+        return asy_obj_value(empty); /* steals our reference */
+    }
+    default:
+        return asy_strf("ready at %d", counter);
+    }
 }
 
 /* One coroutine for the consumers, the notifiers and the holder:
@@ -87,7 +102,10 @@ static asy_status actor_body(asy_coro *co)
                  asy_condition_locked(f->cond) ? "True" : "False");
             goto unlock;
         }
-        note("%s woke@%.1f", f->name, now());
+        if (f->role == WAIT_FOR)
+            note("%s woke with %s@%.1f", f->name, ASY_REPR(ASY_SENT(co)), now());
+        else
+            note("%s woke@%.1f", f->name, now());
     } else if (f->role == NOTIFIER) {
         note("%s notify(%s)@%.1f", f->name, f->n == (size_t)-1 ? "all" : ASY_STR(asy_int((long long)f->n)), now());
         ASY_RAISE_IF(co, f->n == (size_t)-1 ? asy_condition_notify_all(f->cond) : asy_condition_notify(f->cond, f->n));
@@ -217,9 +235,59 @@ static void test_wait_for_waits_until_the_predicate_holds(void)
         actor(loop, cond, COUNTER, "k", 0.5, 0, 0),
     };
     run_all(loop, t, 2);
-    /* the predicate is checked first, then after every wake-up */
+    /* the predicate is checked first, then after every wake-up, until its
+     * value is true (None, '' and [] are not); wait_for returns that value */
     CHECK_STR_EQ(trace, "w waits@0.0 pred(0) count=1@0.5 pred(1) count=2@1.5 pred(2) count=3@2.5 pred(3) "
-                        "w woke@2.5 count=4@3.5");
+                        "w woke with 'ready at 3'@2.5 count=4@3.5");
+    asy_decref(cond);
+    done_with(loop);
+}
+
+/* A predicate that is true at once: no wait, its value comes back (a
+ * count here: wait_for(lambda: stock // need) returns how many lots fit). */
+static asy_value two_lots(void *arg)
+{
+    (void)arg;
+    return asy_int(2);
+}
+
+typedef struct {
+    asy_coro co;
+    asy_condition *cond;
+    asy_predicate_fn pred;
+} wait_for_once_frame;
+
+static asy_status wait_for_once_body(asy_coro *co)
+{
+    wait_for_once_frame *f = (wait_for_once_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT(co, asy_condition_acquire(f->cond));
+    ASY_AWAIT_TRY(co, asy_condition_wait_for(f->cond, f->pred, NULL));
+    if (ASY_EXC(co) != NULL) {
+        note("raised %s", ASY_EXC_STR(ASY_EXC(co)));
+        asy_decref(ASY_CATCH(co)); /* handled */
+    } else
+        note("returned %s (%s)", ASY_REPR(ASY_SENT(co)), asy_value_type_name(ASY_SENT(co)));
+    ASY_RAISE_IF(co, asy_condition_release(f->cond));
+    ASY_END(co);
+}
+
+static void test_wait_for_returns_the_predicate_value(void)
+{
+    asy_loop *loop = vloop();
+    asy_condition *cond = asy_condition_new(NULL);
+    asy_predicate_fn preds[] = {two_lots, NULL};
+    for (int i = 0; i < 2; i++) {
+        wait_for_once_frame *f = ASY_CORO_NEW(wait_for_once_frame, wait_for_once_body, "once");
+        f->cond = cond; /* borrowed: cond outlives the run */
+        f->pred = preds[i];
+        asy_result r = asy_loop_run_until_complete(loop, &f->co);
+        CHECK_INT_EQ(r.status, ASY_RETURNED);
+        asy_result_clear(&r);
+    }
+    CHECK_STR_EQ(trace, "returned 2 (int) raised TypeError: a predicate function was expected, got NULL");
+    CHECK(!asy_condition_locked(cond));
+    CHECK_INT_EQ(asy_condition_waiter_count(cond), 0);
     asy_decref(cond);
     done_with(loop);
 }
@@ -271,6 +339,8 @@ int main(int argc, char **argv)
          test_notify_n_wakes_n_waiters_in_order},
         {"notify_all() wakes every waiter", test_notify_all_wakes_everyone},
         {"wait_for(predicate) checks first, then after every wake-up", test_wait_for_waits_until_the_predicate_holds},
+        {"wait_for returns the predicate's value; a NULL predicate raises TypeError",
+         test_wait_for_returns_the_predicate_value},
         {"a waiter cancelled in wait() holds the lock again before CancelledError reaches it",
          test_cancelled_waiter_reacquires_before_cancelled_error},
         {"a waiter cancelled while re-acquiring still re-acquires, then raises CancelledError",

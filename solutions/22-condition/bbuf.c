@@ -19,13 +19,13 @@ void bbuf_free(bbuf *b)
     b->cond = NULL;
 }
 
-static bool not_full(void *arg)
+static asy_value not_full(void *arg)
 {
     const bbuf *b = arg;
-    return b->len < b->cap;
+    return asy_bool(b->len < b->cap);
 }
 
-static bool not_empty(void *arg) { return ((const bbuf *)arg)->len > 0; }
+static asy_value not_empty(void *arg) { return asy_bool(((const bbuf *)arg)->len > 0); }
 
 typedef struct {
     asy_coro co;
