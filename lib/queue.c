@@ -8,6 +8,8 @@
  */
 #include "queue.h"
 
+#include "list.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,53 +42,166 @@ static void grow(asy_queue *q)
     q->head = 0;
 }
 
-/* Does a come out of a PriorityQueue before b? Lower priority first; on a
- * tie, the one put first (Python would compare the values instead). */
-static bool entry_less(const asy_queue_entry *a, const asy_queue_entry *b)
+/* ---- the PriorityQueue's order: Python's `<` ----
+ * Python's PriorityQueue is a heapq of whatever was put, usually tuples
+ * (priority, item), and tuples compare element by element: the first
+ * elements that are not == decide, with <. So equal priorities are
+ * ordered by their items, and items that cannot be ordered raise
+ * TypeError, as in Python. Each comparison below answers 1 (less), 0 (not
+ * less) or -1 with *error set. */
+
+static int value_lt(asy_value a, asy_value b, asy_exc **error);
+
+static bool is_number(asy_value v)
 {
-    return a->priority < b->priority || (a->priority == b->priority && a->seq < b->seq);
+    return v.kind == ASY_BOOL || v.kind == ASY_INT || v.kind == ASY_FLOAT;
 }
 
-static void swap(asy_queue_entry *a, asy_queue_entry *b)
+/* A number as a long double: exact for every 64-bit int and every double,
+ * so 2**53 + 1 > 2.0**53 holds, as in Python. */
+static long double number_of(asy_value v)
 {
-    asy_queue_entry t = *a;
-    *a = *b;
-    *b = t;
+    return v.kind == ASY_FLOAT ? (long double)v.u.f : v.kind == ASY_INT ? (long double)v.u.i : (long double)v.u.b;
 }
 
-static void heap_push(asy_queue *q, asy_queue_entry e) /* heapq.heappush */
+/* Python's == for queue items: asy_value_eq, plus lists item by item. */
+static bool items_eq(asy_value a, asy_value b)
 {
-    size_t i = q->len++;
-    q->items[i] = e;
-    while (i > 0 && entry_less(&q->items[i], &q->items[(i - 1) / 2])) {
-        swap(&q->items[i], &q->items[(i - 1) / 2]);
-        i = (i - 1) / 2;
+    asy_list *x = asy_value_list(a), *y = asy_value_list(b);
+    if (x == NULL || y == NULL || x == y)
+        return asy_value_eq(a, b);
+    if (asy_list_len(x) != asy_list_len(y))
+        return false;
+    for (size_t i = 0; i < asy_list_len(x); i++)
+        if (!items_eq(asy_list_get(x, i), asy_list_get(y, i)))
+            return false;
+    return true;
+}
+
+static int not_supported(const char *a, const char *b, asy_exc **error)
+{
+    *error = asy_exc_new(&asy_TypeError, "'<' not supported between instances of '%s' and '%s'", a, b);
+    return -1;
+}
+
+/* a < b for numbers, strings (by code point: UTF-8 bytes compare in that
+ * order) and lists (element by element, then by length); TypeError for
+ * anything else, even for two objects of the same type, as Python's
+ * default object has no order. */
+static int value_lt(asy_value a, asy_value b, asy_exc **error)
+{
+    if (is_number(a) && is_number(b))
+        return number_of(a) < number_of(b);
+    if (asy_is_str(a) && asy_is_str(b))
+        return strcmp(asy_str_cstr(a), asy_str_cstr(b)) < 0;
+    asy_list *x = asy_value_list(a), *y = asy_value_list(b);
+    if (x != NULL && y != NULL) {
+        size_t n = asy_list_len(x) < asy_list_len(y) ? asy_list_len(x) : asy_list_len(y);
+        for (size_t i = 0; i < n; i++)
+            if (!items_eq(asy_list_get(x, i), asy_list_get(y, i)))
+                return value_lt(asy_list_get(x, i), asy_list_get(y, i), error);
+        return asy_list_len(x) < asy_list_len(y);
     }
+    return not_supported(asy_value_type_name(a), asy_value_type_name(b), error);
 }
 
-static asy_queue_entry heap_pop(asy_queue *q) /* heapq.heappop */
+/* Does a come out of a PriorityQueue before b? A paired entry is Python's
+ * tuple (priority, value): priority first, the values on a tie (equal
+ * tuples are not less). A plain entry is the number itself. A tuple and a
+ * number cannot be ordered. */
+static int entry_lt(const asy_queue_entry *a, const asy_queue_entry *b, asy_exc **error)
 {
-    asy_queue_entry top = q->items[0];
-    q->items[0] = q->items[--q->len];
-    for (size_t i = 0;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < q->len && entry_less(&q->items[l], &q->items[m]))
-            m = l;
-        if (r < q->len && entry_less(&q->items[r], &q->items[m]))
-            m = r;
-        if (m == i)
+    if (a->paired != b->paired)
+        return not_supported(a->paired ? "tuple" : asy_value_type_name(a->value),
+                             b->paired ? "tuple" : asy_value_type_name(b->value), error);
+    if (!a->paired)
+        return value_lt(a->value, b->value, error);
+    if (a->priority != b->priority)
+        return a->priority < b->priority;
+    if (items_eq(a->value, b->value))
+        return 0;
+    return value_lt(a->value, b->value, error);
+}
+
+/* The heap is Python's heapq, step for step, so items that compare equal
+ * come out in the same order as in Python. Each operation first finds
+ * where things go (every comparison), and only then moves them: a
+ * comparison that raises TypeError leaves the heap as it was. (CPython
+ * moves as it compares: its heappush leaves the new item in the list, and
+ * its heappop loses the item it was returning.) */
+
+/* heapq.heappush: the new item climbs while it is less than its parent. */
+static asy_exc *heap_push(asy_queue *q, asy_queue_entry e)
+{
+    asy_exc *err = NULL;
+    size_t pos = q->len;
+    while (pos > 0) {
+        int lt = entry_lt(&e, &q->items[(pos - 1) / 2], &err);
+        if (lt < 0)
+            return err;
+        if (!lt)
             break;
-        swap(&q->items[i], &q->items[m]);
-        i = m;
+        pos = (pos - 1) / 2;
     }
-    return top;
+    for (size_t i = q->len; i > pos; i = (i - 1) / 2) /* the parents passed move down */
+        q->items[i] = q->items[(i - 1) / 2];
+    q->items[pos] = e;
+    q->len++;
+    return NULL;
 }
 
-/* _put(item) */
-static void buffer_put(asy_queue *q, double priority, asy_value v)
+/* heapq.heappop: the last item takes the top's place; the smaller child
+ * moves up, all the way down to a leaf (_siftup), and the last item then
+ * climbs back from that leaf while it is less than what is above it
+ * (_siftdown). *out is the top. */
+static asy_exc *heap_pop(asy_queue *q, asy_queue_entry *out)
+{
+    asy_exc *err = NULL;
+    size_t n = q->len - 1; /* the size after the pop */
+    asy_queue_entry last = q->items[n];
+    if (n == 0) {
+        *out = last;
+        q->len = 0;
+        return NULL;
+    }
+    size_t path[8 * sizeof(size_t)], k = 0; /* from the top to a leaf */
+    path[0] = 0;
+    for (size_t pos = 0; 2 * pos + 1 < n;) {
+        size_t child = 2 * pos + 1;
+        if (child + 1 < n) {
+            int lt = entry_lt(&q->items[child], &q->items[child + 1], &err);
+            if (lt < 0)
+                return err;
+            if (!lt)
+                child++; /* the right one, unless the left is less */
+        }
+        path[++k] = pos = child;
+    }
+    /* After the children moved up, the entry above path[j] is
+     * items[path[j]]: climb while `last` is less than it. */
+    size_t j = k;
+    while (j > 0) {
+        int lt = entry_lt(&last, &q->items[path[j]], &err);
+        if (lt < 0)
+            return err;
+        if (!lt)
+            break;
+        j--;
+    }
+    *out = q->items[0];
+    for (size_t i = 0; i < j; i++)
+        q->items[path[i]] = q->items[path[i + 1]];
+    q->items[path[j]] = last;
+    q->len = n;
+    return NULL;
+}
+
+/* _put(item). Only a PriorityQueue can refuse (TypeError from its order);
+ * then nothing is stored and the caller still owns v. */
+static asy_exc *buffer_put(asy_queue *q, bool paired, double priority, asy_value v)
 {
     grow(q);
-    asy_queue_entry e = {priority, q->next_seq++, v};
+    asy_queue_entry e = {priority, paired, v};
     switch (q->kind) {
     case ASY_QUEUE_FIFO: /* append at the tail of the ring */
         *slot(q, q->len) = e;
@@ -96,29 +211,34 @@ static void buffer_put(asy_queue *q, double priority, asy_value v)
         q->items[q->len++] = e;
         break;
     case ASY_QUEUE_PRIORITY:
-        heap_push(q, e);
-        break;
+        return heap_push(q, e);
     }
+    return NULL;
 }
 
-/* _get(): the queue is not empty. */
-static asy_value buffer_get(asy_queue *q)
+/* _get(): the queue is not empty. Only a PriorityQueue can fail (TypeError
+ * from its order), and then nothing is taken. */
+static asy_exc *buffer_get(asy_queue *q, asy_value *out)
 {
-    asy_value v = asy_none();
     switch (q->kind) {
     case ASY_QUEUE_FIFO: /* popleft */
-        v = q->items[q->head].value;
+        *out = q->items[q->head].value;
         q->head = (q->head + 1) % q->cap;
         q->len--;
         break;
     case ASY_QUEUE_LIFO: /* pop */
-        v = q->items[--q->len].value;
+        *out = q->items[--q->len].value;
         break;
-    case ASY_QUEUE_PRIORITY:
-        v = heap_pop(q).value;
+    case ASY_QUEUE_PRIORITY: {
+        asy_queue_entry top;
+        asy_exc *err = heap_pop(q, &top);
+        if (err != NULL)
+            return err;
+        *out = top.value;
         break;
     }
-    return v;
+    }
+    return NULL;
 }
 
 /* ---- the object ---- */
@@ -148,7 +268,7 @@ static int queue_format(asy_obj *self, char *buf, size_t size, bool repr)
         ADD(" _queue=[");
         for (size_t i = 0; i < q->len && n < sizeof state; i++) {
             asy_queue_entry *e = slot(q, i);
-            if (q->kind == ASY_QUEUE_PRIORITY)
+            if (e->paired)
                 ADD("%s(%g, %s)", i ? ", " : "", e->priority, ASY_REPR(e->value));
             else
                 ADD("%s%s", i ? ", " : "", ASY_REPR(e->value));
@@ -213,41 +333,27 @@ static void wakeup_next(asy_ilist *waiters)
             break;
 }
 
-/* Can this (priority, item) go into this queue? The priority of a plain
- * put on a PriorityQueue is the item itself, which must be a number. */
-static asy_exc *check_item(const asy_queue *q, bool has_priority, asy_value item, double *priority)
+/* Can this (priority, item) go into this queue? Only a PriorityQueue
+ * takes a priority. */
+static asy_exc *check_item(const asy_queue *q, bool has_priority)
 {
     if (has_priority && q->kind != ASY_QUEUE_PRIORITY)
         return asy_exc_new(&asy_TypeError, "only a PriorityQueue takes a priority (this is a %s)",
                            q->ob.type->name);
-    if (has_priority || q->kind != ASY_QUEUE_PRIORITY)
-        return NULL;
-    switch (item.kind) {
-    case ASY_INT:
-        *priority = (double)item.u.i;
-        return NULL;
-    case ASY_BOOL:
-        *priority = item.u.b;
-        return NULL;
-    case ASY_FLOAT:
-        *priority = item.u.f;
-        return NULL;
-    default:
-        return asy_exc_new(&asy_TypeError, "a PriorityQueue item without a priority must be a number, not %s"
-                           " (use asy_queue_put_priority)", asy_value_type_name(item));
-    }
+    return NULL;
 }
 
 static asy_exc *put_nowait(asy_queue *q, bool has_priority, double priority, asy_value item)
 {
-    asy_exc *err = check_item(q, has_priority, item, &priority);
+    asy_exc *err = check_item(q, has_priority);
     if (err == NULL && asy_queue_full(q))
         err = asy_exc_new(&asy_QueueFull, NULL);
+    if (err == NULL)
+        err = buffer_put(q, has_priority, priority, item);
     if (err != NULL) {
         asy_value_decref(item);
         return err;
     }
-    buffer_put(q, priority, item);
     q->unfinished_tasks++;
     asy_event_clear(q->finished);
     wakeup_next(&q->getters);
@@ -266,7 +372,9 @@ asy_exc *asy_queue_get_nowait(asy_queue *q, asy_value *out)
     *out = asy_none();
     if (asy_queue_empty(q))
         return asy_exc_new(&asy_QueueEmpty, NULL);
-    *out = buffer_get(q);
+    asy_exc *err = buffer_get(q, out);
+    if (err != NULL)
+        return err; /* *out is still None */
     wakeup_next(&q->putters); /* there is room now */
     return NULL;
 }
@@ -321,7 +429,7 @@ static asy_status put_body(asy_coro *co)
 {
     op_frame *f = (op_frame *)co;
     ASY_BEGIN(co);
-    ASY_RAISE_IF(co, check_item(f->q, f->has_priority, f->item, &f->priority));
+    ASY_RAISE_IF(co, check_item(f->q, f->has_priority));
     while (asy_queue_full(f->q)) {
         {
             asy_exc *err = NULL;
@@ -374,8 +482,9 @@ static asy_status get_body(asy_coro *co)
         }
     }
     {
+        /* not empty: only a PriorityQueue's TypeError can come back */
         asy_value item;
-        asy_decref(asy_queue_get_nowait(f->q, &item)); /* not empty: cannot fail */
+        ASY_RAISE_IF(co, asy_queue_get_nowait(f->q, &item));
         ASY_RETURN(co, item);
     }
     ASY_END(co);

@@ -25,14 +25,26 @@
  * THE THREE KINDS differ only in which item get() takes:
  *   - Queue: the oldest (FIFO, a ring buffer);
  *   - LifoQueue: the newest (a stack);
- *   - PriorityQueue: the lowest priority (a binary heap). An item is a
- *     (priority, value) pair; asy_queue_put_priority() gives both, and
- *     asy_queue_put() of a number uses the number as its own priority.
- *     Equal priorities come out in insertion order: the heap breaks ties
- *     with a sequence number, as the loop's timer heap does. Python's
- *     PriorityQueue compares whole tuples, so on equal priorities it
- *     compares the NEXT element instead (the values, and TypeError if
- *     they cannot be compared). get() returns the value only.
+ *   - PriorityQueue: the least item first (a binary heap, Python's heapq
+ *     step for step). asy_queue_put_priority() puts Python's tuple
+ *     (priority, value); asy_queue_put() puts a bare item (Python's
+ *     put(5) or put('a')). Items are ordered as Python orders them: a
+ *     tuple by its priority, then by its value where the priorities are
+ *     equal, so (1, 'a') comes out before (1, 'b') whatever the order of
+ *     the puts, and equal tuples come out in heapq's order, not
+ *     necessarily first put first (put (priority, counter, value) in
+ *     Python, or make the values distinct, for FIFO ties). Numbers compare
+ *     by value (1 < 1.5, True == 1), strings by code point, lists item by
+ *     item; any other pair, and a tuple against a bare item, raises
+ *     TypeError "'<' not supported between instances of 'X' and 'Y'",
+ *     with Python's type names. get() returns the value only.
+ *
+ * A TypeError from the order comes back from whichever call compared:
+ * put_nowait (or the put() that calls it), or get_nowait / get(). Unlike
+ * CPython, a call that raises it changes nothing: put_nowait does not keep
+ * the item (it is released, not counted for join(), no getter is woken;
+ * CPython's heappush leaves it in the queue, uncounted), and get_nowait
+ * takes nothing (CPython's heappop loses the item it was returning).
  *
  * Misuse gets asyncio's exceptions: put_nowait on a full queue raises
  * QueueFull, get_nowait on an empty one QueueEmpty (both with an empty
@@ -66,8 +78,8 @@ typedef enum { ASY_QUEUE_FIFO, ASY_QUEUE_LIFO, ASY_QUEUE_PRIORITY } asy_queue_ki
 
 /* One buffered item. */
 typedef struct asy_queue_entry {
-    double priority;          /* PriorityQueue only */
-    unsigned long long seq;   /* PriorityQueue: breaks ties, first put first */
+    double priority;          /* PriorityQueue, when paired */
+    bool paired;              /* put with a priority: Python's (priority, value) */
     asy_value value;          /* owned */
 } asy_queue_entry;
 
@@ -77,7 +89,6 @@ typedef struct asy_queue {
     long maxsize;              /* <= 0: unbounded */
     asy_queue_entry *items;    /* FIFO: a ring from head; LIFO and heap: from 0 */
     size_t head, len, cap;
-    unsigned long long next_seq;
     asy_ilist getters;         /* asy_waiter links (lock.h) of get() calls */
     asy_ilist putters;         /* asy_waiter links of put() calls */
     long unfinished_tasks;
@@ -102,14 +113,14 @@ bool asy_queue_empty(const asy_queue *q);
 bool asy_queue_full(const asy_queue *q);
 
 /* await q.put(item): a new coroutine; waits while the queue is full, then
- * puts. Steals item. On a PriorityQueue the item must be a number (its own
- * priority), else TypeError. */
+ * puts. Steals item. On a PriorityQueue the item is a bare item, ordered
+ * against the others as above (TypeError when it cannot be). */
 asy_coro *asy_queue_put(asy_queue *q, asy_value item);
 /* await q.put((priority, item)) on a PriorityQueue (TypeError on others). */
 asy_coro *asy_queue_put_priority(asy_queue *q, double priority, asy_value item);
 
-/* q.put_nowait(item): NULL, or QueueFull (or TypeError, as put). Steals
- * item, released if refused. */
+/* q.put_nowait(item): NULL, or QueueFull, or on a PriorityQueue TypeError
+ * (above). Steals item, released if refused: the queue is then as it was. */
 asy_exc *asy_queue_put_nowait(asy_queue *q, asy_value item);
 asy_exc *asy_queue_put_priority_nowait(asy_queue *q, double priority, asy_value item);
 
@@ -118,7 +129,7 @@ asy_exc *asy_queue_put_priority_nowait(asy_queue *q, double priority, asy_value 
 asy_coro *asy_queue_get(asy_queue *q);
 
 /* q.get_nowait(): NULL and *out = the item (new reference), or QueueEmpty
- * and *out = None. */
+ * (or on a PriorityQueue TypeError, above) and *out = None. */
 asy_exc *asy_queue_get_nowait(asy_queue *q, asy_value *out);
 
 /* q.task_done(): NULL, or ValueError "task_done() called too many times". */

@@ -2,10 +2,11 @@
  * 3-kinds.c - the three kinds of queue, and the nowait errors.
  *
  * Nothing here waits, so no loop is needed: put_nowait / get_nowait are
- * plain functions. Note the PriorityQueue's (priority, value) items: the
- * two items of priority 2 come out in the order they were put (the heap
- * breaks ties with a sequence number; Python compares the values, which
- * here gives the same order). 3-kinds.py is the same program in Python.
+ * plain functions. Note the PriorityQueue's (priority, value) items: as
+ * Python compares tuples, the two items of priority 2 come out in the
+ * order of their values, "b" before "c", whatever the order of the puts;
+ * values that cannot be compared raise TypeError. 3-kinds.py is the same
+ * program in Python.
  */
 #include <stdio.h>
 #include <string.h>
@@ -38,17 +39,22 @@ int main(void)
     }
 
     asy_queue *pq = asy_priority_queue_new(0);
-    static const struct { double priority; const char *value; } items[] = {{2, "b"}, {0, "z"}, {1, "a"}, {2, "c"}};
+    static const struct { double priority; const char *value; } items[] = {{2, "c"}, {0, "z"}, {1, "a"}, {2, "b"}};
     for (int i = 0; i < 4; i++)
         asy_decref(asy_queue_put_priority_nowait(pq, items[i].priority, asy_str(items[i].value)));
     drain(pq, got, sizeof got);
-    printf("PriorityQueue: get %s\n", got);
+    printf("PriorityQueue: put c z a b, get %s\n", got);
+    asy_decref(asy_queue_put_priority_nowait(pq, 1, asy_str("a")));
+    asy_exc *e = asy_queue_put_priority_nowait(pq, 1, asy_int(2)); /* 2 < 'a'? */
+    if (asy_exc_is(e, &asy_TypeError))
+        printf("put_nowait((1, 2)) after (1, 'a'): %s\n", ASY_EXC_STR(e));
+    asy_decref(e);
     asy_decref(pq);
 
     asy_queue *q = asy_queue_new(1);
     asy_decref(asy_queue_put_nowait(q, asy_str("x")));
     printf("full() = %s\n", asy_queue_full(q) ? "True" : "False");
-    asy_exc *e = asy_queue_put_nowait(q, asy_str("y")); /* "y" is released */
+    e = asy_queue_put_nowait(q, asy_str("y")); /* "y" is released */
     if (asy_exc_is(e, &asy_QueueFull))
         printf("put_nowait on a full queue: QueueFull\n");
     asy_decref(e);

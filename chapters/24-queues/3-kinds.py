@@ -17,9 +17,14 @@ async def main():
         print(f"{kind.__name__}: put 1 2 3, get {' '.join(map(str, drain(q)))}")
 
     pq = asyncio.PriorityQueue()
-    for item in ((2, "b"), (0, "z"), (1, "a"), (2, "c")):
+    for item in ((2, "c"), (0, "z"), (1, "a"), (2, "b")):
         pq.put_nowait(item)
-    print(f"PriorityQueue: get {' '.join(v for _, v in drain(pq))}")
+    print(f"PriorityQueue: put c z a b, get {' '.join(v for _, v in drain(pq))}")
+    pq.put_nowait((1, "a"))
+    try:
+        pq.put_nowait((1, 2))
+    except TypeError as e:
+        print(f"put_nowait((1, 2)) after (1, 'a'): TypeError: {e}")
 
     q = asyncio.Queue(maxsize=1)
     q.put_nowait("x")

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "trace.h"
+#include "list.h"
 #include "queue.h"
 #include "task.h"
 
@@ -137,7 +138,7 @@ static void test_lifo_and_priority_orders(void)
     drain(q);
     CHECK_STR_EQ(trace, "4 6 9 22 40 48 90");
 
-    /* (priority, value): equal priorities come out in insertion order */
+    /* (priority, value): equal priorities come out in the values' order */
     trace_reset();
     CHECK_NULL(asy_queue_put_priority_nowait(q, 1, asy_str("a")));
     CHECK_NULL(asy_queue_put_priority_nowait(q, 0, asy_str("b")));
@@ -148,8 +149,6 @@ static void test_lifo_and_priority_orders(void)
     drain(q);
     CHECK_STR_EQ(trace, "b d a c e");
     CHECK(asy_queue_empty(q));
-    CHECK_ERR(asy_queue_put_nowait(q, asy_str("x")),
-              "TypeError: a PriorityQueue item without a priority must be a number, not str (use asy_queue_put_priority)");
     asy_decref(q);
     q = asy_queue_new(0);
     CHECK_ERR(asy_queue_put_priority_nowait(q, 1, asy_str("x")),
@@ -157,6 +156,132 @@ static void test_lifo_and_priority_orders(void)
     CHECK(asy_queue_empty(q));
     asy_decref(q);
     CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+/* Every expected line below is what CPython 3.11 prints for the same puts
+ * (PriorityQueue of tuples, then bare items). */
+static void drain_repr(asy_queue *q)
+{
+    while (!asy_queue_empty(q)) {
+        asy_value v;
+        asy_decref(asy_queue_get_nowait(q, &v));
+        note("%s", ASY_REPR(v));
+        asy_value_decref(v);
+    }
+}
+
+static void test_priority_queue_orders_like_python_tuples(void)
+{
+    asy_queue *q = asy_priority_queue_new(0);
+    /* Equal tuples that print differently, (2, 1) == (2, 1.0) == (2, True):
+     * they come out in heapq's own order, as in Python. */
+    static const struct {
+        double priority;
+        int kind; /* 0 int, 1 float, 2 bool, 3 str */
+        const char *s;
+    } items[] = {{2, 0, 0}, {2, 1, 0}, {2, 2, 0}, {0, 3, "z"}, {2, 1, 0},
+                 {1, 3, "k"}, {2, 2, 0}, {2, 0, 0}, {1, 3, "j"}, {2, 1, 0}};
+    trace_reset();
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        asy_value v = items[i].kind == 0   ? asy_int(1)
+                      : items[i].kind == 1 ? asy_float(1.0)
+                      : items[i].kind == 2 ? asy_bool(true)
+                                           : asy_str(items[i].s);
+        CHECK_NULL(asy_queue_put_priority_nowait(q, items[i].priority, v));
+    }
+    drain_repr(q);
+    CHECK_STR_EQ(trace, "'z' 'j' 'k' True 1.0 True 1 1.0 1.0 1");
+
+    /* bare items: strings by code point, numbers by value */
+    trace_reset();
+    static const char *fruit[] = {"pear", "apple", "fig", "banana"};
+    for (int i = 0; i < 4; i++)
+        CHECK_NULL(asy_queue_put_nowait(q, asy_str(fruit[i])));
+    drain(q);
+    CHECK_STR_EQ(trace, "apple banana fig pear");
+    trace_reset();
+    asy_value nums[] = {asy_int(3), asy_float(1.5), asy_bool(true), asy_int(2), asy_float(0.5), asy_bool(false)};
+    for (int i = 0; i < 6; i++)
+        CHECK_NULL(asy_queue_put_nowait(q, nums[i]));
+    drain_repr(q);
+    CHECK_STR_EQ(trace, "False 0.5 True 1.5 2 3");
+
+    /* lists compare item by item, then by length */
+    trace_reset();
+    asy_list *l1 = asy_list_new(), *l2 = asy_list_new(), *l3 = asy_list_new();
+    asy_list_append(l1, asy_int(2));
+    asy_list_append(l1, asy_str("a"));
+    asy_list_append(l2, asy_int(2));
+    asy_list_append(l3, asy_int(1));
+    asy_list_append(l3, asy_str("z"));
+    CHECK_NULL(asy_queue_put_priority_nowait(q, 1, asy_obj_value(l1)));
+    CHECK_NULL(asy_queue_put_priority_nowait(q, 1, asy_obj_value(l2)));
+    CHECK_NULL(asy_queue_put_priority_nowait(q, 1, asy_obj_value(l3)));
+    drain_repr(q);
+    CHECK_STR_EQ(trace, "[1, 'z'] [2] [2, 'a']");
+
+    /* equal tuples need no order: (1, None) twice is fine */
+    CHECK_NULL(asy_queue_put_priority_nowait(q, 1, asy_none()));
+    CHECK_NULL(asy_queue_put_priority_nowait(q, 1, asy_none()));
+    CHECK_INT_EQ(asy_queue_qsize(q), 2);
+    drain(q);
+    asy_decref(q);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+/* Items that cannot be ordered: TypeError with Python's words, and the
+ * queue left as it was (here put_nowait keeps nothing and get_nowait takes
+ * nothing; CPython keeps the item, uncounted, and loses the one it was
+ * returning: see queue.h). */
+static void test_priority_queue_type_error_changes_nothing(void)
+{
+    asy_loop *loop = vloop();
+    asy_queue *q = asy_priority_queue_new(0);
+    CHECK_NULL(asy_queue_put_priority_nowait(q, 1, asy_str("a")));
+    CHECK_ERR(asy_queue_put_priority_nowait(q, 1, asy_int(2)),
+              "TypeError: '<' not supported between instances of 'int' and 'str'");
+    CHECK_ERR(asy_queue_put_nowait(q, asy_int(5)),
+              "TypeError: '<' not supported between instances of 'int' and 'tuple'");
+    CHECK_INT_EQ(asy_queue_qsize(q), 1);
+    CHECK_INT_EQ(asy_queue_unfinished_tasks(q), 1);
+    CHECK_STR_EQ(ASY_STR(asy_obj_value(q)), "<PriorityQueue maxsize=0 _queue=[(1, 'a')] tasks=1>");
+    asy_decref(q);
+
+    q = asy_priority_queue_new(0);
+    CHECK_NULL(asy_queue_put_nowait(q, asy_none()));
+    CHECK_ERR(asy_queue_put_nowait(q, asy_none()),
+              "TypeError: '<' not supported between instances of 'NoneType' and 'NoneType'");
+    asy_value v;
+    CHECK_NULL(asy_queue_get_nowait(q, &v));
+    CHECK(asy_is_none(v));
+    asy_decref(q);
+
+    /* Incomparable items that met no comparison on the way in: the pop
+     * that must compare them raises, and takes nothing. Top (0, 'z'), then
+     * (1, 'a') and (1, 2) side by side under it. */
+    q = asy_priority_queue_new(0);
+    CHECK_NULL(asy_queue_put_priority_nowait(q, 0, asy_str("z")));
+    CHECK_NULL(asy_queue_put_priority_nowait(q, 1, asy_str("a")));
+    CHECK_NULL(asy_queue_put_priority_nowait(q, 1, asy_int(2)));
+    CHECK_ERR(asy_queue_get_nowait(q, &v), "TypeError: '<' not supported between instances of 'int' and 'str'");
+    CHECK(asy_is_none(v));
+    CHECK_INT_EQ(asy_queue_qsize(q), 3);
+    CHECK_STR_EQ(ASY_STR(asy_obj_value(q)), "<PriorityQueue maxsize=0 _queue=[(0, 'z'), (1, 'a'), (1, 2)] tasks=3>");
+
+    /* the same through await q.get(): the TypeError is raised at the await */
+    asy_result r = asy_loop_run_until_complete(loop, asy_queue_get(q));
+    CHECK_STR_EQ(r.status == ASY_RAISED ? ASY_EXC_STR(r.exc) : "returned",
+                 "TypeError: '<' not supported between instances of 'int' and 'str'");
+    asy_result_clear(&r);
+    CHECK_INT_EQ(asy_queue_qsize(q), 3);
+    /* and await q.put(): raised there too, the item not kept */
+    r = asy_loop_run_until_complete(loop, asy_queue_put_priority(q, 0, asy_int(1)));
+    CHECK_STR_EQ(r.status == ASY_RAISED ? ASY_EXC_STR(r.exc) : "returned",
+                 "TypeError: '<' not supported between instances of 'int' and 'str'");
+    asy_result_clear(&r);
+    CHECK_INT_EQ(asy_queue_qsize(q), 3);
+    asy_decref(q);
+    done_with(loop);
 }
 
 /* async def getter(name, q): note(f"{name} got {await q.get()!r}@{now}") */
@@ -352,8 +477,11 @@ int main(int argc, char **argv)
         {"put_nowait / get_nowait, qsize, full; QueueFull, QueueEmpty, task_done too often",
          test_nowait_operations_and_their_exceptions},
         {"a FIFO queue keeps its order while its ring buffer wraps and grows", test_fifo_ring_wraps_around},
-        {"LifoQueue: last in first out; PriorityQueue: lowest first, ties in insertion order",
+        {"LifoQueue: last in first out; PriorityQueue: lowest first, ties by value",
          test_lifo_and_priority_orders},
+        {"PriorityQueue orders like Python's tuples and heapq", test_priority_queue_orders_like_python_tuples},
+        {"PriorityQueue: incomparable items raise TypeError and change nothing",
+         test_priority_queue_type_error_changes_nothing},
         {"get() waits for a put, getters are served in order", test_getters_wait_and_are_served_in_order},
         {"maxsize: put() waits until a get makes room", test_maxsize_back_pressure},
         {"join() returns after the last task_done()", test_task_done_and_join},
