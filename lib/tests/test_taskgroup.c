@@ -441,6 +441,13 @@ static void test_exception_group_objects(void)
     CHECK(asy_exc_group_get(eg, 1) == t);
     CHECK_NULL(asy_exc_group_get(eg, 2));
     CHECK_STR_EQ(ASY_EXC_GROUP_REPR(eg), "ExceptionGroup('m', [ValueError('1'), TypeError('2')])");
+    /* the exception as a value prints the same repr, and its type name */
+    asy_value egv = asy_exc_value(eg);
+    CHECK_STR_EQ(ASY_REPR(egv), "ExceptionGroup('m', [ValueError('1'), TypeError('2')])");
+    CHECK_STR_EQ(ASY_EXC_REPR(eg), "ExceptionGroup('m', [ValueError('1'), TypeError('2')])");
+    CHECK_STR_EQ(ASY_STR(egv), "m (2 sub-exceptions)");
+    CHECK_STR_EQ(asy_value_type_name(egv), "ExceptionGroup");
+    asy_value_decref(egv);
 
     /* a CancelledError inside: a BaseExceptionGroup, which Exception misses */
     asy_exc *beg = asy_exc_group_new("m", (asy_exc *[]){v, c}, 2);
