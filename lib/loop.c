@@ -84,6 +84,10 @@ static int handle_format(asy_obj *self, char *buf, size_t size, bool repr)
 }
 
 static const asy_type handle_type = {.name = "Handle", .dealloc = handle_dealloc, .format = handle_format};
+/* call_later / call_at give a TimerHandle, a Handle with a time, as
+ * Python's type(h).__name__ says. */
+static const asy_type timer_handle_type = {.name = "TimerHandle", .dealloc = handle_dealloc,
+                                           .format = handle_format, .base = &handle_type};
 
 static void handle_run(asy_ready *item);
 
@@ -147,7 +151,9 @@ void asy_loop_default_exception_handler(asy_loop *loop, const asy_error_context 
         /* the context key Python uses for it: handle, future or task */
         const char *key = asy_value_type_name(ctx->source);
         key = strcmp(key, "Task") == 0 ? "task" : strcmp(key, "Future") == 0 ? "future"
-                                                  : strcmp(key, "Handle") == 0 ? "handle" : key;
+                                                  : strcmp(key, "Handle") == 0 || strcmp(key, "TimerHandle") == 0
+                                                        ? "handle"
+                                                        : key;
         /* "Task exception was never retrieved" comes from the Future part
          * of the task (Future.__del__), which files itself as "future". */
         if (ctx->message != NULL && strstr(ctx->message, "exception was never retrieved") != NULL)
@@ -211,7 +217,7 @@ static int loop_format(asy_obj *self, char *buf, size_t size, bool repr)
                     loop->running ? "True" : "False", loop->closed ? "True" : "False");
 }
 
-static const asy_type loop_type = {.name = "EventLoop", .dealloc = loop_dealloc, .format = loop_format};
+static const asy_type loop_type = {.name = "_UnixSelectorEventLoop", .dealloc = loop_dealloc, .format = loop_format};
 
 asy_loop *asy_loop_new(const asy_loop_options *opts, asy_exc **error)
 {
@@ -356,6 +362,7 @@ asy_handle *asy__loop_call_at(asy_loop *loop, double when, asy_callback_fn fn, c
         *error = NULL;
     asy_handle *h = handle_new(loop, fn, name, arg);
     h->is_timer = true;
+    h->ob.type = &timer_handle_type;
     h->in_heap = true;
     h->timer.when = when;
     asy_incref(h); /* the heap's reference */

@@ -63,6 +63,28 @@ static void run_until_stopped(asy_loop *loop, double at)
     CHECK_NULL(asy_loop_run_forever(loop));
 }
 
+/* type(x).__name__ of a loop's objects: call_soon gives a Handle,
+ * call_later a TimerHandle, and the loop is a _UnixSelectorEventLoop. */
+static void test_type_names_are_python_s(void)
+{
+    asy_loop *loop = vloop();
+    asy_handle *h = asy_loop_call_soon(loop, say, asy_none(), NULL);
+    asy_handle *t = asy_loop_call_later(loop, 1, say, asy_none(), NULL);
+    asy_value hv = asy_obj_value(asy_incref(h)), tv = asy_obj_value(asy_incref(t)), lv = asy_loop_value(loop);
+    CHECK_STR_EQ(asy_value_type_name(hv), "Handle");
+    CHECK_STR_EQ(asy_value_type_name(tv), "TimerHandle");
+    CHECK_STR_EQ(asy_value_type_name(lv), "_UnixSelectorEventLoop");
+    asy_value_decref(hv);
+    asy_value_decref(tv);
+    asy_value_decref(lv);
+    asy_handle_cancel(h);
+    asy_handle_cancel(t);
+    asy_decref(h);
+    asy_decref(t);
+    run_until_stopped(loop, 2);
+    done_with(loop);
+}
+
 static void test_call_soon_runs_in_fifo_order(void)
 {
     asy_loop *loop = vloop();
@@ -737,6 +759,7 @@ int main(int argc, char **argv)
         {"an empty virtual loop reports the deadlock", test_empty_virtual_loop_reports_the_deadlock},
         {"an infinite timer does not spin on the real clock", test_infinite_timer_does_not_spin_on_the_real_clock},
         {"longjmp out of a callback: recover, close, run another loop", test_longjmp_out_of_a_callback_then_recover},
+        {"type names: Handle, TimerHandle, _UnixSelectorEventLoop", test_type_names_are_python_s},
         {NULL, NULL},
     };
     return check_main("loop", tests, argc, argv);
