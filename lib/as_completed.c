@@ -188,10 +188,9 @@ asy_as_completed *asy_as_completed_new(size_t n, void **aws, double timeout)
             continue;
         }
         asy_future *f = asy_ensure_future(aws[i], loop, &err);
-        if (f == NULL) { /* the loop is closed: create_task refused */
-            asy_decref(err);
+        if (f == NULL) { /* create_task refused: its error is the child's */
             f = asy_future_new(loop);
-            asy_decref(asy_future_set_exception(f, asy_exc_new(&asy_RuntimeError, "Event loop is closed")));
+            asy_decref(asy_future_set_exception(f, err));
         }
         ac->todo[ac->nfuts++] = f;
         ac->ntodo++;
@@ -204,7 +203,7 @@ asy_as_completed *asy_as_completed_new(size_t n, void **aws, double timeout)
     return ac;
 }
 
-size_t asy_as_completed_left(const asy_as_completed *ac) { return ac->left; }
+size_t asy_as_completed_left(const asy_as_completed *ac) { return ac != NULL ? ac->left : 0; }
 
 /* ---- _wait_for_one ---- */
 
@@ -284,6 +283,8 @@ static asy_status exhausted_body(asy_coro *co)
 
 asy_coro *asy_as_completed_next(asy_as_completed *ac)
 {
+    if (ac == NULL)
+        return asy__coro_null("_wait_for_one", "an as_completed iterator");
     if (ac->left == 0)
         return asy_coro_new(sizeof(asy_coro), exhausted_body, "_wait_for_one");
     ac->left--;

@@ -24,6 +24,8 @@ asy_clock *asy_clock_monotonic(void)
 
 void asy_clock_virtual_init(asy_clock *c, double start)
 {
+    if (c == NULL)
+        return;
     c->now = virtual_now;
     c->is_virtual = true;
     c->t = start;
@@ -31,6 +33,6 @@ void asy_clock_virtual_init(asy_clock *c, double start)
 
 void asy_clock_advance_to(asy_clock *c, double t)
 {
-    if (c->is_virtual && t > c->t && isfinite(t))
+    if (c != NULL && c->is_virtual && t > c->t && isfinite(t))
         c->t = t;
 }

@@ -21,6 +21,7 @@
 #define ASY_CLOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct asy_clock asy_clock;
 
@@ -43,6 +44,6 @@ void asy_clock_virtual_init(asy_clock *c, double start);
  * computed from it stay finite too). For the loop. */
 void asy_clock_advance_to(asy_clock *c, double t);
 
-static inline double asy_clock_now(asy_clock *c) { return c->now(c); }
+static inline double asy_clock_now(asy_clock *c) { return c != NULL ? c->now(c) : 0.0; }
 
 #endif /* ASY_CLOCK_H */

@@ -42,11 +42,20 @@ asy_condition *asy_condition_new(asy_lock *lock)
     return cond;
 }
 
-asy_lock *asy_condition_lock(const asy_condition *cond) { return cond->lock; }
-asy_coro *asy_condition_acquire(asy_condition *cond) { return asy_lock_acquire(cond->lock); }
-asy_exc *asy_condition_release(asy_condition *cond) { return asy_lock_release(cond->lock); }
-bool asy_condition_locked(const asy_condition *cond) { return asy_lock_locked(cond->lock); }
-size_t asy_condition_waiter_count(const asy_condition *cond) { return asy_ilist_length(&cond->waiters); }
+asy_lock *asy_condition_lock(const asy_condition *cond) { return cond != NULL ? cond->lock : NULL; }
+asy_coro *asy_condition_acquire(asy_condition *cond)
+{
+    return cond != NULL ? asy_lock_acquire(cond->lock) : asy__coro_null("acquire", "a Condition");
+}
+asy_exc *asy_condition_release(asy_condition *cond)
+{
+    return cond != NULL ? asy_lock_release(cond->lock) : asy__null_error("a Condition");
+}
+bool asy_condition_locked(const asy_condition *cond) { return cond != NULL && asy_lock_locked(cond->lock); }
+size_t asy_condition_waiter_count(const asy_condition *cond)
+{
+    return cond != NULL ? asy_ilist_length(&cond->waiters) : 0;
+}
 
 /* def notify(self, n=1):
  *     if not self.locked():
@@ -61,6 +70,8 @@ size_t asy_condition_waiter_count(const asy_condition *cond) { return asy_ilist_
  * A waiter already woken (or cancelled) does not count towards n. */
 asy_exc *asy_condition_notify(asy_condition *cond, size_t n)
 {
+    if (cond == NULL)
+        return asy__null_error("a Condition");
     if (!cond->lock->locked)
         return asy_exc_new(&asy_RuntimeError, "cannot notify on un-acquired lock");
     size_t woken = 0;
@@ -169,6 +180,8 @@ static void wait_clear(asy_gen *g)
 
 asy_coro *asy_condition_wait(asy_condition *cond)
 {
+    if (cond == NULL)
+        return asy__coro_null("wait", "a Condition");
     wait_frame *f = ASY_CORO_NEW(wait_frame, wait_body, "wait");
     f->cond = asy_incref(cond);
     asy_waiter_init(&f->w);
@@ -222,7 +235,7 @@ static asy_status wait_for_body(asy_coro *co)
     wait_for_frame *f = (wait_for_frame *)co;
     ASY_BEGIN(co);
     if (f->pred == NULL)
-        ASY_RAISE(co, asy_exc_new(&asy_TypeError, "a predicate function was expected, got NULL"));
+        ASY_RAISE(co, asy__null_error("a predicate function"));
     for (;;) {
         asy_value_clear(&f->result);
         f->result = f->pred(f->arg);
@@ -248,6 +261,8 @@ static void wait_for_clear(asy_gen *g)
 
 asy_coro *asy_condition_wait_for(asy_condition *cond, asy_predicate_fn pred, void *arg)
 {
+    if (cond == NULL)
+        return asy__coro_null("wait_for", "a Condition");
     wait_for_frame *f = ASY_CORO_NEW(wait_for_frame, wait_for_body, "wait_for");
     f->cond = asy_incref(cond);
     f->pred = pred;

@@ -35,14 +35,14 @@ asy_event *asy_event_new(void)
     return ev;
 }
 
-bool asy_event_is_set(const asy_event *ev) { return ev->value; }
+bool asy_event_is_set(const asy_event *ev) { return ev != NULL && ev->value; }
 
 asy_event *asy_value_event(asy_value v)
 {
     return v.kind == ASY_OBJ && asy_isinstance(v.u.o, &asy_event_type) ? (asy_event *)v.u.o : NULL;
 }
 
-size_t asy_event_waiter_count(const asy_event *ev) { return asy_ilist_length(&ev->waiters); }
+size_t asy_event_waiter_count(const asy_event *ev) { return ev != NULL ? asy_ilist_length(&ev->waiters) : 0; }
 
 /* def set(self):
  *     if not self._value:
@@ -53,14 +53,18 @@ size_t asy_event_waiter_count(const asy_event *ev) { return asy_ilist_length(&ev
  * The waiters stay queued: each one removes itself when it runs. */
 void asy_event_set(asy_event *ev)
 {
-    if (ev->value)
+    if (ev == NULL || ev->value)
         return;
     ev->value = true;
     for (asy_ilist *p = ev->waiters.next; p != &ev->waiters; p = p->next)
         asy_waiter_wake(ASY_WAITER_OF(p), asy_bool(true));
 }
 
-void asy_event_clear(asy_event *ev) { ev->value = false; }
+void asy_event_clear(asy_event *ev)
+{
+    if (ev != NULL)
+        ev->value = false;
+}
 
 typedef struct {
     asy_coro co;
@@ -107,6 +111,8 @@ static void wait_clear(asy_gen *g)
 
 asy_coro *asy_event_wait(asy_event *ev)
 {
+    if (ev == NULL)
+        return asy__coro_null("wait", "an Event");
     wait_frame *f = ASY_CORO_NEW(wait_frame, wait_body, "wait");
     f->ev = asy_incref(ev);
     asy_waiter_init(&f->w);

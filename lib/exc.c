@@ -100,6 +100,8 @@ static asy_exc *exc_alloc(const asy_exc_type *type, int nargs, asy_value arg)
 
 asy_exc *asy_exc_new(const asy_exc_type *type, const char *fmt, ...)
 {
+    if (type == NULL)
+        return asy__null_error("an exception type");
     if (fmt == NULL)
         return exc_alloc(type, 0, asy_none());
     va_list ap;
@@ -124,6 +126,10 @@ asy_exc *asy_exc_new(const asy_exc_type *type, const char *fmt, ...)
 
 asy_exc *asy_exc_new_value(const asy_exc_type *type, asy_value arg)
 {
+    if (type == NULL) {
+        asy_value_decref(arg);
+        return asy__null_error("an exception type");
+    }
     return exc_alloc(type, 1, arg);
 }
 
@@ -153,6 +159,8 @@ bool asy_exc_is(const asy_exc *e, const asy_exc_type *type)
 
 void asy_exc_set_cause(asy_exc *e, asy_exc *cause)
 {
+    if (e == NULL)
+        return;
     asy_exc *old = e->cause;
     e->cause = asy_incref(cause);
     asy_decref(old);
@@ -160,17 +168,22 @@ void asy_exc_set_cause(asy_exc *e, asy_exc *cause)
 
 void asy_exc_set_context(asy_exc *e, asy_exc *context)
 {
-    if (context == e)
+    if (e == NULL || context == e)
         return; /* an exception is never its own context */
     asy_exc *old = e->context;
     e->context = asy_incref(context);
     asy_decref(old);
 }
 
-const char *asy_exc_message(const asy_exc *e) { return e->msg; }
+const char *asy_exc_message(const asy_exc *e) { return e != NULL ? e->msg : NULL; }
 
 char *asy_exc_format(const asy_exc *e, char *buf, size_t size)
 {
+    if (e == NULL || buf == NULL) {
+        if (buf != NULL && size > 0)
+            snprintf(buf, size, "None");
+        return buf;
+    }
     if (e->msg[0] == '\0')
         snprintf(buf, size, "%s", e->type->name);
     else
@@ -189,6 +202,8 @@ void asy_exc_print(const asy_exc *e, FILE *out)
     /* Python prints the chain oldest first: the cause (or the context,
      * when there is no explicit cause) and then what it led to. Chains
      * are short; the depth limit only guards against a cycle. */
+    if (out == NULL)
+        return;
     const asy_exc *chain[32];
     int n = 0;
     for (const asy_exc *x = e; x != NULL && n < 32;
@@ -212,4 +227,16 @@ asy_value asy_exc_value(asy_exc *e)
 asy_exc *asy_value_exc(asy_value v)
 {
     return v.kind == ASY_OBJ && v.u.o->type == &exc_objtype ? (asy_exc *)v.u.o : NULL;
+}
+
+asy_exc *asy__null_error(const char *what)
+{
+    return asy_exc_new(&asy_TypeError, "%s was expected, got NULL", what);
+}
+
+void *asy__null_fail(const char *what, asy_exc **error)
+{
+    if (error != NULL)
+        *error = asy__null_error(what);
+    return NULL;
 }

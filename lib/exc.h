@@ -83,7 +83,10 @@
  *
  * NULL where an object or a callback is required is an error like any
  * other, never a crash: TypeError ("a coroutine was expected, got NULL"),
- * delivered in the function's shape.
+ * delivered in the function's shape (an awaitable raises it when awaited;
+ * a query answers its neutral value). A function that returns nothing
+ * does nothing with a NULL object, and releases what it was given to keep.
+ * Headers mention NULL only where the answer is not one of these.
  */
 #ifndef ASY_EXC_H
 #define ASY_EXC_H
@@ -156,7 +159,8 @@ typedef struct asy_exc {
 /* A new exception of `type` with one str argument, printf(fmt, ...); a NULL
  * fmt gives no argument at all: asy_exc_new(&asy_ValueError, NULL) is
  * ValueError(), asy_exc_new(&asy_ValueError, "%s", "") is ValueError('')
- * (the compiler refuses a format of ""). New reference. */
+ * (the compiler refuses a format of ""). New reference. (A NULL type gives
+ * the TypeError "an exception type was expected, got NULL" instead.) */
 asy_exc *asy_exc_new(const asy_exc_type *type, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -188,10 +192,11 @@ void asy_exc_set_cause(asy_exc *e, asy_exc *cause);
  * exception is raised while another one is being handled). */
 void asy_exc_set_context(asy_exc *e, asy_exc *context);
 
-/* str(e) (borrowed, lives as long as e): '' without arguments. */
+/* str(e) (borrowed, lives as long as e): '' without arguments; NULL for
+ * a NULL e. */
 const char *asy_exc_message(const asy_exc *e);
 /* The last line of a traceback, "TypeError: str(e)" (or "TypeError" when
- * str(e) is empty), written into buf; returns buf. */
+ * str(e) is empty; "None" for a NULL e), written into buf; returns buf. */
 char *asy_exc_format(const asy_exc *e, char *buf, size_t size);
 #define ASY_EXC_STR(e) asy_exc_format((e), (char[ASY_FMT_MAX]){0}, ASY_FMT_MAX)
 /* repr(e), "KeyError('k')" or "CancelledError()", written into buf (cut
@@ -212,5 +217,13 @@ void asy_exc_print(const asy_exc *e, FILE *out);
 asy_value asy_exc_value(asy_exc *e);
 /* The exception held by a value, or NULL if it holds none (borrowed). */
 asy_exc *asy_value_exc(asy_value v);
+
+/* For the library: the one answer to a NULL where an object or a callback
+ * is required, TypeError "<what> was expected, got NULL" (what: "a
+ * Future", "an event loop"). New reference. asy__null_fail is the same in
+ * shape 3: *error gets it (or it is released when error is NULL), and the
+ * result is NULL. */
+asy_exc *asy__null_error(const char *what);
+void *asy__null_fail(const char *what, asy_exc **error);
 
 #endif /* ASY_EXC_H */

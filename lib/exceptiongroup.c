@@ -61,6 +61,8 @@ static excs_obj *excs_of(const asy_exc *e)
 asy_exc *asy_exc_group_new(const char *msg, asy_exc *const *excs, size_t n)
 {
     bool all_exceptions = true;
+    if (excs == NULL)
+        n = 0; /* no sequence at all: the ValueError below */
     for (size_t i = 0; i < n; i++) {
         if (excs[i] == NULL)
             n = 0; /* treated as an empty sequence: the ValueError below */
@@ -213,7 +215,7 @@ static void args_into(const excs_obj *x, char *buf, size_t size, size_t *len)
 
 char *asy_exc_group_repr(const asy_exc *e, char *buf, size_t size)
 {
-    if (size == 0)
+    if (size == 0 || buf == NULL)
         return buf;
     size_t len = 0;
     buf[0] = '\0';

@@ -56,8 +56,8 @@ extern const asy_exc_type asy_ExceptionGroup;     /* base: Exception (see above)
 
 /* BaseExceptionGroup(msg, excs[0..n-1]): an ExceptionGroup if every one is
  * an Exception, else a BaseExceptionGroup. Takes its own reference to each
- * exception (borrowed from you). New reference. With n == 0 (or a NULL
- * entry) it returns, as Python raises, ValueError "second argument
+ * exception (borrowed from you). New reference. A NULL msg is "". With
+ * n == 0 (or a NULL excs or entry) it returns, as Python raises, ValueError "second argument
  * (exceptions) must be a non-empty sequence": either way the result is an
  * exception to raise. */
 asy_exc *asy_exc_group_new(const char *msg, asy_exc *const *excs, size_t n);

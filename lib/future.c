@@ -34,6 +34,8 @@ void asy__future_init(asy_future *fut, asy_loop *loop)
 
 asy_future *asy_future_new(asy_loop *loop)
 {
+    if (loop == NULL)
+        loop = asy_get_running_loop(NULL); /* Future() with no loop given */
     asy_future *fut = asy_obj_new(&asy_future_type, sizeof(asy_future));
     asy__future_init(fut, loop);
     return fut;
@@ -46,18 +48,29 @@ asy_future *asy_value_future(asy_value v)
     return v.kind == ASY_OBJ && asy_isfuture(v.u.o) ? (asy_future *)v.u.o : NULL;
 }
 
-asy_future_state asy_future_get_state(const asy_future *fut) { return (asy_future_state)fut->state; }
+asy_future_state asy_future_get_state(const asy_future *fut)
+{
+    return fut != NULL ? (asy_future_state)fut->state : ASY_FUTURE_PENDING;
+}
 bool asy_future_done(const asy_future *fut) { return fut != NULL && fut->state != ASY_FUTURE_PENDING; }
-bool asy_future_cancelled(const asy_future *fut) { return fut->state == ASY_FUTURE_CANCELLED; }
+bool asy_future_cancelled(const asy_future *fut) { return fut != NULL && fut->state == ASY_FUTURE_CANCELLED; }
 
 asy_exc *asy_future_make_cancelled_error(asy_future *fut)
 {
-    return fut->state == ASY_FUTURE_CANCELLED ? asy_incref(fut->exc) : NULL;
+    return asy_future_cancelled(fut) ? asy_incref(fut->exc) : NULL;
 }
 
 asy_exc *asy_future_result(asy_future *fut, asy_value *out)
 {
+    if (out == NULL) { /* only the error is wanted */
+        asy_value v;
+        asy_exc *e = asy_future_result(fut, &v);
+        asy_value_decref(v);
+        return e;
+    }
     *out = asy_none();
+    if (fut == NULL)
+        return asy__null_error("a Future");
     switch ((asy_future_state)fut->state) {
     case ASY_FUTURE_PENDING:
         return asy_exc_new(&asy_InvalidStateError, "Result is not set.");
@@ -75,7 +88,15 @@ asy_exc *asy_future_result(asy_future *fut, asy_value *out)
 
 asy_exc *asy_future_exception(asy_future *fut, asy_exc **out)
 {
+    if (out == NULL) { /* only the error is wanted */
+        asy_exc *x;
+        asy_exc *e = asy_future_exception(fut, &x);
+        asy_decref(x);
+        return e;
+    }
     *out = NULL;
+    if (fut == NULL)
+        return asy__null_error("a Future");
     switch ((asy_future_state)fut->state) {
     case ASY_FUTURE_PENDING:
         return asy_exc_new(&asy_InvalidStateError, "Exception is not set.");
@@ -108,11 +129,12 @@ static void drop_callbacks(asy_future *fut)
  * and the error returned (new reference). */
 static asy_exc *schedule_callbacks(asy_future *fut)
 {
-    if (fut->ncbs == 0 || fut->loop == NULL)
+    if (fut->ncbs == 0)
         return NULL;
-    if (asy_loop_is_closed(fut->loop)) {
+    if (fut->loop == NULL || asy_loop_is_closed(fut->loop)) {
         drop_callbacks(fut);
-        return asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+        return fut->loop == NULL ? asy__null_error("an event loop")
+                                 : asy_exc_new(&asy_RuntimeError, "Event loop is closed");
     }
     /* Set each time: a task lends this same item to its steps while it is
      * pending (task.c), and a pending task has no callbacks to run yet. */
@@ -174,6 +196,10 @@ static asy_exc *refuse_outside_completion(asy_future *fut, const char *op)
 
 asy_exc *asy_future_set_result(asy_future *fut, asy_value v)
 {
+    if (fut == NULL) {
+        asy_value_decref(v);
+        return asy__null_error("a Future");
+    }
     asy_exc *refused = refuse_outside_completion(fut, "set_result");
     if (refused != NULL) {
         asy_value_decref(v);
@@ -184,6 +210,10 @@ asy_exc *asy_future_set_result(asy_future *fut, asy_value v)
 
 asy_exc *asy_future_set_exception(asy_future *fut, asy_exc *e)
 {
+    if (fut == NULL) {
+        asy_decref(e);
+        return asy__null_error("a Future");
+    }
     asy_exc *refused = refuse_outside_completion(fut, "set_exception");
     if (refused != NULL) {
         asy_decref(e);
@@ -210,7 +240,7 @@ asy_exc *asy__future_set_exception_base(asy_future *fut, asy_exc *e)
         return asy_exc_new(&asy_InvalidStateError, "invalid state");
     }
     if (e == NULL)
-        return asy_exc_new(&asy_TypeError, "set_exception() needs an exception");
+        return asy__null_error("an exception");
     if (asy_exc_is(e, &asy_StopIteration)) {
         asy_decref(e);
         return asy_exc_new(&asy_TypeError,
@@ -224,6 +254,8 @@ asy_exc *asy__future_set_exception_base(asy_future *fut, asy_exc *e)
 
 bool asy_future_cancel(asy_future *fut, const char *msg)
 {
+    if (fut == NULL)
+        return false;
     const asy_future_methods *m = methods_of(fut);
     return m != NULL && m->cancel != NULL ? m->cancel(fut, msg) : asy__future_cancel_base(fut, msg);
 }
@@ -272,6 +304,10 @@ static asy_exc *run_late_callback(asy_value arg)
 
 asy_exc *asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *name, asy_value arg)
 {
+    if (fut == NULL || fn == NULL) {
+        asy_value_decref(arg);
+        return asy__null_error(fut == NULL ? "a Future" : "a callback");
+    }
     asy_done_callback cb = {fn, name != NULL ? name : "<callback>", arg};
     if (fut->state != ASY_FUTURE_PENDING) {
         late_callback *lc = asy_obj_new(&late_type, sizeof(late_callback));
@@ -334,7 +370,7 @@ static size_t remove_callbacks(asy_future *fut, asy_done_fn fn, const asy_value 
 {
     /* Once done, its callbacks are scheduled (Python empties the list when
      * it schedules them): nothing is left to remove, and they still run. */
-    if (fut->state != ASY_FUTURE_PENDING)
+    if (fut == NULL || fut->state != ASY_FUTURE_PENDING)
         return 0;
     size_t kept = 0, removed = 0;
     for (size_t i = 0; i < fut->ncbs; i++) {

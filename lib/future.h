@@ -95,7 +95,12 @@ typedef struct asy_future_methods {
     bool completes_itself;
 } asy_future_methods;
 
-/* loop.create_future(): a pending future bound to `loop`. New reference. */
+/* loop.create_future(): a pending future bound to `loop`. New reference.
+ * A NULL loop is the running loop, as Python's Future() takes it; with
+ * none, the future has no loop: it can be completed and read, but its
+ * done callbacks cannot run, so adding one once it is done, or completing
+ * it with some registered, gives TypeError "an event loop was expected,
+ * got NULL" (the callbacks dropped, as on a closed loop). */
 asy_future *asy_future_new(asy_loop *loop);
 
 /* asyncio.isfuture(obj): a future or a task. */
@@ -104,11 +109,14 @@ bool asy_isfuture(const void *obj);
 /* The state, and Python's three questions about it. */
 asy_future_state asy_future_get_state(const asy_future *fut);
 bool asy_future_done(const asy_future *fut); /* false for NULL */
+/* (A NULL future's state is PENDING, and it is not cancelled.) */
 bool asy_future_cancelled(const asy_future *fut);
 
 /* fut.result(): NULL with *out = the result (new reference), or the
  * exception result() raises (new reference): the future's exception,
- * CancelledError, or InvalidStateError "Result is not set.". */
+ * CancelledError, or InvalidStateError "Result is not set.". out may be
+ * NULL when only the outcome matters (the result is then released); the
+ * same for exception(). */
 asy_exc *asy_future_result(asy_future *fut, asy_value *out);
 /* fut.exception(): NULL with *out = the exception or NULL (new reference),
  * or the error it raises: CancelledError, InvalidStateError

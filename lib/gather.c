@@ -36,9 +36,13 @@ const asy_type asy_gathering_type = {.name = "_GatheringFuture", .dealloc = gath
 asy_exc *asy__check_awaitables(size_t n, void *const *aws, asy_loop **loop)
 {
     *loop = NULL;
+    if (n > 0 && aws == NULL)
+        return asy__null_error("an array of awaitables");
     for (size_t i = 0; i < n; i++) {
         void *aw = aws[i];
-        if (asy_isfuture(aw)) {
+        if (aw == NULL) {
+            return asy__null_error("an awaitable");
+        } else if (asy_isfuture(aw)) {
             asy_loop *fl = ((asy_future *)aw)->loop;
             if (*loop == NULL)
                 *loop = fl;
@@ -63,6 +67,8 @@ asy_exc *asy__check_awaitables(size_t n, void *const *aws, asy_loop **loop)
 
 void asy__drop_awaitables(size_t n, void **aws)
 {
+    if (aws == NULL)
+        return;
     for (size_t i = 0; i < n; i++) {
         if (asy_iscoroutine(aws[i]))
             asy_decref(asy_gen_close(aws[i]));
@@ -231,10 +237,8 @@ asy_future *asy_gather(bool return_exceptions, size_t n, void **aws)
             asy_decref(aws[i]); /* the extra reference we were given */
         } else {
             asy_future *child = asy_ensure_future(aws[i], loop, &err);
-            if (child == NULL) { /* the loop is closed: create_task refused */
-                asy_decref(err);
-                child = failed(loop, asy_exc_new(&asy_RuntimeError, "Event loop is closed"));
-            }
+            if (child == NULL) /* create_task refused: its error is the child's */
+                child = failed(loop, err);
             g->children[i] = child;
             g->nfuts++;
             asy_decref(asy_future_add_done_callback(child, child_done, asy_obj_value(asy_incref(g->link))));

@@ -56,7 +56,9 @@
  * a future that already holds the exception, so that
  * ASY_AWAIT(co, asy_gather(...)) raises them at the await. Then no
  * coroutine is started (Python would have wrapped the ones before the bad
- * argument): they are closed, without the "never awaited" warning.
+ * argument): they are closed, without the "never awaited" warning. A
+ * coroutine that create_task refuses (a closed loop, a task factory that
+ * fails) becomes a child that failed with create_task's own error.
  *
  * COST. O(1) per child, whatever their number: a gather of a million
  * children costs a million times one (chapter 19's bench measures it).

@@ -55,14 +55,24 @@ static asy_result returned(asy_value v) /* steals v */
 
 void asy_result_clear(asy_result *r)
 {
+    if (r == NULL)
+        return;
     asy_value_clear(&r->value);
     asy_decref(r->exc);
     r->exc = NULL;
     r->status = ASY_RETURNED;
 }
 
+/* The body of a generator made without one: it raises at the first step. */
+static asy_status null_body(asy_gen *g)
+{
+    return asy__raise(g, asy__null_error(g->is_coroutine ? "a coroutine body" : "a generator body"));
+}
+
 asy_gen *asy_gen_new(size_t frame_size, asy_gen_body body, const char *name)
 {
+    if (body == NULL)
+        body = null_body;
     if (frame_size < sizeof(asy_gen))
         frame_size = sizeof(asy_gen);
     asy_gen *g = asy_obj_new(&gen_type, frame_size);
@@ -84,7 +94,11 @@ bool asy__is_type(const void *obj, bool coroutine)
     return obj != NULL && ((const asy_obj *)obj)->type == (coroutine ? &coro_type : &gen_type);
 }
 
-void asy_gen_set_clear(asy_gen *g, void (*clear)(asy_gen *g)) { g->clear = clear; }
+void asy_gen_set_clear(asy_gen *g, void (*clear)(asy_gen *g))
+{
+    if (g != NULL)
+        g->clear = clear;
+}
 
 /* Drop the delegate, the last input and the frame's own fields: the
  * generator will not run again. */
@@ -233,7 +247,7 @@ suspended:
 asy_result asy_gen_send(asy_gen *g, asy_value v)
 {
     if (g == NULL)
-        return raised(asy_exc_new(&asy_TypeError, "'NoneType' object is not an iterator"));
+        return raised(asy__null_error("a generator"));
     return gen_step(g, v, NULL);
 }
 
@@ -242,16 +256,16 @@ asy_result asy_gen_next(asy_gen *g) { return asy_gen_send(g, asy_none()); }
 asy_result asy_gen_throw(asy_gen *g, asy_exc *e)
 {
     if (g == NULL)
-        return raised(asy_exc_new(&asy_TypeError, "'NoneType' object is not an iterator"));
+        return raised(asy__null_error("a generator"));
     if (e == NULL)
-        return raised(asy_exc_new(&asy_TypeError, "throw() needs an exception"));
+        return raised(asy__null_error("an exception"));
     return gen_step(g, asy_none(), e);
 }
 
 asy_exc *asy_gen_close(asy_gen *g)
 {
     if (g == NULL)
-        return NULL;
+        return asy__null_error("a generator");
     switch ((asy_gen_state)g->state) {
     case ASY_GEN_CREATED: /* the body never ran: nothing to clean up in it */
         finish(g);
@@ -277,7 +291,7 @@ asy_exc *asy_gen_close(asy_gen *g)
     return err;
 }
 
-asy_gen_state asy_gen_getstate(const asy_gen *g) { return (asy_gen_state)g->state; }
+asy_gen_state asy_gen_getstate(const asy_gen *g) { return g != NULL ? (asy_gen_state)g->state : ASY_GEN_CLOSED; }
 
 const char *asy_gen_state_name(asy_gen_state s)
 {
@@ -379,22 +393,27 @@ asy_status asy__delegate(asy_gen *g, asy_obj *sub, bool is_await)
 
 asy_result asy_iter_send(asy_obj *it, asy_value v)
 {
-    if (it == NULL || it->type->iter == NULL)
-        return raised(asy_exc_new(&asy_TypeError, "'%s' object is not an iterator",
-                                  it != NULL ? it->type->name : "NoneType"));
+    if (it == NULL)
+        return raised(asy__null_error("an iterator"));
+    if (it->type->iter == NULL)
+        return raised(asy_exc_new(&asy_TypeError, "'%s' object is not an iterator", it->type->name));
     return it->type->iter->send(it, v);
 }
 
 asy_result asy_iter_throw(asy_obj *it, asy_exc *e)
 {
-    if (it == NULL || it->type->iter == NULL)
+    if (it == NULL || e == NULL)
+        return raised(asy__null_error(it == NULL ? "an iterator" : "an exception"));
+    if (it->type->iter == NULL)
         return raised(asy_incref(e));
     return it->type->iter->throw_(it, e);
 }
 
 asy_exc *asy_iter_close(asy_obj *it)
 {
-    if (it == NULL || it->type->iter == NULL)
+    if (it == NULL)
+        return asy__null_error("an iterator");
+    if (it->type->iter == NULL)
         return NULL;
     return it->type->iter->close(it);
 }

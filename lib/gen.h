@@ -136,7 +136,8 @@ struct asy_gen {
 
 /* Allocate a zeroed frame of frame_size bytes (a struct that begins with an
  * asy_gen) for the generator function `name` with the given body. The
- * caller fills in the arguments. New reference. */
+ * caller fills in the arguments. New reference. (A NULL body gives a
+ * generator that raises TypeError at its first step.) */
 asy_gen *asy_gen_new(size_t frame_size, asy_gen_body body, const char *name);
 #define ASY_GEN_NEW(FrameType, body, name) \
     ((FrameType *)asy_gen_new(sizeof(FrameType), (body), (name)))
@@ -185,7 +186,7 @@ void asy__gen_abandon(asy_gen *g);
 bool asy__is_type(const void *obj, bool coroutine);
 static inline bool asy_isgenerator(const void *obj) { return asy__is_type(obj, false); }
 
-/* inspect.getgeneratorstate(g). */
+/* inspect.getgeneratorstate(g); GEN_CLOSED for NULL. */
 asy_gen_state asy_gen_getstate(const asy_gen *g);
 /* "GEN_CREATED", "GEN_RUNNING", "GEN_SUSPENDED" or "GEN_CLOSED". */
 const char *asy_gen_state_name(asy_gen_state s);

@@ -13,6 +13,8 @@
 
 void asy_heap_init(asy_heap *h)
 {
+    if (h == NULL)
+        return;
     h->items = NULL;
     h->len = h->cap = 0;
     h->next_seq = 0;
@@ -20,6 +22,8 @@ void asy_heap_init(asy_heap *h)
 
 void asy_heap_free(asy_heap *h)
 {
+    if (h == NULL)
+        return;
     free(h->items);
     asy_heap_init(h);
 }
@@ -64,6 +68,8 @@ static void sift_down(asy_heap *h, size_t i)
 
 void asy_heap_push(asy_heap *h, asy_heap_node *n)
 {
+    if (h == NULL || n == NULL)
+        return;
     if (h->len == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 64;
         asy_heap_node **items = realloc(h->items, cap * sizeof *items);
@@ -81,7 +87,7 @@ void asy_heap_push(asy_heap *h, asy_heap_node *n)
 
 asy_heap_node *asy_heap_pop(asy_heap *h)
 {
-    if (h->len == 0)
+    if (h == NULL || h->len == 0)
         return NULL;
     asy_heap_node *top = h->items[0];
     asy_heap_remove(h, top);
@@ -90,6 +96,8 @@ asy_heap_node *asy_heap_pop(asy_heap *h)
 
 void asy_heap_remove(asy_heap *h, asy_heap_node *n)
 {
+    if (h == NULL || n == NULL)
+        return;
     size_t i = n->index;
     asy_heap_node *last = h->items[--h->len];
     if (i == h->len)
@@ -104,6 +112,8 @@ void asy_heap_remove(asy_heap *h, asy_heap_node *n)
 
 void asy_heap_heapify(asy_heap *h)
 {
+    if (h == NULL)
+        return;
     for (size_t i = 0; i < h->len; i++)
         h->items[i]->index = i;
     for (size_t i = h->len / 2; i-- > 0;)

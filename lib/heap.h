@@ -41,7 +41,7 @@ void asy_heap_init(asy_heap *h);
 /* Free the array (the nodes belong to their timers). */
 void asy_heap_free(asy_heap *h);
 
-static inline size_t asy_heap_len(const asy_heap *h) { return h->len; }
+static inline size_t asy_heap_len(const asy_heap *h) { return h != NULL ? h->len : 0; }
 
 /* The deadline a node is ordered by. A NaN deadline (call_later(nan),
  * sleep(nan), a NaN timeout) is taken as -infinity: due at the next turn,
@@ -71,7 +71,7 @@ static inline bool asy_heap_due(const asy_heap_node *n, double now) { return !(n
 /* Add a node whose `when` is set. O(log n). */
 void asy_heap_push(asy_heap *h, asy_heap_node *n);
 /* The nearest node, or NULL when empty. O(1). */
-static inline asy_heap_node *asy_heap_peek(const asy_heap *h) { return h->len > 0 ? h->items[0] : NULL; }
+static inline asy_heap_node *asy_heap_peek(const asy_heap *h) { return h != NULL && h->len > 0 ? h->items[0] : NULL; }
 /* Remove and return the nearest node, or NULL when empty. O(log n). */
 asy_heap_node *asy_heap_pop(asy_heap *h);
 /* Remove a node that is in the heap, wherever it is. O(log n). */

@@ -23,6 +23,10 @@ asy_list *asy_value_list(asy_value v)
 
 void asy_list_append(asy_list *l, asy_value v)
 {
+    if (l == NULL) {
+        asy_value_decref(v);
+        return;
+    }
     if (l->len == l->cap) { /* grow by doubling: append is O(1) amortised */
         size_t cap = l->cap ? l->cap * 2 : 4;
         asy_value *items = realloc(l->items, cap * sizeof *items);
@@ -34,10 +38,14 @@ void asy_list_append(asy_list *l, asy_value v)
     l->items[l->len++] = v;
 }
 
-asy_value asy_list_get(const asy_list *l, size_t i) { return i < l->len ? l->items[i] : asy_none(); }
+asy_value asy_list_get(const asy_list *l, size_t i) { return l != NULL && i < l->len ? l->items[i] : asy_none(); }
 
 asy_exc *asy_list_set(asy_list *l, size_t i, asy_value v)
 {
+    if (l == NULL) {
+        asy_value_decref(v);
+        return asy__null_error("a list");
+    }
     if (i >= l->len) {
         asy_value_decref(v);
         return asy_exc_new(&asy_IndexError, "list assignment index out of range");
@@ -50,6 +58,8 @@ asy_exc *asy_list_set(asy_list *l, size_t i, asy_value v)
 
 bool asy_list_contains(const asy_list *l, asy_value v)
 {
+    if (l == NULL)
+        return false;
     for (size_t i = 0; i < l->len; i++)
         if (asy_value_eq(l->items[i], v))
             return true;

@@ -48,11 +48,11 @@ extern const asy_type asy_list_type;
 /* [] : an empty list. New reference. */
 asy_list *asy_list_new(void);
 
-/* l.append(v): steals v. */
+/* l.append(v): steals v (a NULL l only releases it). */
 void asy_list_append(asy_list *l, asy_value v);
 
 /* len(l). */
-static inline size_t asy_list_len(const asy_list *l) { return l->len; }
+static inline size_t asy_list_len(const asy_list *l) { return l != NULL ? l->len : 0; }
 
 /* l[i] for 0 <= i < len (borrowed). An index out of range gives None: C
  * has no exception to raise here, so check asy_list_len first. */

@@ -12,20 +12,25 @@
 
 void asy_waiter_init(asy_waiter *w)
 {
+    if (w == NULL)
+        return;
     asy_ilist_init(&w->link);
     w->fut = NULL;
 }
 
 asy_loop *asy_primitive_get_loop(asy_loop **bound, const void *owner, asy_exc **error)
 {
+    if (bound == NULL)
+        return asy__null_fail("a place for the bound loop", error);
     asy_loop *loop = asy_get_running_loop(error);
     if (loop == NULL)
         return NULL;
     if (*bound == NULL)
         *bound = asy_incref(loop);
     if (*bound != loop) {
-        *error = asy_exc_new(&asy_RuntimeError, "%s is bound to a different event loop",
-                             ASY_REPR(asy_obj_value((void *)owner)));
+        if (error != NULL)
+            *error = asy_exc_new(&asy_RuntimeError, "%s is bound to a different event loop",
+                                 ASY_REPR(asy_obj_value((void *)owner)));
         return NULL;
     }
     return loop;
@@ -33,15 +38,23 @@ asy_loop *asy_primitive_get_loop(asy_loop **bound, const void *owner, asy_exc **
 
 void asy_waiter_enqueue(asy_waiter *w, asy_ilist *queue, asy_loop *loop)
 {
+    if (w == NULL || queue == NULL)
+        return;
     asy_waiter_clear(w);
     w->fut = asy_future_new(loop);
     asy_ilist_push_back(queue, &w->link);
 }
 
-void asy_waiter_leave(asy_waiter *w) { asy_ilist_remove(&w->link); }
+void asy_waiter_leave(asy_waiter *w)
+{
+    if (w != NULL)
+        asy_ilist_remove(&w->link);
+}
 
 void asy_waiter_clear(asy_waiter *w)
 {
+    if (w == NULL)
+        return;
     asy_ilist_remove(&w->link);
     asy_future *fut = w->fut;
     w->fut = NULL;
@@ -50,7 +63,7 @@ void asy_waiter_clear(asy_waiter *w)
 
 bool asy_waiter_wake(asy_waiter *w, asy_value result)
 {
-    if (w->fut == NULL || asy_future_done(w->fut)) {
+    if (w == NULL || w->fut == NULL || asy_future_done(w->fut)) {
         asy_value_decref(result);
         return false;
     }
@@ -58,9 +71,9 @@ bool asy_waiter_wake(asy_waiter *w, asy_value result)
     return true;
 }
 
-bool asy_waiter_done(const asy_waiter *w) { return w->fut != NULL && asy_future_done(w->fut); }
+bool asy_waiter_done(const asy_waiter *w) { return w != NULL && asy_future_done(w->fut); }
 
-bool asy_waiter_cancelled(const asy_waiter *w) { return w->fut != NULL && asy_future_cancelled(w->fut); }
+bool asy_waiter_cancelled(const asy_waiter *w) { return w != NULL && asy_future_cancelled(w->fut); }
 
 /* ---- the Lock object ---- */
 
@@ -95,14 +108,14 @@ asy_lock *asy_lock_new(void)
     return lock;
 }
 
-bool asy_lock_locked(const asy_lock *lock) { return lock->locked; }
+bool asy_lock_locked(const asy_lock *lock) { return lock != NULL && lock->locked; }
 
 asy_lock *asy_value_lock(asy_value v)
 {
     return v.kind == ASY_OBJ && asy_isinstance(v.u.o, &asy_lock_type) ? (asy_lock *)v.u.o : NULL;
 }
 
-size_t asy_lock_waiter_count(const asy_lock *lock) { return asy_ilist_length(&lock->waiters); }
+size_t asy_lock_waiter_count(const asy_lock *lock) { return lock != NULL ? asy_ilist_length(&lock->waiters) : 0; }
 
 /* all(w.cancelled() for w in self._waiters) */
 static bool all_waiters_cancelled(const asy_lock *lock)
@@ -126,6 +139,8 @@ static void wake_up_first(asy_lock *lock)
 
 asy_exc *asy_lock_release(asy_lock *lock)
 {
+    if (lock == NULL)
+        return asy__null_error("a Lock");
     if (!lock->locked)
         return asy_exc_new(&asy_RuntimeError, "Lock is not acquired.");
     lock->locked = false;
@@ -198,6 +213,8 @@ static void acquire_clear(asy_gen *g)
 
 asy_coro *asy_lock_acquire(asy_lock *lock)
 {
+    if (lock == NULL)
+        return asy__coro_null("acquire", "a Lock");
     acquire_frame *f = ASY_CORO_NEW(acquire_frame, acquire_body, "acquire");
     f->lock = asy_incref(lock);
     asy_waiter_init(&f->w);

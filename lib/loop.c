@@ -138,14 +138,16 @@ void asy_handle_cancel(asy_handle *h)
     asy_value_clear(&h->arg);
 }
 
-bool asy_handle_cancelled(const asy_handle *h) { return h->cancelled; }
-double asy_handle_when(const asy_handle *h) { return h->timer.when; }
+bool asy_handle_cancelled(const asy_handle *h) { return h != NULL && h->cancelled; }
+double asy_handle_when(const asy_handle *h) { return h != NULL ? h->timer.when : 0.0; }
 
 /* ---- errors ---- */
 
 void asy_loop_default_exception_handler(asy_loop *loop, const asy_error_context *ctx)
 {
     (void)loop;
+    if (ctx == NULL)
+        return;
     fprintf(stderr, "%s\n", ctx->message != NULL ? ctx->message : "Unhandled exception in event loop");
     if (!asy_is_none(ctx->source)) {
         /* the context key Python uses for it: handle, future or task */
@@ -166,7 +168,9 @@ void asy_loop_default_exception_handler(asy_loop *loop, const asy_error_context 
 
 void asy_loop_call_exception_handler(asy_loop *loop, const asy_error_context *ctx)
 {
-    if (loop->handler != NULL)
+    if (ctx == NULL)
+        return;
+    if (loop != NULL && loop->handler != NULL)
         loop->handler(loop, ctx, loop->handler_arg);
     else
         asy_loop_default_exception_handler(loop, ctx);
@@ -174,6 +178,8 @@ void asy_loop_call_exception_handler(asy_loop *loop, const asy_error_context *ct
 
 void asy_loop_set_exception_handler(asy_loop *loop, asy_exception_handler_fn fn, void *arg)
 {
+    if (loop == NULL)
+        return;
     loop->handler = fn;
     loop->handler_arg = arg;
 }
@@ -247,10 +253,10 @@ asy_loop *asy_loop_new(const asy_loop_options *opts, asy_exc **error)
     return loop;
 }
 
-bool asy_loop_is_closed(const asy_loop *loop) { return loop->closed; }
-bool asy_loop_is_running(const asy_loop *loop) { return loop->running; }
-double asy_loop_time(asy_loop *loop) { return asy_clock_now(loop->clock); }
-asy_clock *asy_loop_clock(asy_loop *loop) { return loop->clock; }
+bool asy_loop_is_closed(const asy_loop *loop) { return loop != NULL && loop->closed; }
+bool asy_loop_is_running(const asy_loop *loop) { return loop != NULL && loop->running; }
+double asy_loop_time(asy_loop *loop) { return loop != NULL ? asy_clock_now(loop->clock) : 0.0; }
+asy_clock *asy_loop_clock(asy_loop *loop) { return loop != NULL ? loop->clock : NULL; }
 
 asy_value asy_loop_value(asy_loop *loop) { return asy_obj_value(asy_incref(loop)); }
 
@@ -308,6 +314,8 @@ static void loop_release_all(asy_loop *loop)
 
 asy_exc *asy_loop_close(asy_loop *loop)
 {
+    if (loop == NULL)
+        return asy__null_error("an event loop");
     if (loop->running)
         return asy_exc_new(&asy_RuntimeError, "Cannot close a running event loop");
     if (loop->closed)
@@ -326,13 +334,14 @@ void asy__loop_schedule(asy_loop *loop, asy_ready *item)
     asy_ilist_push_back(&loop->ready, &item->link);
 }
 
-/* Scheduling on a closed loop: CPython's _check_closed() (or no loop at
- * all). Releases arg. */
+/* Scheduling on a closed loop: CPython's _check_closed() (or no loop or
+ * no callback at all). Releases arg. */
 static asy_handle *refuse_closed(asy_loop *loop, asy_value arg, asy_exc **error)
 {
     asy_value_decref(arg);
-    asy_exc *e = loop == NULL ? asy_exc_new(&asy_TypeError, "an event loop was expected, got NULL")
-                              : asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+    asy_exc *e = loop == NULL     ? asy__null_error("an event loop")
+                 : loop->closed ? asy_exc_new(&asy_RuntimeError, "Event loop is closed")
+                                : asy__null_error("a callback");
     if (error != NULL)
         *error = e;
     else
@@ -343,7 +352,7 @@ static asy_handle *refuse_closed(asy_loop *loop, asy_value arg, asy_exc **error)
 asy_handle *asy__loop_call_soon(asy_loop *loop, asy_callback_fn fn, const char *name, asy_value arg,
                                 asy_exc **error)
 {
-    if (loop == NULL || loop->closed)
+    if (loop == NULL || loop->closed || fn == NULL)
         return refuse_closed(loop, arg, error);
     if (error != NULL)
         *error = NULL;
@@ -356,7 +365,7 @@ asy_handle *asy__loop_call_soon(asy_loop *loop, asy_callback_fn fn, const char *
 asy_handle *asy__loop_call_at(asy_loop *loop, double when, asy_callback_fn fn, const char *name,
                               asy_value arg, asy_exc **error)
 {
-    if (loop == NULL || loop->closed)
+    if (loop == NULL || loop->closed || fn == NULL)
         return refuse_closed(loop, arg, error);
     if (error != NULL)
         *error = NULL;
@@ -373,7 +382,7 @@ asy_handle *asy__loop_call_at(asy_loop *loop, double when, asy_callback_fn fn, c
 asy_handle *asy__loop_call_later(asy_loop *loop, double delay, asy_callback_fn fn, const char *name,
                                  asy_value arg, asy_exc **error)
 {
-    if (loop == NULL || loop->closed)
+    if (loop == NULL || loop->closed || fn == NULL)
         return refuse_closed(loop, arg, error);
     return asy__loop_call_at(loop, asy_loop_time(loop) + delay, fn, name, arg, error);
 }
@@ -394,8 +403,12 @@ asy_obj *asy__loop_take_until(asy_loop *loop)
     return fut;
 }
 bool asy__loop_has_ready(const asy_loop *loop) { return !asy_ilist_empty(&loop->ready); }
-void asy_loop_set_task_factory(asy_loop *loop, asy_task_factory factory) { loop->task_factory = factory; }
-asy_task_factory asy_loop_get_task_factory(const asy_loop *loop) { return loop->task_factory; }
+void asy_loop_set_task_factory(asy_loop *loop, asy_task_factory factory)
+{
+    if (loop != NULL)
+        loop->task_factory = factory;
+}
+asy_task_factory asy_loop_get_task_factory(const asy_loop *loop) { return loop != NULL ? loop->task_factory : NULL; }
 
 size_t asy_loop_scheduled_count(const asy_loop *loop)
 {
@@ -565,6 +578,8 @@ static asy_exc *refuse_inside_task(asy_loop *loop)
  * the loop the running one for its duration, as run_forever does. */
 asy_exc *asy_loop_run_once(asy_loop *loop)
 {
+    if (loop == NULL)
+        return asy__null_error("an event loop");
     if (loop->closed)
         return asy_exc_new(&asy_RuntimeError, "Event loop is closed");
     asy_loop *outer = running_loop;
@@ -733,6 +748,8 @@ asy_exc *asy_loop_recover(asy_loop *loop, asy_exc *exc)
 
 asy_exc *asy_loop_run_forever(asy_loop *loop)
 {
+    if (loop == NULL)
+        return asy__null_error("an event loop");
     if (loop->closed)
         return asy_exc_new(&asy_RuntimeError, "Event loop is closed");
     if (loop->running)
@@ -757,7 +774,11 @@ asy_exc *asy_loop_run_forever(asy_loop *loop)
     return e;
 }
 
-void asy_loop_stop(asy_loop *loop) { loop->stopping = true; }
+void asy_loop_stop(asy_loop *loop)
+{
+    if (loop != NULL)
+        loop->stopping = true;
+}
 
 asy_loop *asy_get_running_loop(asy_exc **error)
 {
@@ -771,6 +792,10 @@ asy_loop *asy_get_running_loop(asy_exc **error)
 asy_exc *asy__loop_add_io(asy_loop *loop, int fd, int event, asy_callback_fn fn, const char *name,
                           asy_value arg)
 {
+    if (loop == NULL || fn == NULL) {
+        asy_value_decref(arg);
+        return asy__null_error(loop == NULL ? "an event loop" : "a callback");
+    }
     if (loop->closed) {
         asy_value_decref(arg);
         return asy_exc_new(&asy_RuntimeError, "Event loop is closed");
@@ -808,7 +833,7 @@ asy_exc *asy__loop_add_io(asy_loop *loop, int fd, int event, asy_callback_fn fn,
 
 static bool remove_io(asy_loop *loop, int fd, int event)
 {
-    if (loop->closed || loop->selector == NULL)
+    if (loop == NULL || loop->closed || loop->selector == NULL)
         return false;
     const asy_selector_key *key = asy_selector_get_key(loop->selector, fd);
     if (key == NULL)

@@ -130,7 +130,9 @@ asy_clock *asy_loop_clock(asy_loop *loop);
  * callbacks already queued (FIFO). Steals arg; new reference to the handle,
  * with *error set to NULL. On a closed loop: NULL, arg released, and
  * *error set to RuntimeError "Event loop is closed" (error may be NULL).
- * The same for call_later and call_at.
+ * The same for call_later and call_at. A NULL fn is refused at once with
+ * TypeError (CPython checks the callback only in debug mode, and a None
+ * callback fails later, in the loop).
  * (These are macros so that the handle knows the callback's name, which C
  * cannot find out at run time; the functions behind them take it.) */
 #define asy_loop_call_soon(loop, fn, arg, error) asy__loop_call_soon((loop), (fn), #fn, (arg), (error))
@@ -264,7 +266,9 @@ void asy_loop_set_exception_handler(asy_loop *loop, asy_exception_handler_fn fn,
 /* loop.default_exception_handler(ctx): prints the message, the source and
  * the exception to stderr. */
 void asy_loop_default_exception_handler(asy_loop *loop, const asy_error_context *ctx);
-/* loop.call_exception_handler(ctx): the handler in force. */
+/* loop.call_exception_handler(ctx): the handler in force (the default one
+ * for a NULL loop, so that the report is not lost; a NULL ctx is nothing
+ * to report). */
 void asy_loop_call_exception_handler(asy_loop *loop, const asy_error_context *ctx);
 
 /* The loop as a value (new reference), and back (borrowed, or NULL). */

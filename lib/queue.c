@@ -312,13 +312,14 @@ asy_queue *asy_priority_queue_new(long maxsize)
     return queue_new(&asy_priority_queue_type, ASY_QUEUE_PRIORITY, maxsize);
 }
 
-long asy_queue_maxsize(const asy_queue *q) { return q->maxsize; }
-size_t asy_queue_qsize(const asy_queue *q) { return q->len; }
-bool asy_queue_empty(const asy_queue *q) { return q->len == 0; }
-bool asy_queue_full(const asy_queue *q) { return q->maxsize > 0 && q->len >= (size_t)q->maxsize; }
-size_t asy_queue_getter_count(const asy_queue *q) { return asy_ilist_length(&q->getters); }
-size_t asy_queue_putter_count(const asy_queue *q) { return asy_ilist_length(&q->putters); }
-long asy_queue_unfinished_tasks(const asy_queue *q) { return q->unfinished_tasks; }
+/* A NULL queue answers as an empty unbounded one (queue.h). */
+long asy_queue_maxsize(const asy_queue *q) { return q != NULL ? q->maxsize : 0; }
+size_t asy_queue_qsize(const asy_queue *q) { return q != NULL ? q->len : 0; }
+bool asy_queue_empty(const asy_queue *q) { return q == NULL || q->len == 0; }
+bool asy_queue_full(const asy_queue *q) { return q != NULL && q->maxsize > 0 && q->len >= (size_t)q->maxsize; }
+size_t asy_queue_getter_count(const asy_queue *q) { return q != NULL ? asy_ilist_length(&q->getters) : 0; }
+size_t asy_queue_putter_count(const asy_queue *q) { return q != NULL ? asy_ilist_length(&q->putters) : 0; }
+long asy_queue_unfinished_tasks(const asy_queue *q) { return q != NULL ? q->unfinished_tasks : 0; }
 
 /* ---- the operations that never wait ---- */
 
@@ -345,6 +346,10 @@ static asy_exc *check_item(const asy_queue *q, bool has_priority)
 
 static asy_exc *put_nowait(asy_queue *q, bool has_priority, double priority, asy_value item)
 {
+    if (q == NULL) {
+        asy_value_decref(item);
+        return asy__null_error("a Queue");
+    }
     asy_exc *err = check_item(q, has_priority);
     if (err == NULL && asy_queue_full(q))
         err = asy_exc_new(&asy_QueueFull, NULL);
@@ -369,7 +374,15 @@ asy_exc *asy_queue_put_priority_nowait(asy_queue *q, double priority, asy_value 
 
 asy_exc *asy_queue_get_nowait(asy_queue *q, asy_value *out)
 {
+    if (out == NULL) { /* the item is not wanted: taken and released */
+        asy_value v;
+        asy_exc *e = asy_queue_get_nowait(q, &v);
+        asy_value_decref(v);
+        return e;
+    }
     *out = asy_none();
+    if (q == NULL)
+        return asy__null_error("a Queue");
     if (asy_queue_empty(q))
         return asy_exc_new(&asy_QueueEmpty, NULL);
     asy_exc *err = buffer_get(q, out);
@@ -381,6 +394,8 @@ asy_exc *asy_queue_get_nowait(asy_queue *q, asy_value *out)
 
 asy_exc *asy_queue_task_done(asy_queue *q)
 {
+    if (q == NULL)
+        return asy__null_error("a Queue");
     if (q->unfinished_tasks <= 0)
         return asy_exc_new(&asy_ValueError, "task_done() called too many times");
     if (--q->unfinished_tasks == 0)
@@ -501,6 +516,8 @@ static void op_clear(asy_gen *g)
 
 static asy_coro *new_op(asy_queue *q, asy_gen_body body, const char *name)
 {
+    if (q == NULL)
+        return asy__coro_null(name, "a Queue");
     op_frame *f = ASY_CORO_NEW(op_frame, body, name);
     f->q = asy_incref(q);
     asy_waiter_init(&f->w);
@@ -511,6 +528,10 @@ static asy_coro *new_op(asy_queue *q, asy_gen_body body, const char *name)
 
 asy_coro *asy_queue_put(asy_queue *q, asy_value item)
 {
+    if (q == NULL) {
+        asy_value_decref(item);
+        return asy__coro_null("put", "a Queue");
+    }
     asy_coro *co = new_op(q, put_body, "put");
     ((op_frame *)co)->item = item;
     return co;
@@ -518,6 +539,10 @@ asy_coro *asy_queue_put(asy_queue *q, asy_value item)
 
 asy_coro *asy_queue_put_priority(asy_queue *q, double priority, asy_value item)
 {
+    if (q == NULL) {
+        asy_value_decref(item);
+        return asy__coro_null("put", "a Queue");
+    }
     op_frame *f = (op_frame *)new_op(q, put_body, "put");
     f->item = item;
     f->has_priority = true;

@@ -106,7 +106,8 @@ asy_queue *asy_queue_new(long maxsize);
 asy_queue *asy_lifo_queue_new(long maxsize);
 asy_queue *asy_priority_queue_new(long maxsize);
 
-/* q.maxsize, q.qsize(), q.empty(), q.full() (never full when unbounded). */
+/* q.maxsize, q.qsize(), q.empty(), q.full() (never full when unbounded).
+ * A NULL queue answers as an empty unbounded one: 0, 0, true, false. */
 long asy_queue_maxsize(const asy_queue *q);
 size_t asy_queue_qsize(const asy_queue *q);
 bool asy_queue_empty(const asy_queue *q);
@@ -129,7 +130,8 @@ asy_exc *asy_queue_put_priority_nowait(asy_queue *q, double priority, asy_value 
 asy_coro *asy_queue_get(asy_queue *q);
 
 /* q.get_nowait(): NULL and *out = the item (new reference), or QueueEmpty
- * (or on a PriorityQueue TypeError, above) and *out = None. */
+ * (or on a PriorityQueue TypeError, above) and *out = None. With out NULL
+ * the item is taken and released. */
 asy_exc *asy_queue_get_nowait(asy_queue *q, asy_value *out);
 
 /* q.task_done(): NULL, or ValueError "task_done() called too many times". */

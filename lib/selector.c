@@ -61,7 +61,7 @@ static asy_exc *check_events(int events)
 
 static asy_selector_key *registered_key(const asy_selector *s, int fd)
 {
-    if (fd < 0 || fd >= s->nslots || s->slots[fd] == NULL || s->slots[fd]->events == 0)
+    if (s == NULL || fd < 0 || fd >= s->nslots || s->slots[fd] == NULL || s->slots[fd]->events == 0)
         return NULL;
     return s->slots[fd];
 }
@@ -104,6 +104,8 @@ const asy_selector_backend *asy_selector_backend_named(const char *name)
 
 asy_exc *asy_selector_new(const asy_selector_backend *backend, asy_selector **out)
 {
+    if (out == NULL)
+        return asy__null_error("a place for the selector");
     *out = NULL;
     asy_selector *s = calloc(1, sizeof *s);
     if (s == NULL)
@@ -131,6 +133,8 @@ void asy_selector_free(asy_selector *s)
 
 asy_exc *asy_selector_register(asy_selector *s, int fd, int events, void *data)
 {
+    if (s == NULL)
+        return asy__null_error("a selector");
     asy_exc *e = check_events(events);
     if (e == NULL)
         e = check_fd(s, fd);
@@ -150,6 +154,8 @@ asy_exc *asy_selector_register(asy_selector *s, int fd, int events, void *data)
 
 asy_exc *asy_selector_modify(asy_selector *s, int fd, int events, void *data)
 {
+    if (s == NULL)
+        return asy__null_error("a selector");
     asy_exc *e = check_events(events);
     if (e != NULL)
         return e;
@@ -168,6 +174,8 @@ asy_exc *asy_selector_modify(asy_selector *s, int fd, int events, void *data)
 
 asy_exc *asy_selector_unregister(asy_selector *s, int fd)
 {
+    if (s == NULL)
+        return asy__null_error("a selector");
     asy_selector_key *key = registered_key(s, fd);
     if (key == NULL)
         return asy_exc_new(&asy_KeyError, "%d is not registered", fd);
@@ -186,9 +194,9 @@ const asy_selector_key *asy_selector_get_key(const asy_selector *s, int fd)
     return registered_key(s, fd);
 }
 
-size_t asy_selector_count(const asy_selector *s) { return s->count; }
+size_t asy_selector_count(const asy_selector *s) { return s != NULL ? s->count : 0; }
 
-const char *asy_selector_name(const asy_selector *s) { return s->backend->name; }
+const char *asy_selector_name(const asy_selector *s) { return s != NULL ? s->backend->name : NULL; }
 
 /* ---- select ---------------------------------------------------------- */
 
@@ -212,6 +220,8 @@ static int timeout_ms(double seconds)
 asy_exc *asy_selector_select(asy_selector *s, double timeout, asy_selector_event *ready, int max,
                              int *nready)
 {
+    if (s == NULL || nready == NULL)
+        return asy__null_error(s == NULL ? "a selector" : "a place for the count");
     *nready = 0;
     if (ready == NULL || max <= 0)
         return asy_exc_new(&asy_ValueError, "max must be positive, got %d", max);

@@ -72,15 +72,20 @@ asy_semaphore *asy_bounded_semaphore_new(long value, asy_exc **error)
     return sem;
 }
 
-long asy_semaphore_value(const asy_semaphore *sem) { return sem->value; }
+long asy_semaphore_value(const asy_semaphore *sem) { return sem != NULL ? sem->value : 0; }
 
-size_t asy_semaphore_waiter_count(const asy_semaphore *sem) { return asy_ilist_length(&sem->waiters); }
+size_t asy_semaphore_waiter_count(const asy_semaphore *sem)
+{
+    return sem != NULL ? asy_ilist_length(&sem->waiters) : 0;
+}
 
 /* def locked(self):
  *     return self._value == 0 or (
  *         any(not w.cancelled() for w in (self._waiters or ())))        */
 bool asy_semaphore_locked(const asy_semaphore *sem)
 {
+    if (sem == NULL)
+        return false;
     if (sem->value == 0)
         return true;
     for (const asy_ilist *p = sem->waiters.next; p != &sem->waiters; p = p->next)
@@ -104,6 +109,8 @@ static void wake_up_next(asy_semaphore *sem)
 
 asy_exc *asy_semaphore_release(asy_semaphore *sem)
 {
+    if (sem == NULL)
+        return asy__null_error("a Semaphore");
     if (sem->bound >= 0 && sem->value >= sem->bound)
         return asy_exc_new(&asy_ValueError, "BoundedSemaphore released too many times");
     sem->value++;
@@ -179,6 +186,8 @@ static void acquire_clear(asy_gen *g)
 
 asy_coro *asy_semaphore_acquire(asy_semaphore *sem)
 {
+    if (sem == NULL)
+        return asy__coro_null("acquire", "a Semaphore");
     acquire_frame *f = ASY_CORO_NEW(acquire_frame, acquire_body, "acquire");
     f->sem = asy_incref(sem);
     asy_waiter_init(&f->w);

@@ -99,7 +99,8 @@ static asy_exc *outer_done(asy_future *outer, asy_value arg)
 
 asy_future *asy_shield(void *aw, asy_exc **error)
 {
-    *error = NULL;
+    if (error != NULL)
+        *error = NULL;
     asy_future *inner = asy_ensure_future(aw, NULL, error);
     if (inner == NULL)
         return NULL;

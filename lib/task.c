@@ -70,6 +70,10 @@ static asy_task *fail(asy_exc *err, asy_exc **error)
 static asy_task *task_new(asy_loop *loop, asy_coro *coro, const char *name, bool eager_start,
                           asy_exc **error)
 {
+    if (loop == NULL) { /* before the coroutine, as Python's None.create_task fails */
+        asy_decref(coro);
+        return asy__null_fail("an event loop", error);
+    }
     if (!asy_iscoroutine(coro)) {
         asy_exc *err = asy_exc_new(&asy_TypeError, "a coroutine was expected, got %s",
                                    coro != NULL ? ASY_REPR(asy_obj_value(coro)) : "NULL");
@@ -131,12 +135,15 @@ asy_task *asy_create_task(asy_coro *coro, const char *name, asy_exc **error)
 
 asy_future *asy_ensure_future(void *aw, asy_loop *loop, asy_exc **error)
 {
-    *error = NULL;
+    if (error != NULL)
+        *error = NULL;
+    if (aw == NULL)
+        return asy__null_fail("an awaitable", error);
     if (asy_isfuture(aw))
         return aw;
     if (!asy_iscoroutine(aw)) {
-        *error = asy_exc_new(&asy_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
         asy_decref(aw);
+        fail(asy_exc_new(&asy_TypeError, "An asyncio.Future, a coroutine or an awaitable is required"), error);
         return NULL;
     }
     if (loop == NULL)
@@ -163,11 +170,13 @@ const char *asy_task_get_name(const asy_task *t) { return t != NULL ? asy_str_cs
 
 void asy_task_set_name(asy_task *t, const char *name)
 {
+    if (t == NULL)
+        return;
     asy_value_decref(t->name);
     t->name = asy_str(name);
 }
 
-asy_coro *asy_task_get_coro(const asy_task *t) { return t->coro; }
+asy_coro *asy_task_get_coro(const asy_task *t) { return t != NULL ? t->coro : NULL; }
 
 /* ---- the step ---- */
 
@@ -306,6 +315,8 @@ static void step_release(asy_ready *item) { asy_decref(ASY_CONTAINER_OF(item, as
 
 bool asy_task_cancel(asy_task *t, const char *msg)
 {
+    if (t == NULL)
+        return false;
     t->fut.log_exception = false;
     if (asy_future_done(&t->fut))
         return false;
@@ -324,10 +335,12 @@ static bool task_cancel_method(asy_future *fut, const char *msg)
     return asy_task_cancel((asy_task *)fut, msg);
 }
 
-int asy_task_cancelling(const asy_task *t) { return t->num_cancels_requested; }
+int asy_task_cancelling(const asy_task *t) { return t != NULL ? t->num_cancels_requested : 0; }
 
 int asy_task_uncancel(asy_task *t)
 {
+    if (t == NULL)
+        return 0;
     if (t->num_cancels_requested > 0)
         t->num_cancels_requested--;
     return t->num_cancels_requested;
@@ -647,7 +660,9 @@ asy_result asy_loop_run_until_complete(asy_loop *loop, void *aw)
      * ensure_future: a coroutine refused here is never wrapped in a task,
      * so its body never runs (it is released unstarted, and reported as
      * "never awaited", as Python reports it). */
-    if (asy_loop_is_closed(loop))
+    if (loop == NULL)
+        err = asy__null_error("an event loop");
+    else if (asy_loop_is_closed(loop))
         err = asy_exc_new(&asy_RuntimeError, "Event loop is closed");
     else if (asy_loop_is_running(loop))
         err = asy_exc_new(&asy_RuntimeError, "This event loop is already running");

@@ -69,7 +69,8 @@ extern const asy_type asy_task_type;
  * TypeError "a coroutine was expected, got ..." (the object is released,
  * as Python's Task() drops it), or RuntimeError "Event loop is closed"
  * (the coroutine is released unstarted, so its "was never awaited"
- * warning prints, as in Python). */
+ * warning prints, as in Python; the same for a NULL loop, whose TypeError
+ * comes first). */
 asy_task *asy_loop_create_task(asy_loop *loop, asy_coro *coro, const char *name, asy_exc **error);
 /* asyncio.eager_task_factory (Python 3.12), for asy_loop_set_task_factory
  * (loop.h): tasks made by create_task on that loop run their first step at

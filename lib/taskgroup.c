@@ -78,10 +78,12 @@ static const asy_type taskgroup_type = {.name = "TaskGroup", .dealloc = tg_deall
 
 asy_taskgroup *asy_taskgroup_new(void) { return asy_obj_new(&taskgroup_type, sizeof(asy_taskgroup)); }
 
-size_t asy_taskgroup_size(const asy_taskgroup *tg) { return tg->ntasks; }
+size_t asy_taskgroup_size(const asy_taskgroup *tg) { return tg != NULL ? tg->ntasks : 0; }
 
 asy_exc *asy_taskgroup_enter(asy_taskgroup *tg)
 {
+    if (tg == NULL)
+        return asy__null_error("a TaskGroup");
     if (tg->entered)
         return asy_exc_new(&asy_RuntimeError, "TaskGroup %s has already been entered", TG_REPR(tg));
     asy_exc *err = NULL;
@@ -244,6 +246,8 @@ asy_task *asy_taskgroup_create_task(asy_taskgroup *tg, asy_coro *coro, const cha
 {
     if (error != NULL)
         *error = NULL;
+    if (tg == NULL)
+        return (asy_task *)refuse(coro, asy__null_error("a TaskGroup"), error);
     if (!tg->entered)
         return (asy_task *)refuse(coro, asy_exc_new(&asy_RuntimeError, "TaskGroup %s has not been entered", TG_REPR(tg)), error);
     if (tg->exiting && tg->ntasks == 0)
@@ -362,6 +366,12 @@ static void exit_clear(asy_gen *g)
 
 asy_coro *asy_taskgroup_exit(asy_taskgroup *tg, asy_exc *exc)
 {
+    if (tg == NULL) { /* raised while the body's exception was being handled */
+        asy_exc *e = asy__null_error("a TaskGroup");
+        asy_exc_set_context(e, exc);
+        asy_decref(exc);
+        return asy__coro_raise("TaskGroup.__aexit__", e);
+    }
     exit_frame *f = ASY_CORO_NEW(exit_frame, exit_body, "TaskGroup.__aexit__");
     f->tg = asy_incref(tg);
     f->exc = exc;

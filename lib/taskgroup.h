@@ -83,15 +83,16 @@ asy_exc *asy_taskgroup_enter(asy_taskgroup *tg);
  * the group refuses, with *error set (error may be NULL: the exception is
  * then released) to RuntimeError "TaskGroup <TaskGroup> has not been
  * entered", "... is finished" or "... is shutting down" (the coroutine is
- * then closed, as Python's TaskGroup does), or to what the loop's
- * create_task refused with (task.h). */
+ * then closed, as Python's TaskGroup does; the same for a NULL tg's
+ * TypeError), or to what the loop's create_task refused with (task.h). */
 asy_task *asy_taskgroup_create_task(asy_taskgroup *tg, asy_coro *coro, const char *name, asy_exc **error);
 
 /* The end of the async with block (__aexit__): a coroutine to await. exc
  * is the exception the body ended with, or NULL (stolen: pass
  * ASY_CATCH(co)). The coroutine returns None when nothing went wrong, or
  * raises: the ExceptionGroup of the errors, a base error, or the
- * CancelledError of an outside cancel. New reference. */
+ * CancelledError of an outside cancel. New reference. (A NULL tg: it
+ * raises TypeError, with exc as its __context__.) */
 asy_coro *asy_taskgroup_exit(asy_taskgroup *tg, asy_exc *exc);
 
 /* How many children are not finished yet (len(tg._tasks)). */

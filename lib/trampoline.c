@@ -13,6 +13,8 @@ typedef struct job {
 
 void asy_trampoline_init(asy_trampoline *t, asy_trampoline_done_fn on_done, void *arg)
 {
+    if (t == NULL)
+        return;
     asy_ilist_init(&t->ready);
     t->steps = 0;
     t->on_done = on_done;
@@ -21,6 +23,10 @@ void asy_trampoline_init(asy_trampoline *t, asy_trampoline_done_fn on_done, void
 
 void asy_trampoline_spawn(asy_trampoline *t, asy_coro *co)
 {
+    if (t == NULL) {
+        asy_decref(co);
+        return;
+    }
     job *j = malloc(sizeof *j);
     if (j == NULL)
         abort();
@@ -31,6 +37,10 @@ void asy_trampoline_spawn(asy_trampoline *t, asy_coro *co)
 
 size_t asy_trampoline_run(asy_trampoline *t, asy_exc **error)
 {
+    if (t == NULL) {
+        asy__null_fail("a trampoline", error);
+        return 0;
+    }
     if (error != NULL)
         *error = NULL;
     size_t before = t->steps;
@@ -76,6 +86,8 @@ size_t asy_trampoline_run(asy_trampoline *t, asy_exc **error)
 
 void asy_trampoline_clear(asy_trampoline *t)
 {
+    if (t == NULL)
+        return;
     asy_ilist *n;
     while ((n = asy_ilist_pop_front(&t->ready)) != NULL) {
         job *j = ASY_CONTAINER_OF(n, job, link);

@@ -43,7 +43,9 @@ typedef struct asy_trampoline {
 /* Set up an empty trampoline. on_done may be NULL. */
 void asy_trampoline_init(asy_trampoline *t, asy_trampoline_done_fn on_done, void *arg);
 
-/* Queue a coroutine (or generator) at the back. Steals `co`. */
+/* Queue a coroutine (or generator) at the back. Steals `co`. A NULL co
+ * is queued too: its turn finishes it with TypeError "a generator was
+ * expected, got NULL" (to on_done, with co NULL). A NULL t releases co. */
 void asy_trampoline_spawn(asy_trampoline *t, asy_coro *co);
 
 /* Run until every queued coroutine has finished. Returns the number of

@@ -197,6 +197,8 @@ static void cache_drain(void) {}
 
 void *asy_obj_new(const asy_type *type, size_t size)
 {
+    if (type == NULL)
+        return NULL; /* no type, no object: its release would have nothing to call */
     if (size < sizeof(asy_obj))
         size = sizeof(asy_obj);
     asy_obj *o = NULL;
@@ -306,6 +308,8 @@ asy_value asy_str(const char *s)
 
 asy_value asy_strf(const char *fmt, ...)
 {
+    if (fmt == NULL)
+        return asy_str("");
     va_list ap;
     va_start(ap, fmt);
     char small[128];
@@ -493,7 +497,7 @@ static void format_float(double f, char *out, size_t size)
 
 char *asy_value_format(asy_value v, char *buf, size_t size, bool repr)
 {
-    if (size == 0)
+    if (size == 0 || buf == NULL)
         return buf;
     char tmp[64];
     int want = 0;

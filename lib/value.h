@@ -94,7 +94,7 @@ asy_value asy_obj_value(void *obj);
 
 /* A new str object holding a copy of s (NULL is taken as ""). New reference. */
 asy_value asy_str(const char *s);
-/* Like asy_str, formatted with printf rules. New reference. */
+/* Like asy_str, formatted with printf rules (NULL fmt: ""). New reference. */
 asy_value asy_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static inline bool asy_is_none(asy_value v) { return v.kind == ASY_NONE; }
@@ -151,7 +151,8 @@ static inline void asy_value_clear(asy_value *v)
 
 /* Allocate a zeroed object of `size` bytes (at least sizeof(asy_obj)) with
  * the given type and one reference (new reference). Aborts when out of
- * memory: the course does not try to survive malloc failure. */
+ * memory: the course does not try to survive malloc failure. A NULL type
+ * gives NULL: an object without a type could never be released. */
 void *asy_obj_new(const asy_type *type, size_t size);
 /* Free the memory of an object; for use by a type's dealloc. */
 void asy_obj_free(void *obj);
@@ -168,8 +169,8 @@ long asy_obj_allocations(void);
  * True), strings by content, other objects by identity. */
 bool asy_value_eq(asy_value a, asy_value b);
 
-/* Write str(v) or repr(v) into buf (always NUL-terminated when size > 0).
- * Returns buf. Output that does not fit ends in "...". */
+/* Write str(v) or repr(v) into buf (always NUL-terminated when size > 0;
+ * nothing is written when buf is NULL). Returns buf. Output that does not fit ends in "...". */
 char *asy_value_format(asy_value v, char *buf, size_t size, bool repr);
 
 #define ASY_FMT_MAX 256

@@ -90,6 +90,8 @@ static void stop_listening(wait_frame *f)
         asy_future_remove_done_callback_arg(f->fs[i], on_completion, asy_obj_value(f->st));
 }
 
+#define NOT_A_FUTURE "An asyncio.Future, a coroutine or an awaitable is required"
+
 /* The first problem with the arguments, as 3.11 checks them; NULL if none. */
 static asy_exc *check(wait_frame *f)
 {
@@ -102,8 +104,11 @@ static asy_exc *check(wait_frame *f)
         if (asy_iscoroutine(f->fs[i]))
             return asy_exc_new(&asy_TypeError, "Passing coroutines is forbidden, use tasks explicitly.");
     for (size_t i = 0; i < f->n; i++)
+        if (f->fs[i] == NULL)
+            return asy__null_error("a future");
+    for (size_t i = 0; i < f->n; i++)
         if (!asy_isfuture(f->fs[i]))
-            return asy_exc_new(&asy_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+            return asy_exc_new(&asy_TypeError, NOT_A_FUTURE);
     return NULL;
 }
 
@@ -166,6 +171,8 @@ static void wait_clear(asy_gen *g)
 
 asy_coro *asy_wait(size_t n, void *const *fs, double timeout, asy_return_when return_when)
 {
+    if (n > 0 && fs == NULL)
+        return asy__coro_null("wait", "an array of futures");
     wait_frame *f = ASY_CORO_NEW(wait_frame, wait_body, "wait");
     asy_gen_set_clear(&f->co, wait_clear);
     f->timeout = timeout;
@@ -186,13 +193,19 @@ asy_coro *asy_wait(size_t n, void *const *fs, double timeout, asy_return_when re
 
 asy_coro *asy_wait_list(const asy_list *fs, double timeout, asy_return_when return_when)
 {
+    if (fs == NULL)
+        return asy__coro_null("wait", "a list of futures");
     size_t n = asy_list_len(fs);
     void **objs = calloc(n > 0 ? n : 1, sizeof *objs);
     if (objs == NULL)
         abort();
-    for (size_t i = 0; i < n; i++) { /* anything but an object is refused as "not a future" */
+    for (size_t i = 0; i < n; i++) {
         asy_value v = asy_list_get(fs, i);
-        objs[i] = v.kind == ASY_OBJ ? (void *)v.u.o : NULL;
+        if (v.kind != ASY_OBJ) { /* a number or None: not a future */
+            free(objs);
+            return asy__coro_raise("wait", asy_exc_new(&asy_TypeError, NOT_A_FUTURE));
+        }
+        objs[i] = v.u.o;
     }
     asy_coro *co = asy_wait(n, objs, timeout, return_when); /* takes its own references */
     free(objs);

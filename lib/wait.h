@@ -46,6 +46,7 @@
  *                             an awaitable is required" (Python fails later,
  *                             with an AttributeError)
  *   no running loop           RuntimeError "no running event loop"
+ *   a NULL among them         TypeError "a future was expected, got NULL"
  *
  * A callback added to a future that is done already runs at the next turn
  * (future.h), so wait() on futures that are all done returns after one

@@ -243,6 +243,8 @@ static void wait_for_clear(asy_gen *g)
 
 asy_coro *asy_wait_for(void *aw, double timeout)
 {
+    if (aw == NULL)
+        return asy__coro_null("wait_for", "an awaitable");
     wait_for_frame *f = ASY_CORO_NEW(wait_for_frame, wait_for_body, "wait_for");
     f->aw = aw;
     f->timeout = timeout;
@@ -315,11 +317,11 @@ asy_timeout *asy_timeout_new(double delay)
     return cm;
 }
 
-double asy_timeout_when(const asy_timeout *cm) { return cm->when; }
+double asy_timeout_when(const asy_timeout *cm) { return cm != NULL ? cm->when : ASY_NO_TIMEOUT; }
 
 bool asy_timeout_expired(const asy_timeout *cm)
 {
-    return cm->state == TIMEOUT_EXPIRING || cm->state == TIMEOUT_EXPIRED;
+    return cm != NULL && (cm->state == TIMEOUT_EXPIRING || cm->state == TIMEOUT_EXPIRED);
 }
 
 /* The timer: cancel the task the scope guards. Its CancelledError arrives
@@ -347,6 +349,8 @@ static void disarm(asy_timeout *cm)
 
 asy_exc *asy_timeout_reschedule(asy_timeout *cm, double when)
 {
+    if (cm == NULL)
+        return asy__null_error("a Timeout");
     if (cm->state != TIMEOUT_ENTERED) {
         if (cm->state == TIMEOUT_CREATED)
             return asy_exc_new(&asy_RuntimeError, "Timeout has not been entered");
@@ -367,6 +371,8 @@ asy_exc *asy_timeout_reschedule(asy_timeout *cm, double when)
 
 asy_exc *asy_timeout_enter(asy_timeout *cm)
 {
+    if (cm == NULL)
+        return asy__null_error("a Timeout");
     if (cm->state != TIMEOUT_CREATED)
         return asy_exc_new(&asy_RuntimeError, "Timeout has already been entered");
     if (cm->error != NULL)
@@ -385,6 +391,12 @@ asy_exc *asy_timeout_enter(asy_timeout *cm)
 
 asy_exc *asy_timeout_exit(asy_timeout *cm, asy_exc *exc)
 {
+    if (cm == NULL) { /* raised while exc was being handled */
+        asy_exc *e = asy__null_error("a Timeout");
+        asy_exc_set_context(e, exc);
+        asy_decref(exc);
+        return e;
+    }
     if (cm->state != TIMEOUT_ENTERED && cm->state != TIMEOUT_EXPIRING)
         return exc; /* not entered (enter failed): nothing to undo */
     disarm(cm);

@@ -111,10 +111,10 @@ asy_exc *asy_timeout_enter(asy_timeout *cm);
  * body ended with, or NULL (stolen: pass ASY_CATCH(co)). Returns what the
  * block raises (new reference), or NULL: TimeoutError (with exc as its
  * cause) when this scope expired and exc is its own CancelledError, else
- * exc itself. */
+ * exc itself. A NULL cm gives TypeError, with exc as its __context__. */
 asy_exc *asy_timeout_exit(asy_timeout *cm, asy_exc *exc);
 
-/* cm.when(): the deadline in loop time, or ASY_NO_TIMEOUT. */
+/* cm.when(): the deadline in loop time, or ASY_NO_TIMEOUT (also for NULL). */
 double asy_timeout_when(const asy_timeout *cm);
 /* cm.expired(): the timer has fired (the scope is expiring or expired). */
 bool asy_timeout_expired(const asy_timeout *cm);
