@@ -144,6 +144,8 @@ static inline void asy_value_decref(asy_value v)
 /* Release *v and set it to None, so it can never be released twice. */
 static inline void asy_value_clear(asy_value *v)
 {
+    if (v == NULL)
+        return;
     asy_value old = *v;
     *v = asy_none(); /* first, so a dealloc that looks at *v sees None */
     asy_value_decref(old);

@@ -155,6 +155,7 @@ static void test_values_and_objects(void)
     asy_value_decref(s);
     CHECK_NULL(asy_incref(NULL));
     asy_decref(NULL);
+    asy_value_clear(NULL);
     CHECK_NULL(asy_obj_new(NULL, 64)); /* no type: no object */
     asy_obj_free(NULL);
     CHECK_NULL(asy_value_format(asy_int(1), NULL, 16, false));
@@ -511,6 +512,18 @@ static void test_tasks(void)
     CHECK_NULL(asy_loop_create_task(NULL, NULL, NULL, NULL));
     CHECK_NULL_FAIL(asy_ensure_future(NULL, loop, &err), err, "an awaitable");
     CHECK_NULL(asy_ensure_future(NULL, loop, NULL));
+    /* here a NULL loop means the running loop (Python's loop=None), and
+     * there is none: asyncio's RuntimeError, found first as in Python */
+    err = NULL;
+    CHECK_NULL(asy_create_task(NULL, NULL, &err));
+    CHECK_STR_EQ(ASY_EXC_STR(err), "RuntimeError: no running event loop");
+    asy_decref(err);
+    err = NULL;
+    CHECK_NULL(asy_current_task(NULL, &err));
+    CHECK_STR_EQ(ASY_EXC_STR(err), "RuntimeError: no running event loop");
+    asy_decref(err);
+    CHECK_INT_EQ(asy_all_tasks(loop, NULL, 5, &err), 0); /* out NULL: only the count */
+    CHECK_NULL(err);
     CHECK(!asy_istask(NULL));
     CHECK_NULL(asy_task_get_name(NULL));
     asy_task_set_name(NULL, "name");
@@ -689,6 +702,8 @@ static void test_lock_event_condition(void)
     CHECK_NULL_ERROR(asy_lock_release(NULL), "a Lock");
     CHECK_INT_EQ(asy_lock_waiter_count(NULL), 0);
     CHECK_NULL(asy_value_lock(asy_none()));
+    CHECK(asy_is_none(asy_lock_value(NULL)));
+    CHECK(asy_is_none(asy_event_value(NULL)));
 
     CHECK(!asy_event_is_set(NULL));
     asy_event_set(NULL);
