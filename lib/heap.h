@@ -58,7 +58,9 @@ static inline size_t asy_heap_len(const asy_heap *h) { return h != NULL ? h->len
  * heap gives every NaN that place, always. */
 static inline double asy_heap_key(double when) { return isnan(when) ? -INFINITY : when; }
 
-/* Does a come before b? Earlier deadline, or the same and pushed earlier. */
+/* Does a come before b? Earlier deadline, or the same and pushed earlier.
+ * (This and asy_heap_due look at nodes already in a heap: like ilist.h's
+ * links, they take no NULL. The functions of heap.c do.) */
 static inline bool asy_heap_less(const asy_heap_node *a, const asy_heap_node *b)
 {
     double x = asy_heap_key(a->when), y = asy_heap_key(b->when);

@@ -713,7 +713,7 @@ asy_exc *asy_loop_recover(asy_loop *loop, asy_exc *exc)
 {
     if (loop == NULL) {
         asy_decref(exc);
-        return asy_exc_new(&asy_TypeError, "an event loop was expected, got NULL");
+        return asy__null_error("an event loop");
     }
     if (!loop->running) {
         asy_decref(exc);

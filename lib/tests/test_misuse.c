@@ -359,6 +359,7 @@ static void test_loop(void)
     asy_loop_stop(NULL);
     CHECK(!asy_loop_is_running(NULL));
     CHECK_NULL_ERROR(asy_loop_run_once(NULL), "an event loop");
+    CHECK_NULL_ERROR(asy_loop_recover(NULL, asy_exc_new(&asy_KeyboardInterrupt, NULL)), "an event loop");
     CHECK_NULL(asy_get_running_loop(NULL));
     CHECK_NULL_ERROR(asy_loop_add_reader(NULL, 0, callback, asy_str("released")), "an event loop");
     CHECK_NULL_ERROR(asy_loop_add_reader(loop, 0, NULL, asy_str("released")), "a callback");
