@@ -748,7 +748,7 @@ asy_result asy_run(asy_coro *main, const asy_loop_options *opts)
 {
     asy_result r = {ASY_RAISED, asy_none(), NULL};
     if (asy_get_running_loop(NULL) != NULL) {
-        asy_gen_close(main);
+        asy_decref(asy_gen_close(main)); /* a NULL main's TypeError too */
         asy_decref(main);
         r.exc = asy_exc_new(&asy_RuntimeError, "asyncio.run() cannot be called from a running event loop");
         return r;

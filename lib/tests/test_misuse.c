@@ -653,6 +653,11 @@ static asy_status in_task_body(asy_coro *co)
     NOTE_RAISED(co);
     ASY_AWAIT_TRY(co, asy_taskgroup_exit(NULL, NULL));
     NOTE_RAISED(co);
+    {
+        asy_result r = asy_run(NULL, NULL); /* the running loop is found first */
+        note("%s;", ASY_EXC_STR(r.exc));
+        asy_result_clear(&r);
+    }
     ASY_END(co);
 }
 
@@ -670,7 +675,8 @@ static void test_bad_awaitables_raise_in_a_task(void)
                         " TypeError: an awaitable was expected, got NULL;"
                         " TypeError: a Lock was expected, got NULL;"
                         " TypeError: a Queue was expected, got NULL;"
-                        " TypeError: a TaskGroup was expected, got NULL;");
+                        " TypeError: a TaskGroup was expected, got NULL;"
+                        " RuntimeError: asyncio.run() cannot be called from a running event loop;");
     nothing_alive();
 }
 
