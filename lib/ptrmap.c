@@ -43,6 +43,8 @@ static void resize(asy_ptrmap *m, size_t cap)
 
 void asy_ptrmap_init(asy_ptrmap *m, size_t n)
 {
+    if (m == NULL)
+        return;
     m->slots = NULL;
     m->cap = m->len = 0;
     m->shift = 64;
@@ -54,12 +56,16 @@ void asy_ptrmap_init(asy_ptrmap *m, size_t n)
 
 void asy_ptrmap_clear(asy_ptrmap *m)
 {
+    if (m == NULL)
+        return;
     free(m->slots);
     asy_ptrmap_init(m, 0);
 }
 
 size_t asy_ptrmap_add(asy_ptrmap *m, const void *key, size_t index)
 {
+    if (m == NULL)
+        return index; /* no map remembers nothing: every key is new */
     if (key == NULL) {
         if (!m->has_null) {
             m->has_null = true;
@@ -81,6 +87,11 @@ size_t asy_ptrmap_add(asy_ptrmap *m, const void *key, size_t index)
 
 bool asy_ptrmap_get(const asy_ptrmap *m, const void *key, size_t *index)
 {
+    size_t ignored;
+    if (index == NULL)
+        index = &ignored;
+    if (m == NULL)
+        return false;
     if (key == NULL) {
         if (m->has_null)
             *index = m->null_index;

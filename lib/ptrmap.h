@@ -55,10 +55,10 @@ void asy_ptrmap_clear(asy_ptrmap *m);
 /* Map `key` to `index` if it is not there yet, and answer the
  * index it maps to: `index` for a new key, the old index for a key already
  * present (which keeps it). So `asy_ptrmap_add(m, p, i) != i` means "p
- * came before, at that index". */
+ * came before, at that index". A NULL m remembers nothing: index. */
 size_t asy_ptrmap_add(asy_ptrmap *m, const void *key, size_t index);
 
-/* Find `key`: true and *index set, or false. */
+/* Find `key`: true and *index set (index may be NULL), or false. */
 bool asy_ptrmap_get(const asy_ptrmap *m, const void *key, size_t *index);
 
 #endif /* ASY_PTRMAP_H */

@@ -25,6 +25,7 @@
 #include "gather.h"
 #include "heap.h"
 #include "list.h"
+#include "ptrmap.h"
 #include "lock.h"
 #include "queue.h"
 #include "selector.h"
@@ -167,6 +168,10 @@ static void test_exceptions(void)
 {
     asy_exc *e = asy_exc_new(&asy_ValueError, "v");
     CHECK_NULL_ERROR(asy_exc_new(NULL, "lost %d", 1), "an exception type");
+    CHECK_NULL_ERROR(asy_exc_new_value(NULL, asy_str("released")), "an exception type");
+    CHECK_INT_EQ(asy_exc_nargs(NULL), 0);
+    CHECK(asy_is_none(asy_exc_arg(NULL)));
+    CHECK_STR_EQ(ASY_EXC_REPR(NULL), "None");
     CHECK(!asy_exc_is(NULL, &asy_Exception));
     CHECK(!asy_exc_is(e, NULL));
     CHECK(!asy_exc_type_is(NULL, &asy_Exception));
@@ -335,7 +340,7 @@ static void test_trampoline(void)
     nothing_alive();
 }
 
-/* ---- loop.h, clock.h, heap.h, selector.h (chapters 07, 10) ---- */
+/* ---- loop.h, clock.h, heap.h, ptrmap.h, selector.h (chapters 07, 10, 14) ---- */
 
 static void test_loop(void)
 {
@@ -410,6 +415,18 @@ static void test_clock_heap_selector(void)
     asy_heap_remove(&h, NULL);
     CHECK_INT_EQ(asy_heap_len(&h), 0);
     asy_heap_free(&h);
+
+    asy_ptrmap m;
+    size_t index = 9;
+    asy_ptrmap_init(NULL, 4);
+    asy_ptrmap_clear(NULL);
+    CHECK_INT_EQ(asy_ptrmap_add(NULL, &m, 3), 3); /* no map: every key is new */
+    CHECK(!asy_ptrmap_get(NULL, &m, &index));
+    CHECK_INT_EQ(index, 9);
+    asy_ptrmap_init(&m, 1);
+    asy_ptrmap_add(&m, &index, 0);
+    CHECK(asy_ptrmap_get(&m, &index, NULL)); /* only "is it there" */
+    asy_ptrmap_clear(&m);
 
     asy_selector *s = NULL;
     asy_selector_event ready[4];
@@ -805,7 +822,7 @@ int main(int argc, char **argv)
         {"coroutines", test_coroutines},
         {"trampoline", test_trampoline},
         {"loop", test_loop},
-        {"clock, heap and selector", test_clock_heap_selector},
+        {"clock, heap, ptrmap and selector", test_clock_heap_selector},
         {"futures", test_futures},
         {"a future made with no loop takes the running loop", test_future_new_takes_the_running_loop},
         {"tasks", test_tasks},
