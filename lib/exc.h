@@ -74,8 +74,10 @@
  *
  * Inside a coroutine body the error of anything awaited is raised at the
  * await, as in Python. Functions that return an awaitable (sleep, gather,
- * wait, wait_for, shield, acquire, get...) never return NULL: bad
- * arguments give an awaitable that raises when it is awaited. A body turns
+ * wait, wait_for, acquire, get...) never return NULL: bad arguments give
+ * an awaitable that raises when it is awaited. (asy_ensure_future and
+ * asy_shield are the two exceptions: they decide at the call what to
+ * wrap, as Python's do, so they use shape 3.) A body turns
  * the error of a plain C call into a raise itself:
  *        ASY_RAISE_IF(co, asy_lock_release(f->lock));         // shape 1
  *        f->t = asy_create_task(child(), NULL, &err);          // shape 3

@@ -8,7 +8,9 @@
  * second future between the caller and the work:
  *
  *     res = await asyncio.shield(something())      (Python)
- *     ASY_AWAIT(co, asy_shield(something(), &err))  (C; check err first)
+ *     asy_future *outer = asy_shield(something(), &err);   (C, shape 3
+ *     if (outer == NULL) ASY_RAISE(co, err);                 of exc.h)
+ *     ASY_AWAIT(co, outer);
  *
  *     caller --awaits--> OUTER future <--done callback-- INNER task
  *                        (new, cancellable)              (something())
