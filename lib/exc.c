@@ -24,6 +24,7 @@ const asy_exc_type asy_ConnectionError = {"ConnectionError", &asy_OSError};
 const asy_exc_type asy_RuntimeError = {"RuntimeError", &asy_Exception};
 const asy_exc_type asy_NotImplementedError = {"NotImplementedError", &asy_RuntimeError};
 const asy_exc_type asy_RecursionError = {"RecursionError", &asy_RuntimeError};
+const asy_exc_type asy_SystemError = {"SystemError", &asy_Exception};
 const asy_exc_type asy_TypeError = {"TypeError", &asy_Exception};
 const asy_exc_type asy_ValueError = {"ValueError", &asy_Exception};
 

@@ -19,6 +19,8 @@
  *         +-- LookupError -- IndexError, KeyError
  *         +-- OSError -- TimeoutError, ConnectionError
  *         +-- RuntimeError -- NotImplementedError, RecursionError
+ *         +-- SystemError       (the library found a broken promise: a body
+ *                                that raised without an exception)
  *         +-- TypeError
  *         +-- ValueError
  *
@@ -121,6 +123,7 @@ extern const asy_exc_type asy_ConnectionError;
 extern const asy_exc_type asy_RuntimeError;
 extern const asy_exc_type asy_NotImplementedError;
 extern const asy_exc_type asy_RecursionError;
+extern const asy_exc_type asy_SystemError;
 extern const asy_exc_type asy_TypeError;
 extern const asy_exc_type asy_ValueError;
 

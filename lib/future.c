@@ -408,6 +408,7 @@ static asy_result future_iter_send(asy_obj *self, asy_value v)
     asy_future *fut = (asy_future *)self;
     asy_result r = {ASY_YIELDED, asy_none(), NULL};
     if (fut->state == ASY_FUTURE_PENDING) {
+        fut->blocking = true; /* "awaited, not yielded bare": the task checks */
         r.value = asy_future_value(fut);
         return r;
     }

@@ -69,6 +69,9 @@ struct asy_future {
     asy_loop *loop;               /* owned reference */
     unsigned char state;          /* an asy_future_state */
     bool log_exception;           /* an exception nobody has retrieved yet */
+    bool blocking;                /* it just yielded itself from an await (the
+                                     task checks and clears it): CPython's
+                                     _asyncio_future_blocking */
     unsigned ncbs;                /* done callbacks registered, cb0 included */
     asy_value result;             /* FINISHED: the result */
     asy_exc *exc;                 /* FINISHED: the exception, or NULL;

@@ -146,6 +146,26 @@ static bool absorb_delegate_step(asy_gen *g, asy_result *r)
     return false;
 }
 
+/* How many steps are running on this thread, one inside the other: a
+ * generator delegating to another sends into it from inside its own step,
+ * so an await chain N coroutines deep is N nested gen_step calls on the C
+ * stack. Per thread, because each thread has its own stack; a plain
+ * integer, because only its own thread touches it. */
+static _Thread_local unsigned step_depth;
+
+/* The SystemError for a body that broke the contract of gen.h: it said
+ * "raised" and left no exception, or returned a status that is none of
+ * the three. CPython says the same of a C function that returns NULL
+ * without setting an exception. */
+static asy_exc *broken_body(asy_gen *g, asy_status st)
+{
+    if (st == ASY_RAISED)
+        return asy_exc_new(&asy_SystemError, "%s '%s' raised without setting an exception", kind(g),
+                           g->name);
+    return asy_exc_new(&asy_SystemError, "%s '%s' returned an unknown status %d", kind(g), g->name,
+                       (int)st);
+}
+
 /* One step. Exactly one of the inputs is used: `thrown` when not NULL
  * (borrowed), else `sent` (borrowed). */
 static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
@@ -172,7 +192,15 @@ static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
     case ASY_GEN_SUSPENDED:
         break;
     }
+    if (step_depth >= ASY_RECURSION_LIMIT) {
+        /* As CPython when a frame would pass the recursion limit: the
+         * frame is not entered, and the generator is finished with the
+         * error (its body, cleanup included, does not run). */
+        finish(g);
+        return raised(asy_exc_new(&asy_RecursionError, "maximum recursion depth exceeded"));
+    }
 
+    step_depth++;
     g->state = ASY_GEN_RUNNING;
     asy_incref(g); /* whatever the body does, g outlives this step */
     asy_value_clear(&g->received);
@@ -206,8 +234,14 @@ static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
         st = g->body(g);
         if (st != ASY__DELEGATE)
             break;
-        if (g->delegate == NULL)
+        if (g->delegate == NULL) {
+            if (g->pending == NULL) { /* ASY__DELEGATE not made by asy__delegate */
+                st = ASY_RAISED;
+                g->pending = broken_body(g, ASY__DELEGATE);
+                break;
+            }
             continue; /* refused (the error is in ASY_EXC): resume behind it */
+        }
         r = asy_iter_send(g->delegate, asy_none());
         if (absorb_delegate_step(g, &r))
             goto suspended;
@@ -215,6 +249,14 @@ static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
 
     /* The body left its output where its input was: a yielded or returned
      * value in `received`, a raised exception in `pending`. */
+    if ((st == ASY_RAISED && g->pending == NULL) ||
+        (st != ASY_RAISED && st != ASY_RETURNED && st != ASY_YIELDED)) {
+        asy_exc *e = broken_body(g, st);
+        asy_exc_set_context(e, g->pending);
+        asy_decref(g->pending);
+        g->pending = e;
+        st = ASY_RAISED;
+    }
     if (st == ASY_RAISED) {
         r = raised(g->pending);
         g->pending = NULL;
@@ -235,11 +277,13 @@ static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
         r.exc = e;
     }
     finish(g);
+    step_depth--;
     asy_decref(g);
     return r;
 
 suspended:
     g->state = ASY_GEN_SUSPENDED;
+    step_depth--;
     asy_decref(g);
     return r;
 }

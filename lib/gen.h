@@ -82,6 +82,18 @@ typedef enum {
  * is complete. */
 #define ASY__DELEGATE ((asy_status)3)
 
+/* How deep steps may nest in one thread: a generator that delegates
+ * (yield from, await) runs its delegate inside its own step, so a chain of
+ * N coroutines awaiting one another is N nested steps on the C stack. The
+ * step that would be number ASY_RECURSION_LIMIT + 1 is not entered: that
+ * generator is finished with RecursionError "maximum recursion depth
+ * exceeded" (its body and cleanup do not run, as CPython clears a frame
+ * that passes sys.getrecursionlimit()), and the error travels up the
+ * chain like any other. CPython's limit is 1000 Python frames, so the
+ * deepest chain that works is about the same in both. The count is one
+ * integer per thread. */
+#define ASY_RECURSION_LIMIT 1000
+
 /* The outcome of next / send / throw. Owns value and exc (new references). */
 typedef struct asy_result {
     asy_status status;
@@ -157,7 +169,13 @@ asy_result asy_gen_next(asy_gen *g);
  *   - a generator that is running (it sent into itself) refuses:
  *     ValueError "generator already executing";
  *   - a finished generator answers ASY_RETURNED with None, every time
- *     (a finished coroutine raises RuntimeError instead).
+ *     (a finished coroutine raises RuntimeError instead);
+ *   - a body that breaks its contract (returns ASY_RAISED with no exception
+ *     in ASY_EXC, or a status that is none of the three) raises
+ *     SystemError "generator 'NAME' raised without setting an exception"
+ *     (or "... returned an unknown status N"), and the generator is done;
+ *   - a step nested more than ASY_RECURSION_LIMIT deep raises
+ *     RecursionError (above).
  * The result is yours: asy_result_clear() it. */
 asy_result asy_gen_send(asy_gen *g, asy_value v);
 

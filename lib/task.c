@@ -262,7 +262,11 @@ static void task_step(asy_task *t)
 
     case ASY_YIELDED:
         break;
-    default:
+    default: /* gen.c gives no other status; if it did, the task still ends */
+        asy_result_clear(&r);
+        asy_decref(asy__future_set_exception_base(
+            &t->fut, asy_exc_new(&asy_SystemError, "coroutine step returned an unknown status")));
+        finish(t);
         return;
     }
 
@@ -271,10 +275,18 @@ static void task_step(asy_task *t)
         if (fut->loop != loop) {
             schedule_step(t, asy_exc_new(&asy_RuntimeError, "Task %s got Future %s attached to a different loop",
                                          ASY_REPR(asy_obj_value(t)), ASY_REPR(r.value)));
+        } else if (!fut->blocking) {
+            /* Not yielded by awaiting it (future.c sets the flag there) but
+             * by a plain yield: the coroutine would be resumed with None as
+             * if the future were done. CPython's _asyncio_future_blocking. */
+            schedule_step(t, asy_exc_new(&asy_RuntimeError, "yield was used instead of yield from in task %s with %s",
+                                         ASY_REPR(asy_obj_value(t)), ASY_REPR(r.value)));
         } else if (fut == &t->fut) {
+            fut->blocking = false;
             schedule_step(t, asy_exc_new(&asy_RuntimeError, "Task cannot await on itself: %s",
                                          ASY_REPR(asy_obj_value(t))));
         } else {
+            fut->blocking = false;
             /* fut is pending (a done future is not yielded), so nothing
              * is scheduled now and this cannot fail. */
             asy_decref(asy_future_add_done_callback(fut, task_wakeup, asy_task_value(t)));
@@ -286,6 +298,10 @@ static void task_step(asy_task *t)
         }
     } else if (asy_is_none(r.value)) { /* a bare yield: sleep(0) */
         schedule_step(t, NULL);
+    } else if (r.value.kind == ASY_OBJ && asy_isgenerator(r.value.u.o)) {
+        schedule_step(t, asy_exc_new(&asy_RuntimeError,
+                                     "yield was used instead of yield from for generator in task %s with %s",
+                                     ASY_REPR(asy_obj_value(t)), ASY_REPR(r.value)));
     } else {
         schedule_step(t, asy_exc_new(&asy_RuntimeError, "Task got bad yield: %s", ASY_REPR(r.value)));
     }

@@ -16,6 +16,16 @@
  *   yielded None      -> a bare yield (sleep(0)): step again at the next turn
  *   yielded other     -> RuntimeError "Task got bad yield: ..." thrown in
  *
+ * A future reaches the task only from an await: awaiting a pending future
+ * yields it with a flag set (future.h, `blocking`). A future yielded by a
+ * plain ASY_YIELD has no flag, and the task would otherwise resume the
+ * coroutine with None as if it had waited; instead, as CPython's task, it
+ * throws RuntimeError "yield was used instead of yield from in task <task
+ * repr> with <future repr>" in at that yield on the next turn (a generator
+ * yielded the same way gets "... yield from for generator in task ...").
+ * A coroutine step that ends in no known way (a body that broke gen.h's
+ * contract) raises SystemError there, and the task finishes with it.
+ *
  * The loop holds a reference to every task that is scheduled or waiting, so
  * a task you create and forget still runs to the end.
  *

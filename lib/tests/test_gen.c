@@ -584,6 +584,92 @@ static void test_delegation_chain_three_deep(void)
     CHECK_NO_LEAKS();
 }
 
+/* Bodies that break the contract: "raised" with nothing in ASY_EXC, a
+ * status that is none of the three, ASY__DELEGATE not made by a macro. */
+static asy_status mute_raise_body(asy_gen *g)
+{
+    ASY_BEGIN(g);
+    ASY_YIELD(g, asy_int(1));
+    return ASY_RAISED;
+    ASY_END(g);
+}
+
+static asy_status odd_status_body(asy_gen *g)
+{
+    (void)g;
+    return (asy_status)7;
+}
+
+static asy_status fake_delegate_body(asy_gen *g)
+{
+    (void)g;
+    return ASY__DELEGATE;
+}
+
+static void test_broken_body_raises_system_error(void)
+{
+    asy_gen *g = asy_gen_new(sizeof(asy_gen), mute_raise_body, "mute");
+    expect(asy_gen_next(g), ASY_YIELDED, "1");
+    expect(asy_gen_send(g, asy_none()), ASY_RAISED,
+           "SystemError: generator 'mute' raised without setting an exception");
+    CHECK_STR_EQ(asy_gen_state_name(asy_gen_getstate(g)), "GEN_CLOSED");
+    expect(asy_gen_send(g, asy_none()), ASY_RETURNED, "None"); /* finished */
+    asy_decref(g);
+    g = asy_gen_new(sizeof(asy_gen), odd_status_body, "odd");
+    expect(asy_gen_next(g), ASY_RAISED, "SystemError: generator 'odd' returned an unknown status 7");
+    asy_decref(g);
+    g = asy_gen_new(sizeof(asy_gen), fake_delegate_body, "fake");
+    expect(asy_gen_next(g), ASY_RAISED, "SystemError: generator 'fake' returned an unknown status 3");
+    asy_decref(g);
+    CHECK_NO_LEAKS();
+}
+
+/* def nest(n): return (yield from nest(n - 1)) if n else (yield "bottom") */
+typedef struct {
+    asy_gen gen;
+    long n;
+} nest_frame;
+
+static asy_status nest_body(asy_gen *g);
+static asy_gen *nest(long n)
+{
+    nest_frame *f = ASY_GEN_NEW(nest_frame, nest_body, "nest");
+    f->n = n;
+    return &f->gen;
+}
+
+static asy_status nest_body(asy_gen *g)
+{
+    nest_frame *f = (nest_frame *)g;
+    ASY_BEGIN(g);
+    if (f->n == 0)
+        ASY_YIELD(g, asy_str("bottom"));
+    else
+        ASY_YIELD_FROM(g, nest(f->n - 1));
+    ASY_END(g);
+}
+
+static void test_delegation_deeper_than_the_limit(void)
+{
+    trace_reset();
+    /* ASY_RECURSION_LIMIT nested steps work: nest(n) is n + 1 generators */
+    asy_gen *g = nest(ASY_RECURSION_LIMIT - 1);
+    expect(asy_gen_next(g), ASY_YIELDED, "'bottom'");
+    expect(asy_gen_next(g), ASY_RETURNED, "None");
+    asy_decref(g);
+    /* one more level is refused where it would start, and the error goes
+     * up the chain; every generator of it is finished, none left running */
+    g = nest(ASY_RECURSION_LIMIT);
+    expect(asy_gen_next(g), ASY_RAISED, "RecursionError: maximum recursion depth exceeded");
+    CHECK_STR_EQ(asy_gen_state_name(asy_gen_getstate(g)), "GEN_CLOSED");
+    asy_decref(g);
+    /* 100,000 levels would overflow the C stack */
+    g = nest(100000);
+    expect(asy_gen_next(g), ASY_RAISED, "RecursionError: maximum recursion depth exceeded");
+    asy_decref(g);
+    CHECK_NO_LEAKS();
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -610,6 +696,8 @@ int main(int argc, char **argv)
         {"yield from a finished or instant generator", test_yield_from_finished_or_instant_generator},
         {"yield from a non-iterable is TypeError", test_yield_from_non_iterable_is_type_error},
         {"delegation chain three deep", test_delegation_chain_three_deep},
+        {"a broken body raises SystemError", test_broken_body_raises_system_error},
+        {"delegation deeper than the limit raises RecursionError", test_delegation_deeper_than_the_limit},
         {NULL, NULL},
     };
     return check_main("gen", tests, argc, argv);

@@ -475,6 +475,145 @@ static void test_bad_yields(void)
     done_with(loop);
 }
 
+/* A future yielded with a plain yield instead of awaited. */
+typedef struct {
+    asy_coro co;
+    asy_future *fut;
+} plain_yield_frame;
+
+static asy_status plain_yield_body(asy_coro *co)
+{
+    plain_yield_frame *f = (plain_yield_frame *)co;
+    ASY_BEGIN(co);
+    f->fut = asy_future_new(asy_get_running_loop(NULL));
+    ASY_YIELD_TRY(co, asy_future_value(f->fut)); /* not ASY_AWAIT */
+    {
+        asy_exc *e = ASY_CATCH(co);
+        note("%s", e != NULL ? ASY_EXC_STR(e) : "resumed without error");
+        asy_decref(e);
+    }
+    {
+        asy_value fv = asy_future_value(f->fut);
+        note("fut %s", ASY_REPR(fv));
+        asy_value_decref(fv);
+    }
+    ASY_YIELD_TRY(co, asy_obj_value(asy_gen_new(sizeof(asy_gen), NULL, "genexpr")));
+    {
+        asy_exc *e = ASY_CATCH(co);
+        note("%s", e != NULL ? ASY_EXC_STR(e) : "resumed without error");
+        asy_decref(e);
+    }
+    ASY_RETURN(co, asy_int(5));
+    ASY_END(co);
+}
+
+static void plain_yield_clear(asy_gen *g) { asy_decref(((plain_yield_frame *)g)->fut); }
+
+static void test_future_yielded_instead_of_awaited(void)
+{
+    asy_loop *loop = vloop();
+    plain_yield_frame *f = ASY_CORO_NEW(plain_yield_frame, plain_yield_body, "plain");
+    asy_gen_set_clear(&f->co, plain_yield_clear);
+    asy_result r = asy_loop_run_until_complete(loop, f);
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    CHECK_STR_EQ(ASY_REPR(r.value), "5");
+    asy_result_clear(&r);
+    /* CPython's words, with the task and the future as this library
+     * prints them; the future was not waited for (no callback on it) */
+    static const char start[] = "RuntimeError: yield was used instead of yield from in task <Task pending "
+                                "name='Task-1' coro=<coroutine object plain at ";
+    CHECK_MSG(strncmp(trace, start, strlen(start)) == 0, "trace: %s", trace);
+    CHECK(strstr(trace, "> with <Future pending> fut <Future pending> RuntimeError: yield was used "
+                        "instead of yield from for generator in task <Task pending name='Task-1'") != NULL);
+    CHECK(strstr(trace, "with <generator object genexpr at ") != NULL);
+    done_with(loop);
+}
+
+/* Bodies that break the contract of gen.h. */
+static asy_status raises_nothing_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    ASY_AWAIT(co, asy_sleep(1, asy_none()));
+    return ASY_RAISED; /* "raised", but no exception in ASY_EXC */
+    ASY_END(co);
+}
+
+static asy_status unknown_status_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    return (asy_status)42;
+    ASY_END(co);
+}
+
+static void test_broken_body_finishes_the_task_with_system_error(void)
+{
+    asy_loop *loop = vloop();
+    asy_result r = asy_loop_run_until_complete(loop, asy_coro_new(sizeof(asy_coro), raises_nothing_body, "mute"));
+    CHECK_INT_EQ(r.status, ASY_RAISED);
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "",
+                 "SystemError: coroutine 'mute' raised without setting an exception");
+    asy_result_clear(&r);
+    asy_task *t = asy_loop_create_task(loop, asy_coro_new(sizeof(asy_coro), unknown_status_body, "odd"), NULL, NULL);
+    r = asy_loop_run_until_complete(loop, asy_incref(t));
+    CHECK(asy_future_done(&t->fut));
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "SystemError: coroutine 'odd' returned an unknown status 42");
+    CHECK(asy_exc_is(r.exc, &asy_Exception));
+    asy_result_clear(&r);
+    asy_decref(t);
+    done_with(loop);
+}
+
+/* async def chain(n): return 0 if n == 0 else await chain(n - 1) + 1 */
+typedef struct {
+    asy_coro co;
+    long n;
+} chain_frame;
+
+static asy_status chain_body(asy_coro *co);
+static asy_coro *chain(long n)
+{
+    chain_frame *f = ASY_CORO_NEW(chain_frame, chain_body, "chain");
+    f->n = n;
+    return &f->co;
+}
+
+static asy_status chain_body(asy_coro *co)
+{
+    chain_frame *f = (chain_frame *)co;
+    ASY_BEGIN(co);
+    if (f->n == 0) {
+        ASY_AWAIT(co, asy_sleep(0, asy_none())); /* the whole chain suspends once */
+        ASY_RETURN(co, asy_int(0));
+    }
+    ASY_AWAIT(co, chain(f->n - 1));
+    ASY_RETURN(co, asy_int(ASY_SENT(co).u.i + 1));
+    ASY_END(co);
+}
+
+static void test_await_chain_depth_limit(void)
+{
+    trace_reset();
+    /* 900 coroutines awaiting one another work (CPython: about 990) */
+    asy_result r = asy_run(chain(900), &virtual_opts);
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    CHECK_STR_EQ(ASY_REPR(r.value), "900");
+    asy_result_clear(&r);
+    /* the deepest that fits: chain(n) and the sleep at its bottom are
+     * n + 2 nested steps */
+    r = asy_run(chain(ASY_RECURSION_LIMIT - 2), &virtual_opts);
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    asy_result_clear(&r);
+    r = asy_run(chain(ASY_RECURSION_LIMIT - 1), &virtual_opts);
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "RecursionError: maximum recursion depth exceeded");
+    asy_result_clear(&r);
+    /* 100,000 would overflow the C stack: the error comes out instead */
+    r = asy_run(chain(100000), &virtual_opts);
+    CHECK_STR_EQ(r.exc ? ASY_EXC_STR(r.exc) : "", "RecursionError: maximum recursion depth exceeded");
+    asy_result_clear(&r);
+    CHECK_STR_EQ(trace, "");
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
 static asy_status lister_body(asy_coro *co)
 {
     ASY_BEGIN(co);
@@ -1031,6 +1170,9 @@ int main(int argc, char **argv)
         {"cancel propagates to the awaited task", test_cancel_propagates_to_the_awaited_task},
         {"failures and reports", test_failures_and_reports},
         {"bad yields", test_bad_yields},
+        {"a future yielded instead of awaited", test_future_yielded_instead_of_awaited},
+        {"a broken body finishes the task with SystemError", test_broken_body_finishes_the_task_with_system_error},
+        {"an await chain deeper than the limit raises RecursionError", test_await_chain_depth_limit},
         {"run(), current_task, all_tasks", test_run_current_task_and_leftovers},
         {"run() cancels leftover tasks", test_run_cancels_leftover_tasks},
         {"run() gives what the cancellations scheduled its turns", test_run_gives_shutdown_callbacks_their_turns},
