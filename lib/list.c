@@ -80,14 +80,30 @@ static void put(char *buf, size_t size, size_t *len, const char *s)
  * that does not fit is cut there and the caller (asy_value_format) marks
  * the whole text with "...". Returns the length it wanted, snprintf-style
  * (exact unless an item was cut). */
+/* The lists being printed right now by this thread, innermost first: a
+ * list that contains itself (l.append(l)) would otherwise print forever.
+ * Python's repr meets such a list again and writes [...] for it
+ * (Py_ReprEnter); the nodes live on the C stack of the nested calls. */
+typedef struct printing {
+    const asy_list *list;
+    const struct printing *outer;
+} printing;
+
+static _Thread_local const printing *being_printed;
+
 static int list_format(asy_obj *self, char *buf, size_t size, bool repr)
 {
     (void)repr;
     asy_list *l = (asy_list *)self;
+    for (const printing *p = being_printed; p != NULL; p = p->outer)
+        if (p->list == l)
+            return snprintf(buf, size, "[...]");
     size_t len = 0, scratch = size > 0 ? size : 1;
     char *item = malloc(scratch);
     if (item == NULL)
         abort();
+    printing me = {l, being_printed};
+    being_printed = &me;
     put(buf, size, &len, "[");
     for (size_t i = 0; i < l->len; i++) {
         if (i > 0)
@@ -95,6 +111,7 @@ static int list_format(asy_obj *self, char *buf, size_t size, bool repr)
         put(buf, size, &len, asy_value_format(l->items[i], item, scratch, true));
     }
     put(buf, size, &len, "]");
+    being_printed = me.outer;
     free(item);
     if (size > 0)
         buf[len < size ? len : size - 1] = '\0';

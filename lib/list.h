@@ -20,7 +20,8 @@
  *     print(l)                    printf("%s\n", ASY_STR(asy_list_value(l)))  -- see below
  *
  * str(l) and repr(l) are the same, as in Python: "[" + the repr of each
- * item joined by ", " + "]". Printing a list you hold as asy_list *:
+ * item joined by ", " + "]". A list met again inside itself prints as
+ * [...], as in Python (l = [1]; l.append(l) prints [1, [...]]). Printing a list you hold as asy_list *:
  *     asy_value v = asy_list_value(l); printf("%s\n", ASY_STR(v)); asy_value_decref(v);
  * or, when you hold it as a value already (gather's result): ASY_STR(v).
  *

@@ -132,6 +132,42 @@ static void test_long_lists_are_cut_with_dots(void)
     CHECK_INT_EQ(asy_obj_live(), 0);
 }
 
+static void test_a_list_inside_itself_prints_dots(void)
+{
+    /* l = [1]; l.append(l); l.append([l]); print(l) */
+    asy_list *l = asy_list_new();
+    asy_list_append(l, asy_int(1));
+    asy_list_append(l, asy_list_value(l));
+    asy_list *inner = asy_list_new();
+    asy_list_append(inner, asy_list_value(l));
+    asy_list_append(l, asy_obj_value(inner));
+    asy_value v = asy_list_value(l);
+    CHECK_STR_EQ(ASY_STR(v), "[1, [...], [[...]]]");
+    /* a = []; b = [a]; a.append(b): the cycle goes through another list */
+    asy_list *a = asy_list_new(), *b = asy_list_new();
+    asy_list_append(b, asy_list_value(a));
+    asy_list_append(a, asy_list_value(b));
+    asy_value va = asy_list_value(a);
+    CHECK_STR_EQ(ASY_REPR(va), "[[[...]]]");
+    /* a list printed twice side by side is not a cycle */
+    asy_list *pair = asy_list_new();
+    asy_list_append(pair, asy_list_value(b));
+    asy_list_append(pair, asy_list_value(b));
+    asy_value vp = asy_obj_value(pair);
+    CHECK_STR_EQ(ASY_REPR(vp), "[[[[...]]], [[[...]]]]");
+    asy_value_decref(vp);
+    /* break the cycles (no garbage collector here) */
+    asy_decref(asy_list_set(l, 1, asy_none()));
+    asy_decref(asy_list_set(inner, 0, asy_none()));
+    asy_decref(asy_list_set(a, 0, asy_none()));
+    asy_value_decref(va);
+    asy_value_decref(v);
+    asy_decref(a);
+    asy_decref(b);
+    asy_decref(l);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -143,6 +179,7 @@ int main(int argc, char **argv)
          test_set_replaces_and_releases_the_old_item},
         {"contains compares like Python's == (1 == 1.0, strings by content)", test_contains_compares_like_python},
         {"a list too long for the buffer is cut and ends in ...", test_long_lists_are_cut_with_dots},
+        {"a list inside itself prints [...]", test_a_list_inside_itself_prints_dots},
         {NULL, NULL},
     };
     return check_main("list", tests, argc, argv);
