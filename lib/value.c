@@ -1,10 +1,12 @@
 /*
  * value.c - tagged values, counted objects, and their printing (chapter 01).
  */
+#define _GNU_SOURCE /* dladdr, for naming where a dead object was released */
 #include "value.h"
 
 #include "exc.h" /* an exception's type name */
 
+#include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -105,6 +107,10 @@ long asy_obj_live(void)
     return n;
 }
 
+/* The code that released the last reference of the object being freed
+ * now (the caller of asy__obj_release_last), for the cache to remember. */
+static _Thread_local const void *releasing_from;
+
 /* ---- the object cache ----
  * A program that makes a million tasks makes and frees millions of small
  * objects, and glibc's malloc spends most of that time merging and
@@ -117,10 +123,12 @@ long asy_obj_live(void)
  *
  * Under AddressSanitizer the cache is off, so that every object is a
  * malloc of its own and every use after free or leak is still reported.
- * A cached object keeps refcnt 0 (the "decref on a dead object" check
- * still fires) and links to the next through its type field. At most
- * CACHE_MAX_PER_CLASS objects per class are kept; a thread's cache is
- * freed when the thread ends. */
+ * A cached object keeps refcnt 0 and its type, so that a reference given
+ * back twice is caught and named ("asy_decref on a dead Future object");
+ * it links to the next through the word after its header, and (in chunks
+ * with room for it) remembers the code that released its last reference.
+ * At most CACHE_MAX_PER_CLASS objects per class are kept; a thread's cache
+ * is freed when the thread ends. */
 #if defined(__SANITIZE_ADDRESS__)
 #define OBJ_CACHE 0
 #elif defined(__has_feature)
@@ -141,9 +149,17 @@ long asy_obj_live(void)
 enum { CACHE_MAX_SIZE = 512, CACHE_CLASSES = CACHE_MAX_SIZE / 16 + 1, CACHE_MAX_PER_CLASS = 1 << 20 };
 
 typedef struct obj_cache {
-    asy_obj *head[CACHE_CLASSES]; /* linked through ->type */
+    asy_obj *head[CACHE_CLASSES]; /* linked through dead_obj.next */
     long count[CACHE_CLASSES];
 } obj_cache;
+
+/* A cached object. The smallest chunk holds 24 bytes: the header and the
+ * link; from 40 bytes on it also holds the release site. */
+typedef struct dead_obj {
+    asy_obj ob;      /* refcnt 0, the type it had */
+    asy_obj *next;   /* the next object of the size class */
+    const void *released_at; /* see asy__obj_release_last, or NULL */
+} dead_obj;
 
 static _Thread_local obj_cache cache;
 
@@ -161,7 +177,7 @@ static void cache_drain(void)
     for (size_t k = 0; k < CACHE_CLASSES; k++) {
         while (c->head[k] != NULL) {
             asy_obj *o = c->head[k];
-            c->head[k] = (asy_obj *)(void *)o->type;
+            c->head[k] = ((dead_obj *)o)->next;
             free(o);
         }
         c->count[k] = 0;
@@ -173,7 +189,7 @@ static asy_obj *cache_take(size_t k)
     asy_obj *o = cache.head[k];
     if (o == NULL)
         return NULL;
-    cache.head[k] = (asy_obj *)(void *)o->type;
+    cache.head[k] = ((dead_obj *)o)->next;
     cache.count[k]--;
     memset(o, 0, k * 16 - 8);
     return o;
@@ -185,8 +201,11 @@ static bool cache_give(asy_obj *o)
     if (k >= CACHE_CLASSES || cache.count[k] >= CACHE_MAX_PER_CLASS)
         return false;
     thread_state_register();
-    o->refcnt = 0;
-    o->type = (const asy_type *)(void *)cache.head[k];
+    dead_obj *d = (dead_obj *)o;
+    d->ob.refcnt = 0;
+    d->next = cache.head[k];
+    if (k * 16 - 8 >= sizeof(dead_obj))
+        d->released_at = releasing_from;
     cache.head[k] = o;
     cache.count[k]++;
     return true;
@@ -250,20 +269,51 @@ long asy_obj_allocations(void)
     return made_objects;
 }
 
+#if OBJ_CACHE
+/* Say where code at `pc` is, as "FILE+0xOFFSET" (what `addr2line -i -e FILE
+ * 0xOFFSET` reads), or "0xADDRESS" when that is unknown. */
+static void describe_code(const void *pc, char *buf, size_t size)
+{
+    Dl_info info;
+    if (pc != NULL && dladdr(pc, &info) != 0 && info.dli_fname != NULL)
+        snprintf(buf, size, "%s+0x%lx", info.dli_fname,
+                 (unsigned long)((const char *)pc - (const char *)info.dli_fbase));
+    else
+        snprintf(buf, size, "%p", pc);
+}
+#endif
+
+/* A reference given back twice (the object is dead: refcnt 0, kept in
+ * the cache): say which kind of object, and which release freed it when
+ * the cache remembers. Then stop, as CPython's debug build does. */
+static void dead_object(asy_obj *o)
+{
+    fprintf(stderr, "asy: asy_decref on a dead %s object (refcnt %ld)\n",
+            o->type != NULL ? o->type->name : "?", o->refcnt);
+#if OBJ_CACHE
+    size_t k = (malloc_usable_size(o) + 8) / 16;
+    if (k * 16 - 8 >= sizeof(dead_obj) && ((dead_obj *)o)->released_at != NULL) {
+        char where[512];
+        describe_code(((dead_obj *)o)->released_at, where, sizeof where);
+        fprintf(stderr, "asy: it was freed by the release at %s\n", where);
+    }
+#endif
+    abort();
+}
+
 /* The last reference is going (refcnt 1), or one too many (0 or less). */
 void asy__obj_release_last(asy_obj *o)
 {
-    if (o->refcnt <= 0) {
-        /* A reference given back twice: say so instead of freeing twice. */
-        fprintf(stderr, "asy: asy_decref on a dead %s object (refcnt %ld)\n",
-                o->type->name, o->refcnt);
-        abort();
-    }
+    if (o->refcnt <= 0)
+        dead_object(o);
     o->refcnt = 0;
+    const void *outer = releasing_from;
+    releasing_from = __builtin_return_address(0);
     if (o->type->dealloc != NULL)
         o->type->dealloc(o);
     else
         asy_obj_free(o);
+    releasing_from = outer;
 }
 
 asy_value asy_obj_value(void *obj)

@@ -4,7 +4,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "exc.h"
@@ -254,6 +257,77 @@ static void test_exceptions_as_values_and_chains(void)
     CHECK_NO_LEAKS();
 }
 
+/* Is this the ASan build (CFG=asan)? There the cache is off and ASan
+ * itself reports a use after free. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
+/* Run fn in a child process; return its wait status and what it wrote on
+ * stderr (into err). */
+static int in_child(void (*fn)(void), char *err, size_t size)
+{
+    int fds[2];
+    CHECK_FATAL(pipe(fds) == 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    CHECK_FATAL(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], 2);
+        fn();
+        _exit(0);
+    }
+    close(fds[1]);
+    size_t len = 0;
+    ssize_t n;
+    char rest[512];
+    while ((n = read(fds[0], len + 1 < size ? err + len : rest,
+                     len + 1 < size ? size - 1 - len : sizeof rest)) > 0)
+        if (len + 1 < size)
+            len += (size_t)n; /* keep the start, drain the rest */
+    err[len] = '\0';
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
+}
+
+static const asy_type widget_type = {.name = "Widget"};
+
+static void release_a_widget_twice(void)
+{
+    asy_obj *o = asy_obj_new(&widget_type, 64);
+    asy_decref(o);
+    asy_decref(o); /* one too many */
+}
+
+static void test_double_release_is_named_and_aborts(void)
+{
+    char err[4096];
+    int status = in_child(release_a_widget_twice, err, sizeof err);
+    if (UNDER_ASAN) { /* ASan stops the program itself, with exit status 1 */
+        CHECK(status != 0);
+        CHECK(strstr(err, "heap-use-after-free") != NULL);
+        return;
+    }
+    /* it aborts (SIGABRT), it does not crash (SIGSEGV) */
+    CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d, stderr: %s", status, err);
+    static const char first[] = "asy: asy_decref on a dead Widget object (refcnt 0)\n";
+    CHECK_MSG(strncmp(err, first, strlen(first)) == 0, "stderr: %s", err);
+    /* the release that freed it: this file's code, in this program */
+    CHECK_MSG(strstr(err, "asy: it was freed by the release at ") != NULL && strstr(err, "test_value+0x") != NULL,
+              "stderr: %s", err);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -268,6 +342,7 @@ int main(int argc, char **argv)
         {"exceptions hold Python's args: str, repr, last line", test_exceptions_hold_python_args},
         {"an exception's type name is its class", test_exception_type_name_is_the_class},
         {"exceptions as values, and chains", test_exceptions_as_values_and_chains},
+        {"a reference released twice is named and aborts", test_double_release_is_named_and_aborts},
         {NULL, NULL},
     };
     return check_main("value", tests, argc, argv);
