@@ -31,7 +31,7 @@ static void fifo_push(fifo *q, asy_future *f) /* steals f */
             size_t cap = q->cap ? q->cap * 2 : 4;
             asy_future **items = realloc(q->items, cap * sizeof *items);
             if (items == NULL)
-                abort();
+                asy_out_of_memory("as_completed's queue");
             q->items = items;
             q->cap = cap;
         }
@@ -177,7 +177,7 @@ asy_as_completed *asy_as_completed_new(size_t n, void **aws, double timeout)
     ac->loop = asy_incref(loop);
     ac->todo = calloc(n > 0 ? n : 1, sizeof *ac->todo);
     if (ac->todo == NULL)
-        abort();
+        asy_out_of_memory("as_completed's futures");
     /* set(fs): an awaitable passed again is dropped (gather.h tells how
      * repeats are found in O(n)). */
     asy_ptrmap seen;

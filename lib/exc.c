@@ -116,7 +116,7 @@ asy_exc *asy_exc_new(const asy_exc_type *type, const char *fmt, ...)
         return exc_alloc(type, 1, asy_str(small));
     char *big = malloc((size_t)n + 1);
     if (big == NULL)
-        abort();
+        asy_out_of_memory("an exception message");
     va_start(ap, fmt);
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);

@@ -78,7 +78,7 @@ asy_exc *asy_exc_group_new(const char *msg, asy_exc *const *excs, size_t n)
     x->message = strdup(msg);
     x->excs = calloc(n, sizeof *x->excs);
     if (x->message == NULL || x->excs == NULL)
-        abort();
+        asy_out_of_memory("an ExceptionGroup");
     for (size_t i = 0; i < n; i++)
         x->excs[i] = asy_incref(excs[i]);
     x->n = n;
@@ -153,7 +153,7 @@ asy_exc *asy_exc_group_split(asy_exc *eg, const asy_exc_type *type, asy_exc **re
     /* Split each sub-exception; nested groups keep their nesting. */
     asy_exc **match = calloc(x->n, sizeof *match), **other = calloc(x->n, sizeof *other);
     if (match == NULL || other == NULL)
-        abort();
+        asy_out_of_memory("the parts of an ExceptionGroup split");
     size_t nm = 0, no = 0;
     for (size_t i = 0; i < x->n; i++) {
         asy_exc *r = NULL;

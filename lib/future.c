@@ -328,7 +328,7 @@ asy_exc *asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const ch
         if (k == 0 || (k >= 4 && (k & (k - 1)) == 0)) {
             asy_done_callback *cbs = realloc(fut->cbs, (k == 0 ? 4 : 2 * k) * sizeof *cbs);
             if (cbs == NULL)
-                abort();
+                asy_out_of_memory("a future's done callbacks");
             fut->cbs = cbs;
         }
         fut->cbs[k] = cb;

@@ -222,7 +222,7 @@ asy_future *asy_gather(bool return_exceptions, size_t n, void **aws)
     g->return_exceptions = return_exceptions;
     g->children = calloc(n, sizeof *g->children);
     if (g->children == NULL)
-        abort();
+        asy_out_of_memory("gather's children");
     g->link = asy_obj_new(&link_type, sizeof(asy_gather_link));
     g->link->outer = g;
 

@@ -7,6 +7,7 @@
  * and sifts down.
  */
 #include "heap.h"
+#include "value.h" /* asy_out_of_memory */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,10 +74,8 @@ void asy_heap_push(asy_heap *h, asy_heap_node *n)
     if (h->len == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 64;
         asy_heap_node **items = realloc(h->items, cap * sizeof *items);
-        if (items == NULL) {
-            fprintf(stderr, "asy: out of memory growing the timer heap\n");
-            abort();
-        }
+        if (items == NULL)
+            asy_out_of_memory("the timer heap");
         h->items = items;
         h->cap = cap;
     }

@@ -31,7 +31,7 @@ void asy_list_append(asy_list *l, asy_value v)
         size_t cap = l->cap ? l->cap * 2 : 4;
         asy_value *items = realloc(l->items, cap * sizeof *items);
         if (items == NULL)
-            abort(); /* the course does not survive malloc failure (value.h) */
+            asy_out_of_memory("a list's items");
         l->items = items;
         l->cap = cap;
     }
@@ -101,7 +101,7 @@ static int list_format(asy_obj *self, char *buf, size_t size, bool repr)
     size_t len = 0, scratch = size > 0 ? size : 1;
     char *item = malloc(scratch);
     if (item == NULL)
-        abort();
+        asy_out_of_memory("a list's text");
     printing me = {l, being_printed};
     being_printed = &me;
     put(buf, size, &len, "[");

@@ -524,7 +524,7 @@ static int wait_for_io(asy_loop *loop, double timeout)
     if (want > loop->events_cap) {
         asy_selector_event *ev = realloc(loop->events, (size_t)want * sizeof *ev);
         if (ev == NULL)
-            abort();
+            asy_out_of_memory("the selector's events");
         loop->events = ev;
         loop->events_cap = want;
     }
@@ -702,7 +702,7 @@ static void push_running(asy_loop *loop, asy_ready *item)
         size_t cap = loop->running_cap ? loop->running_cap * 2 : 4;
         asy_ready **items = realloc(loop->running_items, cap * sizeof *items);
         if (items == NULL)
-            abort();
+            asy_out_of_memory("the loop's running items");
         loop->running_items = items;
         loop->running_cap = cap;
     }
@@ -810,7 +810,7 @@ asy_exc *asy__loop_add_io(asy_loop *loop, int fd, int event, asy_callback_fn fn,
     if (fresh) {
         w = calloc(1, sizeof *w);
         if (w == NULL)
-            abort();
+            asy_out_of_memory("an I/O watcher");
         w->fd = fd;
     }
     int events = (w->reader ? ASY_EVENT_READ : 0) | (w->writer ? ASY_EVENT_WRITE : 0) | event;

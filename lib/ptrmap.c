@@ -2,6 +2,7 @@
  * ptrmap.c - the address -> index map of ptrmap.h (chapter 14).
  */
 #include "ptrmap.h"
+#include "value.h" /* asy_out_of_memory */
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,7 +35,7 @@ static void resize(asy_ptrmap *m, size_t cap)
     m->shift = 64 - bits;
     m->slots = calloc(m->cap, sizeof *m->slots);
     if (m->slots == NULL)
-        abort();
+        asy_out_of_memory("an address map");
     for (size_t i = 0; i < oldcap; i++)
         if (old[i].key != NULL)
             *find(m, old[i].key) = old[i];

@@ -33,7 +33,7 @@ static void grow(asy_queue *q)
     size_t cap = q->cap ? q->cap * 2 : 8;
     asy_queue_entry *items = malloc(cap * sizeof *items);
     if (items == NULL)
-        abort();
+        asy_out_of_memory("a Queue's items");
     for (size_t i = 0; i < q->len; i++) /* unroll the ring: head goes to 0 */
         items[i] = *slot(q, i);
     free(q->items);

@@ -75,7 +75,7 @@ static asy_selector_key *slot_for(asy_selector *s, int fd)
             n = n > INT_MAX / 2 ? INT_MAX : n * 2;
         asy_selector_key **slots = realloc(s->slots, (size_t)n * sizeof *slots);
         if (slots == NULL)
-            abort(); /* the course does not try to survive malloc failure */
+            asy_out_of_memory("the selector's table");
         memset(slots + s->nslots, 0, (size_t)(n - s->nslots) * sizeof *slots);
         s->slots = slots;
         s->nslots = n;
@@ -83,7 +83,7 @@ static asy_selector_key *slot_for(asy_selector *s, int fd)
     if (s->slots[fd] == NULL) {
         s->slots[fd] = calloc(1, sizeof **s->slots);
         if (s->slots[fd] == NULL)
-            abort();
+            asy_out_of_memory("a selector key");
         s->slots[fd]->fd = fd;
     }
     return s->slots[fd];
@@ -109,7 +109,7 @@ asy_exc *asy_selector_new(const asy_selector_backend *backend, asy_selector **ou
     *out = NULL;
     asy_selector *s = calloc(1, sizeof *s);
     if (s == NULL)
-        abort();
+        asy_out_of_memory("a selector");
     s->backend = backend ? backend : &asy_selector_backend_epoll;
     int err = s->backend->create(&s->state);
     if (err != 0) {

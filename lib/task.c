@@ -729,7 +729,7 @@ static void cancel_all_tasks(asy_loop *loop)
         return;
     asy_task **tasks = calloc(n, sizeof *tasks);
     if (tasks == NULL)
-        abort();
+        asy_out_of_memory("run()'s list of tasks");
     n = asy_all_tasks(loop, tasks, n, NULL);
     for (size_t i = 0; i < n; i++) {
         asy_incref(tasks[i]);

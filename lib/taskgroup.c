@@ -106,7 +106,7 @@ static void *grow(void *array, size_t *cap, size_t elem)
     size_t n = *cap ? *cap * 2 : 4;
     void *p = realloc(array, n * elem);
     if (p == NULL)
-        abort();
+        asy_out_of_memory("a TaskGroup's array");
     *cap = n;
     return p;
 }

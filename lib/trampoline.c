@@ -29,7 +29,7 @@ void asy_trampoline_spawn(asy_trampoline *t, asy_coro *co)
     }
     job *j = malloc(sizeof *j);
     if (j == NULL)
-        abort();
+        asy_out_of_memory("a trampoline job");
     j->co = co;
     j->bad = NULL;
     asy_ilist_push_back(&t->ready, &j->link);

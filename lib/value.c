@@ -231,14 +231,21 @@ void *asy_obj_new(const asy_type *type, size_t size)
     if (o == NULL)
         o = calloc(1, size);
     if (o == NULL) {
-        fprintf(stderr, "asy: out of memory allocating a %s\n", type->name);
-        abort();
+        char what[128];
+        snprintf(what, sizeof what, "a %s", type->name);
+        asy_out_of_memory(what);
     }
     o->refcnt = 1;
     o->type = type;
     count_live(+1);
     made_objects++;
     return o;
+}
+
+void asy_out_of_memory(const char *what)
+{
+    fprintf(stderr, "asy: out of memory allocating %s\n", what != NULL ? what : "memory");
+    abort();
 }
 
 void asy_obj_free(void *obj)
@@ -371,7 +378,7 @@ asy_value asy_strf(const char *fmt, ...)
         return str_from(small, (size_t)n);
     char *big = malloc((size_t)n + 1);
     if (big == NULL)
-        abort();
+        asy_out_of_memory("a str");
     va_start(ap, fmt);
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);

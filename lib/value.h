@@ -160,10 +160,18 @@ static inline void asy_value_clear(asy_value *v)
     asy_value_decref(old);
 }
 
+/* Out of memory: print "asy: out of memory allocating WHAT" on stderr and
+ * abort. The course does not try to survive malloc failure, but it does
+ * not die without a word either: every allocation failure in the library
+ * ends here, with this one message, and the demos and solutions call it
+ * too. `what` names what was being allocated ("a Future", "the timer
+ * heap"). */
+_Noreturn void asy_out_of_memory(const char *what);
+
 /* Allocate a zeroed object of `size` bytes (at least sizeof(asy_obj)) with
- * the given type and one reference (new reference). Aborts when out of
- * memory: the course does not try to survive malloc failure. A NULL type
- * gives NULL: an object without a type could never be released. */
+ * the given type and one reference (new reference). Out of memory:
+ * asy_out_of_memory("a TYPE"). A NULL type gives NULL: an object without
+ * a type could never be released. */
 void *asy_obj_new(const asy_type *type, size_t size);
 /* Free the memory of an object; for use by a type's dealloc. */
 void asy_obj_free(void *obj);

@@ -179,7 +179,7 @@ asy_coro *asy_wait(size_t n, void *const *fs, double timeout, asy_return_when re
     f->return_when = return_when;
     f->fs = calloc(n > 0 ? n : 1, sizeof *f->fs);
     if (f->fs == NULL)
-        abort();
+        asy_out_of_memory("wait's futures");
     /* set(fs): each object once, in the order of its first appearance.
      * The address map keeps it O(n) for any number of futures. */
     asy_ptrmap seen;
@@ -198,7 +198,7 @@ asy_coro *asy_wait_list(const asy_list *fs, double timeout, asy_return_when retu
     size_t n = asy_list_len(fs);
     void **objs = calloc(n > 0 ? n : 1, sizeof *objs);
     if (objs == NULL)
-        abort();
+        asy_out_of_memory("wait's futures");
     for (size_t i = 0; i < n; i++) {
         asy_value v = asy_list_get(fs, i);
         if (v.kind != ASY_OBJ) { /* a number or None: not a future */

@@ -55,6 +55,8 @@ int main(void)
 {
     int sv[2];
     char *out = malloc(TOTAL), *in = malloc(TOTAL);
+    if (out == NULL || in == NULL)
+        die("malloc");
     int small = 4096;
     ssize_t n, first;
     size_t sent = 0, got = 0;

@@ -92,6 +92,8 @@ static void on_accept(server *srv, handler *h, int fd, int mask)
     char ip[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &addr.sin_addr, ip, sizeof ip);
     handler *ch = malloc(sizeof *ch);
+    if (ch == NULL)
+        asy_out_of_memory("a connection handler");
     ch->cb = on_read;
     ch->conn_id = ++srv->accepted;
     printf("accepted connection %d from ('%s', %d)\n", ch->conn_id, ip, ntohs(addr.sin_port));

@@ -94,6 +94,8 @@ static double bench_spawn_once(long n, bool eager)
     f->n = n;
     f->eager = eager;
     f->tasks = calloc((size_t)n, sizeof *f->tasks);
+    if (f->tasks == NULL)
+        asy_out_of_memory("the benchmark's tasks");
     asy_gen_set_clear(&f->co, spawn_clear);
     long objects = asy_obj_allocations();
     double t0 = wall();

@@ -86,7 +86,7 @@ asy_coro *first_success(size_t n, asy_coro **coros)
     f->coros = calloc(n > 0 ? n : 1, sizeof *f->coros);
     f->tasks = calloc(n > 0 ? n : 1, sizeof *f->tasks);
     if (f->coros == NULL || f->tasks == NULL)
-        abort();
+        asy_out_of_memory("first_success's arrays");
     for (size_t i = 0; i < n; i++)
         f->coros[i] = coros[i];
     return &f->co;

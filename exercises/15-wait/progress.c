@@ -54,7 +54,7 @@ asy_coro *progress(size_t n, asy_task **tasks, double every, size_t *counts, siz
     asy_gen_set_clear(&f->co, progress_clear);
     f->tasks = calloc(n > 0 ? n : 1, sizeof *f->tasks);
     if (f->tasks == NULL)
-        abort();
+        asy_out_of_memory("progress's tasks");
     for (size_t i = 0; i < n; i++)
         f->tasks[i] = asy_incref(tasks[i]);
     f->n = n;

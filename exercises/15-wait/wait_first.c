@@ -76,7 +76,7 @@ asy_coro *wait_first(size_t n, asy_future **futs, double timeout)
     f->timeout = timeout;
     f->futs = calloc(n > 0 ? n : 1, sizeof *f->futs);
     if (f->futs == NULL)
-        abort();
+        asy_out_of_memory("wait_first's futures");
     for (size_t i = 0; i < n; i++)
         f->futs[i] = asy_incref(futs[i]);
     f->n = n;

@@ -54,7 +54,7 @@ asy_coro *run_limited(asy_coro **jobs, size_t n, long limit, asy_value *results)
     run_frame *f = ASY_CORO_NEW(run_frame, run_body, "run_limited");
     f->jobs = calloc(n ? n : 1, sizeof *f->jobs);
     if (f->jobs == NULL)
-        abort();
+        asy_out_of_memory("run_limited's arrays");
     for (size_t i = 0; i < n; i++)
         f->jobs[i] = jobs[i];
     f->n = n;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -328,6 +329,30 @@ static void test_double_release_is_named_and_aborts(void)
               "stderr: %s", err);
 }
 
+/* A str too large for the memory the child may have. */
+static void allocate_too_much(void)
+{
+    struct rlimit lim = {256u << 20, 256u << 20}; /* 256 MB of address space */
+    setrlimit(RLIMIT_AS, &lim);
+    asy_value v = asy_strf("%*s", 400 << 20, ""); /* 400 MB */
+    asy_value_decref(v);
+}
+
+static void say_out_of_memory(void) { asy_out_of_memory("a test's buffer"); }
+
+static void test_out_of_memory_has_one_message(void)
+{
+    char err[4096];
+    int status = in_child(say_out_of_memory, err, sizeof err);
+    CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d", status);
+    CHECK_STR_EQ(err, "asy: out of memory allocating a test's buffer\n");
+    if (UNDER_ASAN)
+        return; /* ASan reserves terabytes of address space: no rlimit */
+    status = in_child(allocate_too_much, err, sizeof err);
+    CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d", status);
+    CHECK_STR_EQ(err, "asy: out of memory allocating a str\n");
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -343,6 +368,7 @@ int main(int argc, char **argv)
         {"an exception's type name is its class", test_exception_type_name_is_the_class},
         {"exceptions as values, and chains", test_exceptions_as_values_and_chains},
         {"a reference released twice is named and aborts", test_double_release_is_named_and_aborts},
+        {"out of memory ends with one message", test_out_of_memory_has_one_message},
         {NULL, NULL},
     };
     return check_main("value", tests, argc, argv);

@@ -36,7 +36,7 @@ int round_robin(asy_coro **coros, int n, asy_value *results)
         return 0;
     slot *slots = calloc((size_t)n, sizeof *slots);
     if (slots == NULL)
-        abort();
+        asy_out_of_memory("the round-robin slots");
     asy_ilist ready;
     asy_ilist_init(&ready);
     for (int i = 0; i < n; i++) {

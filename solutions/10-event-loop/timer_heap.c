@@ -3,6 +3,7 @@
  * See timer_heap.h; lib/heap.c is the library's version of the same code.
  */
 #include "timer_heap.h"
+#include "value.h" /* asy_out_of_memory */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +33,7 @@ static void ensure_room(timer_heap *h)
     size_t cap = h->cap ? h->cap * 2 : 8;
     timer_node **items = realloc(h->items, cap * sizeof *items);
     if (items == NULL) {
-        fprintf(stderr, "timer_heap: out of memory\n");
-        abort();
+        asy_out_of_memory("the timer heap");
     }
     h->items = items;
     h->cap = cap;

@@ -52,7 +52,7 @@ static asy_status first_body(asy_coro *co)
     {
         void **aws = calloc(f->n, sizeof *aws);
         if (aws == NULL)
-            abort();
+            asy_out_of_memory("first_success's arrays");
         for (size_t i = 0; i < f->n; i++) {
             f->tasks[i] = asy_create_task(f->coros[i], NULL, &err); /* steals the coroutine */
             if (f->tasks[i] == NULL)
@@ -111,7 +111,7 @@ asy_coro *first_success(size_t n, asy_coro **coros)
     f->coros = calloc(n > 0 ? n : 1, sizeof *f->coros);
     f->tasks = calloc(n > 0 ? n : 1, sizeof *f->tasks);
     if (f->coros == NULL || f->tasks == NULL)
-        abort();
+        asy_out_of_memory("first_success's arrays");
     for (size_t i = 0; i < n; i++)
         f->coros[i] = coros[i];
     return &f->co;

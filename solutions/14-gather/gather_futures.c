@@ -73,7 +73,7 @@ asy_future *gather_futures(asy_loop *loop, size_t n, asy_future **futs)
     st->outer = asy_incref(outer);
     st->futs = calloc(n, sizeof *st->futs);
     if (st->futs == NULL)
-        abort();
+        asy_out_of_memory("gather_futures' futures");
     for (size_t i = 0; i < n; i++)
         st->futs[i] = asy_incref(futs[i]);
     st->n = n;

@@ -45,7 +45,7 @@ static void fifo_push(completion_queue *q, asy_future *f) /* steals f */
             q->cap = q->cap ? 2 * q->cap : 4;
             q->items = realloc(q->items, q->cap * sizeof *q->items);
             if (q->items == NULL)
-                abort();
+                asy_out_of_memory("the completion queue");
         }
     }
     q->items[q->head + q->len++] = f;

@@ -24,7 +24,7 @@ mini_group *mini_group_new(void)
 {
     mini_group *g = calloc(1, sizeof *g);
     if (g == NULL)
-        abort();
+        asy_out_of_memory("a mini_group");
     return g;
 }
 

@@ -42,7 +42,7 @@ static void append(fevent *ev, asy_future *fut)
         size_t cap = ev->cap ? 2 * ev->cap : 4;
         asy_future **w = realloc(ev->waiters, cap * sizeof *w);
         if (w == NULL)
-            abort();
+            asy_out_of_memory("the event's waiters");
         ev->waiters = w;
         ev->cap = cap;
     }

@@ -102,7 +102,7 @@ asy_coro *run_limited(asy_coro **jobs, size_t n, long limit, asy_value *results)
     f->jobs = calloc(n ? n : 1, sizeof *f->jobs);
     f->tasks = calloc(n ? n : 1, sizeof *f->tasks);
     if (f->jobs == NULL || f->tasks == NULL)
-        abort();
+        asy_out_of_memory("run_limited's arrays");
     for (size_t i = 0; i < n; i++)
         f->jobs[i] = jobs[i];
     f->n = n;

@@ -58,7 +58,7 @@ static asy_status pipeline_body(asy_coro *co)
     f->q = asy_queue_new(f->maxsize);
     f->tasks = calloc((size_t)f->workers, sizeof *f->tasks);
     if (f->tasks == NULL)
-        abort();
+        asy_out_of_memory("the pipeline's workers");
     for (f->w = 0; f->w < f->workers; f->w++) {
         worker_frame *wf = ASY_CORO_NEW(worker_frame, worker_body, "worker");
         wf->q = asy_incref(f->q);
