@@ -150,9 +150,29 @@ static asy_done_callback *callback_at(asy_future *fut, size_t i)
     return i == 0 ? &fut->cb0 : &fut->cbs[i - 1];
 }
 
+/* A done callback failed: the loop's exception handler hears of it. */
+static void report_callback_error(asy_future *fut, const asy_done_callback *cb, asy_exc *e)
+{
+    char msg[ASY_FMT_MAX];
+    snprintf(msg, sizeof msg, "Exception in callback %s(%s)", cb->name, ASY_REPR(asy_obj_value(fut)));
+    asy_error_context ctx = {msg, e, asy_obj_value(fut)};
+    asy_loop_call_exception_handler(fut->loop, &ctx);
+    asy_decref(e);
+}
+
 static void dispatch_run(asy_ready *item)
 {
     asy_future *fut = ASY_CONTAINER_OF(item, asy_future, dispatch);
+    if (fut->ncbs == 1) { /* the common case: one task waits for it */
+        asy_done_callback cb = fut->cb0;
+        fut->ncbs = 0;
+        fut->cb0.arg = asy_none();
+        asy_exc *e = cb.fn(fut, cb.arg);
+        if (e != NULL)
+            report_callback_error(fut, &cb, e);
+        asy_value_decref(cb.arg);
+        return;
+    }
     /* Detach the list first: a callback may add new ones (scheduled on
      * their own) or drop the last other reference to the future. */
     size_t n = fut->ncbs;
@@ -163,16 +183,12 @@ static void dispatch_run(asy_ready *item)
     for (size_t i = 0; i < n; i++) {
         asy_done_callback *cb = i == 0 ? &first : &rest[i - 1];
         asy_exc *e = cb->fn(fut, cb->arg);
-        if (e != NULL) {
-            char msg[ASY_FMT_MAX];
-            snprintf(msg, sizeof msg, "Exception in callback %s(%s)", cb->name, ASY_REPR(asy_obj_value(fut)));
-            asy_error_context ctx = {msg, e, asy_obj_value(fut)};
-            asy_loop_call_exception_handler(fut->loop, &ctx);
-            asy_decref(e);
-        }
+        if (e != NULL)
+            report_callback_error(fut, cb, e);
         asy_value_decref(cb->arg);
     }
-    free(rest);
+    if (rest != NULL)
+        free(rest);
 }
 
 static void dispatch_release(asy_ready *item)
@@ -188,6 +204,8 @@ static const asy_future_methods *methods_of(const asy_future *fut)
 /* A task's outcome is its coroutine's to decide (Python raises the same). */
 static asy_exc *refuse_outside_completion(asy_future *fut, const char *op)
 {
+    if (fut->ob.type == &asy_future_type)
+        return NULL;
     const asy_future_methods *m = methods_of(fut);
     if (m == NULL || !m->completes_itself)
         return NULL;
@@ -319,7 +337,12 @@ asy_exc *asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const ch
         return err; /* a closed loop: lc, and arg with it, already released */
     }
     if (fut->ncbs == 0) {
-        fut->cb0 = cb;
+        /* Field by field: a whole-struct copy of cb is made through a stack
+         * slot and stalls (store forwarding) on the await path. */
+        fut->cb0.fn = fn;
+        fut->cb0.name = cb.name;
+        fut->cb0.arg.kind = arg.kind;
+        fut->cb0.arg.u = arg.u;
     } else {
         /* The k-th extra callback. The array holds 4 at first and doubles
          * whenever k reaches a power of two past that, so its capacity
@@ -406,16 +429,19 @@ static asy_result future_iter_send(asy_obj *self, asy_value v)
 {
     (void)v;
     asy_future *fut = (asy_future *)self;
-    asy_result r = {ASY_YIELDED, asy_none(), NULL};
+    /* Each branch returns its result whole: this runs twice per await, and
+     * a result assembled field by field in a local and then copied out
+     * costs a store-forwarding stall each time. */
     if (fut->state == ASY_FUTURE_PENDING) {
         fut->blocking = true; /* "awaited, not yielded bare": the task checks */
-        r.value = asy_future_value(fut);
-        return r;
+        asy_incref(fut);
+        return (asy_result){ASY_YIELDED, {ASY_OBJ, {.o = self}}, NULL};
     }
-    asy_exc *e = asy_future_result(fut, &r.value);
-    r.status = e != NULL ? ASY_RAISED : ASY_RETURNED;
-    r.exc = e;
-    return r;
+    if (fut->state == ASY_FUTURE_FINISHED && fut->exc == NULL) /* return self.result() */
+        return (asy_result){ASY_RETURNED, asy_value_incref(fut->result), NULL};
+    asy_value none;
+    asy_exc *e = asy_future_result(fut, &none); /* raises: CancelledError or the exception */
+    return (asy_result){ASY_RAISED, none, e};
 }
 
 static asy_result future_iter_throw(asy_obj *self, asy_exc *e)
@@ -469,7 +495,8 @@ void asy__future_release(asy_future *fut)
     }
     for (size_t i = 0; i < fut->ncbs; i++)
         asy_value_decref(callback_at(fut, i)->arg);
-    free(fut->cbs);
+    if (fut->cbs != NULL)
+        free(fut->cbs);
     asy_value_clear(&fut->result);
     asy_decref(fut->exc);
     fut->exc = NULL;

@@ -124,11 +124,31 @@ static void finish(asy_gen *g)
     release_frame(g);
 }
 
-/* Take in what a delegate's step produced. Returns true when the delegate
- * yielded: its value is then ours to yield. Otherwise the delegate is done
- * and its return value (as ASY_SENT) or its exception (as ASY_EXC) is
- * waiting for our body at the yield from. */
-static bool absorb_delegate_step(asy_gen *g, asy_result *r)
+/* Move a value into *dst field by field. A plain `*dst = v` makes GCC
+ * build v in a stack slot and copy it with one 16-byte load, which stalls
+ * on the two 8-byte stores just made there (store forwarding fails); the
+ * await path does this several times per switch. */
+static inline void move_value(asy_value *dst, asy_value v)
+{
+    dst->kind = v.kind;
+    dst->u = v.u;
+}
+
+/* *dst = *src for a result the delegate has just written: field by field,
+ * for the same reason as move_value. */
+static inline void move_result(asy_result *dst, const asy_result *src)
+{
+    dst->status = src->status;
+    dst->value.kind = src->value.kind;
+    dst->value.u = src->value.u;
+    dst->exc = src->exc;
+}
+
+/* Take in what a delegate's step produced (in *r). Returns true when the
+ * delegate yielded: its value is then ours to yield, left in *r.
+ * Otherwise the delegate is done and its return value (as ASY_SENT) or its
+ * exception (as ASY_EXC) is waiting for our body at the yield from. */
+static inline bool absorb_delegate_step(asy_gen *g, asy_result *r)
 {
     if (r->status == ASY_YIELDED)
         return true;
@@ -139,10 +159,8 @@ static bool absorb_delegate_step(asy_gen *g, asy_result *r)
         g->pending = r->exc;
     } else {
         asy_value_decref(g->received);
-        g->received = r->value;
+        move_value(&g->received, r->value);
     }
-    r->exc = NULL;
-    r->value = asy_none();
     return false;
 }
 
@@ -166,28 +184,34 @@ static asy_exc *broken_body(asy_gen *g, asy_status st)
                        (int)st);
 }
 
-/* One step. Exactly one of the inputs is used: `thrown` when not NULL
- * (borrowed), else `sent` (borrowed). */
-static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
+/* What Python refuses before a step runs (a running generator, a value
+ * sent into a just-started one, anything sent into a finished one, a step
+ * past the recursion limit): true with the answer in *out. */
+static bool gen_refuses(asy_gen *g, asy_value sent, asy_exc *thrown, asy_result *out)
 {
-    /* 1. What Python refuses. */
     switch ((asy_gen_state)g->state) {
     case ASY_GEN_RUNNING:
-        return raised(asy_exc_new(&asy_ValueError, "%s already executing", kind(g)));
+        *out = raised(asy_exc_new(&asy_ValueError, "%s already executing", kind(g)));
+        return true;
     case ASY_GEN_CLOSED:
         if (thrown != NULL)
-            return raised(asy_incref(thrown));
-        if (g->is_coroutine)
-            return raised(asy_exc_new(&asy_RuntimeError, "cannot reuse already awaited coroutine"));
-        return returned(asy_none()); /* exhausted: StopIteration, every time */
+            *out = raised(asy_incref(thrown));
+        else if (g->is_coroutine)
+            *out = raised(asy_exc_new(&asy_RuntimeError, "cannot reuse already awaited coroutine"));
+        else
+            *out = returned(asy_none()); /* exhausted: StopIteration, every time */
+        return true;
     case ASY_GEN_CREATED:
         if (thrown != NULL) { /* raised "before the first line": no handler can see it */
             finish(g);
-            return raised(asy_incref(thrown));
+            *out = raised(asy_incref(thrown));
+            return true;
         }
-        if (!asy_is_none(sent))
-            return raised(asy_exc_new(&asy_TypeError,
-                                      "can't send non-None value to a just-started %s", kind(g)));
+        if (!asy_is_none(sent)) {
+            *out = raised(asy_exc_new(&asy_TypeError, "can't send non-None value to a just-started %s",
+                                      kind(g)));
+            return true;
+        }
         break;
     case ASY_GEN_SUSPENDED:
         break;
@@ -197,14 +221,28 @@ static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
          * frame is not entered, and the generator is finished with the
          * error (its body, cleanup included, does not run). */
         finish(g);
-        return raised(asy_exc_new(&asy_RecursionError, "maximum recursion depth exceeded"));
+        *out = raised(asy_exc_new(&asy_RecursionError, "maximum recursion depth exceeded"));
+        return true;
     }
+    return false;
+}
+
+/* One step. Exactly one of the inputs is used: `thrown` when not NULL
+ * (borrowed), else `sent` (borrowed). */
+static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
+{
+    /* Every exit returns this one variable, so the compiler builds it in
+     * the caller's result (no copy on the way out, which would stall). */
+    asy_result res;
+    asy_result *out = &res;
+    /* 1. What Python refuses. */
+    if (gen_refuses(g, sent, thrown, out))
+        return res;
 
     step_depth++;
     g->state = ASY_GEN_RUNNING;
     asy_incref(g); /* whatever the body does, g outlives this step */
     asy_value_clear(&g->received);
-    asy_result r;
 
     /* 2. A yield from in progress gets the input first. */
     if (g->delegate != NULL) {
@@ -217,15 +255,18 @@ static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
             asy_decref(d);
             g->pending = err != NULL ? err : asy_incref(thrown);
         } else {
-            r = thrown != NULL ? asy_iter_throw(g->delegate, thrown)
-                               : asy_iter_send(g->delegate, sent);
-            if (absorb_delegate_step(g, &r))
+            /* asy__delegate checked that the delegate has iter ops */
+            asy_result r = thrown != NULL ? g->delegate->type->iter->throw_(g->delegate, thrown)
+                                          : g->delegate->type->iter->send(g->delegate, sent);
+            if (absorb_delegate_step(g, &r)) {
+                move_result(out, &r);
                 goto suspended; /* the delegate yielded: so do we */
+            }
         }
     } else if (thrown != NULL) {
         g->pending = asy_incref(thrown);
     } else {
-        g->received = asy_value_incref(sent);
+        move_value(&g->received, asy_value_incref(sent));
     }
 
     /* 3 and 4. Run the body; start each yield from it asks for. */
@@ -242,9 +283,11 @@ static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
             }
             continue; /* refused (the error is in ASY_EXC): resume behind it */
         }
-        r = asy_iter_send(g->delegate, asy_none());
-        if (absorb_delegate_step(g, &r))
+        asy_result r = g->delegate->type->iter->send(g->delegate, asy_none());
+        if (absorb_delegate_step(g, &r)) {
+            move_result(out, &r);
             goto suspended;
+        }
     }
 
     /* The body left its output where its input was: a yielded or returned
@@ -257,35 +300,37 @@ static asy_result gen_step(asy_gen *g, asy_value sent, asy_exc *thrown)
         g->pending = e;
         st = ASY_RAISED;
     }
+    out->status = st;
     if (st == ASY_RAISED) {
-        r = raised(g->pending);
+        out->value.kind = ASY_NONE;
+        out->value.u.i = 0;
+        out->exc = g->pending;
         g->pending = NULL;
     } else {
-        r.status = st;
-        r.value = g->received;
-        r.exc = NULL;
-        g->received = asy_none();
+        move_value(&out->value, g->received);
+        out->exc = NULL;
+        g->received.kind = ASY_NONE;
+        if (st == ASY_YIELDED)
+            goto suspended;
     }
-    if (r.status == ASY_YIELDED)
-        goto suspended;
-    if (r.status == ASY_RAISED && asy_exc_is(r.exc, &asy_StopIteration)) {
+    if (st == ASY_RAISED && asy_exc_is(out->exc, &asy_StopIteration)) {
         /* PEP 479: a StopIteration escaping the body would look like a
          * normal return to the caller, so it becomes a RuntimeError. */
         asy_exc *e = asy_exc_new(&asy_RuntimeError, "%s raised StopIteration", kind(g));
-        asy_exc_set_cause(e, r.exc);
-        asy_decref(r.exc);
-        r.exc = e;
+        asy_exc_set_cause(e, out->exc);
+        asy_decref(out->exc);
+        out->exc = e;
     }
     finish(g);
     step_depth--;
     asy_decref(g);
-    return r;
+    return res;
 
 suspended:
     g->state = ASY_GEN_SUSPENDED;
     step_depth--;
     asy_decref(g);
-    return r;
+    return res;
 }
 
 asy_result asy_gen_send(asy_gen *g, asy_value v)
@@ -407,6 +452,8 @@ static asy_exc *delegate_error(asy_gen *g, asy_obj *sub, bool is_await)
                         : asy_exc_new(&asy_TypeError, "'%s' object is not iterable", sub->type->name);
     bool sub_is_gen = sub->type == &gen_type;
     bool sub_is_coro = sub->type == &coro_type;
+    if (!sub_is_gen && !sub_is_coro)
+        return NULL; /* a future (chapter 11): nothing more to check */
     if (is_await && sub_is_gen)
         return asy_exc_new(&asy_TypeError, "object generator can't be used in 'await' expression");
     if (!is_await && sub_is_coro && !g->is_coroutine)
@@ -424,7 +471,7 @@ asy_status asy__delegate(asy_gen *g, asy_obj *sub, bool is_await)
         return asy__reraise(g);
     }
     asy_exc *err = delegate_error(g, sub, is_await);
-    if (err != NULL) {
+    if (__builtin_expect(err != NULL, 0)) {
         asy_decref(sub);
         g->pending = err; /* gen_step re-enters the body behind the yield from */
         return ASY__DELEGATE;

@@ -209,7 +209,7 @@ static void task_step(asy_task *t)
     asy_loop *loop = t->fut.loop;
     asy_exc *exc = t->step_exc;
     t->step_exc = NULL;
-    if (asy_future_done(&t->fut)) { /* cancelled while the step was queued */
+    if (t->fut.state != ASY_FUTURE_PENDING) { /* cancelled while the step was queued */
         asy_decref(exc);
         return;
     }
@@ -270,7 +270,8 @@ static void task_step(asy_task *t)
         return;
     }
 
-    asy_future *fut = asy_value_future(r.value);
+    asy_future *fut = r.value.kind == ASY_OBJ && asy_isinstance(r.value.u.o, &asy_future_type)
+                          ? (asy_future *)r.value.u.o : NULL;
     if (fut != NULL) { /* yielded a future: wait for it */
         if (fut->loop != loop) {
             schedule_step(t, asy_exc_new(&asy_RuntimeError, "Task %s got Future %s attached to a different loop",
@@ -313,9 +314,12 @@ static void task_step(asy_task *t)
 static asy_exc *task_wakeup(asy_future *fut, asy_value arg)
 {
     asy_task *t = asy_value_task(arg);
-    asy_value ignored;
-    asy_exc *e = asy_future_result(fut, &ignored);
-    asy_value_decref(ignored);
+    asy_exc *e = NULL;
+    if (fut->state != ASY_FUTURE_FINISHED || fut->exc != NULL) { /* result() would raise */
+        asy_value ignored;
+        e = asy_future_result(fut, &ignored);
+        asy_value_decref(ignored);
+    }
     asy_decref(t->step_exc);
     t->step_exc = e;
     t->in_wakeup = true;

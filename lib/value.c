@@ -48,14 +48,20 @@ static void thread_exit(void *arg)
 
 static void thread_key_make(void) { pthread_key_create(&thread_key, thread_exit); }
 
-static void thread_state_register(void)
+static void __attribute__((noinline)) thread_state_register_first(void)
 {
-    if (thread_registered)
-        return;
     pthread_once(&thread_key_once, thread_key_make);
     pthread_setspecific(thread_key, &thread_registered); /* any non-NULL value */
     counter_register();
     thread_registered = true;
+}
+
+/* Every object made or freed passes here: a test of a flag, and the rest
+ * once per thread. */
+static inline void thread_state_register(void)
+{
+    if (!thread_registered)
+        thread_state_register_first();
 }
 
 typedef struct live_counter {
@@ -76,7 +82,7 @@ static void counter_register(void)
     pthread_mutex_unlock(&counters_lock);
 }
 
-static void count_live(long delta)
+static inline void count_live(long delta)
 {
     thread_state_register(); /* once per thread: a test of a flag after that */
     long n = atomic_load_explicit(&my_count.n, memory_order_relaxed);
@@ -184,23 +190,26 @@ static void cache_drain(void)
     }
 }
 
-static asy_obj *cache_take(size_t k)
+/* An object of class k from the cache, its first `size` bytes zeroed (the
+ * rest of the chunk is never read by whoever asked for `size`), or NULL. */
+static inline asy_obj *cache_take(size_t k, size_t size)
 {
     asy_obj *o = cache.head[k];
     if (o == NULL)
         return NULL;
     cache.head[k] = ((dead_obj *)o)->next;
     cache.count[k]--;
-    memset(o, 0, k * 16 - 8);
+    memset(o, 0, size);
     return o;
 }
 
-static bool cache_give(asy_obj *o)
+/* Keep o for its class. The thread's state is registered already: the
+ * caller counted o out with count_live. */
+static inline bool cache_give(asy_obj *o)
 {
     size_t k = (malloc_usable_size(o) + 8) / 16;
     if (k >= CACHE_CLASSES || cache.count[k] >= CACHE_MAX_PER_CLASS)
         return false;
-    thread_state_register();
     dead_obj *d = (dead_obj *)o;
     d->ob.refcnt = 0;
     d->next = cache.head[k];
@@ -224,7 +233,7 @@ void *asy_obj_new(const asy_type *type, size_t size)
 #if OBJ_CACHE
     size_t k = size_class(size);
     if (k < CACHE_CLASSES) {
-        o = cache_take(k);
+        o = cache_take(k, size);
         size = k * 16 - 8; /* the whole chunk, so it can serve its class again */
     }
 #endif
@@ -260,15 +269,6 @@ void asy_obj_free(void *obj)
     free(obj);
 }
 
-bool asy_isinstance(const void *obj, const asy_type *type)
-{
-    if (obj == NULL)
-        return false;
-    for (const asy_type *t = ((const asy_obj *)obj)->type; t != NULL; t = t->base)
-        if (t == type)
-            return true;
-    return false;
-}
 
 
 long asy_obj_allocations(void)
@@ -323,13 +323,6 @@ void asy__obj_release_last(asy_obj *o)
     releasing_from = outer;
 }
 
-asy_value asy_obj_value(void *obj)
-{
-    if (obj == NULL)
-        return asy_none();
-    asy_value v = {ASY_OBJ, {.o = obj}};
-    return v;
-}
 
 /* ---- str: an immutable counted string ---- */
 

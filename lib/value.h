@@ -53,14 +53,23 @@ struct asy_type {
     const void *methods;
 };
 
-/* isinstance(obj, type): obj's type is `type` or extends it. */
-bool asy_isinstance(const void *obj, const asy_type *type);
-
 /* The header that starts every object. */
 struct asy_obj {
     long refcnt;
     const asy_type *type;
 };
+
+/* isinstance(obj, type): obj's type is `type` or extends it. Inline, as
+ * every await asks it of what the coroutine yielded. */
+static inline bool asy_isinstance(const void *obj, const asy_type *type)
+{
+    if (obj == NULL)
+        return false;
+    for (const asy_type *t = ((const asy_obj *)obj)->type; t != NULL; t = t->base)
+        if (t == type)
+            return true;
+    return false;
+}
 
 typedef enum {
     ASY_NONE,  /* Python's None */
@@ -90,7 +99,15 @@ static inline asy_value asy_float(double f) { asy_value v = {ASY_FLOAT, {.f = f}
 static inline asy_value asy_ptr(void *p) { asy_value v = {ASY_PTR, {.p = p}}; return v; }
 
 /* Wrap an object in a value. Steals the reference `obj` (NULL gives None). */
-asy_value asy_obj_value(void *obj);
+static inline asy_value asy_obj_value(void *obj)
+{
+    asy_value v = {ASY_NONE, {.i = 0}};
+    if (obj != NULL) {
+        v.kind = ASY_OBJ;
+        v.u.o = (asy_obj *)obj;
+    }
+    return v;
+}
 
 /* A new str object holding a copy of s (NULL is taken as ""). New reference. */
 asy_value asy_str(const char *s);
