@@ -160,19 +160,27 @@ static void report_callback_error(asy_future *fut, const asy_done_callback *cb, 
     asy_decref(e);
 }
 
+static void run_callbacks(asy_future *fut);
+
 static void dispatch_run(asy_ready *item)
 {
     asy_future *fut = ASY_CONTAINER_OF(item, asy_future, dispatch);
-    if (fut->ncbs == 1) { /* the common case: one task waits for it */
-        asy_done_callback cb = fut->cb0;
-        fut->ncbs = 0;
-        fut->cb0.arg = asy_none();
-        asy_exc *e = cb.fn(fut, cb.arg);
-        if (e != NULL)
-            report_callback_error(fut, &cb, e);
-        asy_value_decref(cb.arg);
+    if (fut->ncbs != 1) {
+        run_callbacks(fut);
         return;
     }
+    /* The common case, one callback (a task waiting for the future) */
+    asy_done_callback cb = {fut->cb0.fn, fut->cb0.name, fut->cb0.arg};
+    fut->ncbs = 0;
+    fut->cb0.arg.kind = ASY_NONE;
+    asy_exc *e = cb.fn(fut, cb.arg);
+    if (e != NULL)
+        report_callback_error(fut, &cb, e);
+    asy_value_decref(cb.arg);
+}
+
+static void __attribute__((noinline)) run_callbacks(asy_future *fut)
+{
     /* Detach the list first: a callback may add new ones (scheduled on
      * their own) or drop the last other reference to the future. */
     size_t n = fut->ncbs;
@@ -507,5 +515,5 @@ void asy__future_release(asy_future *fut)
 static void future_dealloc(asy_obj *self)
 {
     asy__future_release((asy_future *)self);
-    asy_obj_free(self);
+    asy__obj_free_sized(self, sizeof(asy_future)); /* only asy_future_type uses this dealloc */
 }

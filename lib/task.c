@@ -541,7 +541,7 @@ static void task_dealloc(asy_obj *self)
      * the task as its source, whose repr shows the name: release it last. */
     asy__future_release(&t->fut);
     asy_value_decref(t->name);
-    asy_obj_free(t);
+    asy__obj_free_sized(t, sizeof(asy_task)); /* tasks are made with that size only */
 }
 
 /* ---- sleep ----
@@ -567,7 +567,7 @@ typedef struct {
 static void sleep_future_dealloc(asy_obj *self)
 {
     asy__future_release((asy_future *)self);
-    asy_obj_free(self);
+    asy__obj_free_sized(self, sizeof(sleep_future));
 }
 
 static int sleep_future_format(asy_obj *self, char *buf, size_t size, bool repr)

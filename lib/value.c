@@ -203,11 +203,10 @@ static inline asy_obj *cache_take(size_t k, size_t size)
     return o;
 }
 
-/* Keep o for its class. The thread's state is registered already: the
+/* Keep o for its class k. The thread's state is registered already: the
  * caller counted o out with count_live. */
-static inline bool cache_give(asy_obj *o)
+static inline bool cache_give(asy_obj *o, size_t k)
 {
-    size_t k = (malloc_usable_size(o) + 8) / 16;
     if (k >= CACHE_CLASSES || cache.count[k] >= CACHE_MAX_PER_CLASS)
         return false;
     dead_obj *d = (dead_obj *)o;
@@ -263,8 +262,23 @@ void asy_obj_free(void *obj)
         return;
     count_live(-1);
 #if OBJ_CACHE
-    if (cache_give(obj))
+    if (cache_give(obj, (malloc_usable_size(obj) + 8) / 16))
         return;
+#endif
+    free(obj);
+}
+
+void asy__obj_free_sized(void *obj, size_t size)
+{
+    if (obj == NULL)
+        return;
+    count_live(-1);
+#if OBJ_CACHE
+    /* the class asy_obj_new used for this size (its chunk is that class's) */
+    if (cache_give(obj, size_class(size < sizeof(asy_obj) ? sizeof(asy_obj) : size)))
+        return;
+#else
+    (void)size;
 #endif
     free(obj);
 }

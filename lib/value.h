@@ -192,6 +192,10 @@ _Noreturn void asy_out_of_memory(const char *what);
 void *asy_obj_new(const asy_type *type, size_t size);
 /* Free the memory of an object; for use by a type's dealloc. */
 void asy_obj_free(void *obj);
+/* The same for an object of a type whose size is fixed: `size` is the size
+ * it was made with (sizeof its struct), which spares looking it up. Only
+ * for a type's own dealloc; a wrong size corrupts the object cache. */
+void asy__obj_free_sized(void *obj, size_t size);
 /* How many objects are alive right now. Tests check it returns to where it
  * was: "nothing leaked" is an assertion, not a hope. */
 long asy_obj_live(void);

@@ -44,6 +44,16 @@ row "switch through a bare yield"        yield_ns_per_switch     ns    ""
 row "sleeping task, heap bytes"          sleepers_bytes_per_task B     "<= 200 B (C)"
 row "sleeping task, create + run"        sleepers_ns_per_task    ns    ""
 row "timer, call_later + fire"           timers_ns_per_timer     ns    ""
+
+# The await path against the bare step: what awaiting a future adds to a
+# task switch (a future made and freed, set_result, its callback item, the
+# wakeup, two sends through the delegation chain).
+ratio_of() { # FILE: switch / yield, from the best figures in FILE
+    awk -v s="$(best switch_ns_per_switch "$1")" -v y="$(best yield_ns_per_switch "$1")" \
+        'BEGIN { if (s > 0 && y > 0) printf "%.2fx", s / y; else printf "-" }'
+}
+printf "%-34s %12s %12s %9s   %s\n" "await path: future switch / bare yield" \
+    "$(ratio_of "$tmp/c.txt")" "$(ratio_of "$tmp/py.txt")" "" "<= 2x (C)"
 echo
 echo "objects made (asy_obj_allocations):"
 printf "  per spawned task:            %s  (the task and its coroutine)\n" "$(best spawn_objects_per_task "$tmp/c.txt")"
