@@ -52,7 +52,7 @@ ratio_of() { # FILE: switch / yield, from the best figures in FILE
     awk -v s="$(best switch_ns_per_switch "$1")" -v y="$(best yield_ns_per_switch "$1")" \
         'BEGIN { if (s > 0 && y > 0) printf "%.2fx", s / y; else printf "-" }'
 }
-printf "%-34s %12s %12s %9s   %s\n" "await path: future switch / bare yield" \
+printf "%-34s %12s %12s %9s   %s\n" "await path: future / bare yield" \
     "$(ratio_of "$tmp/c.txt")" "$(ratio_of "$tmp/py.txt")" "" "<= 2x (C)"
 echo
 echo "objects made (asy_obj_allocations):"
