@@ -89,7 +89,7 @@ static asy_exc *exc_alloc(const asy_exc_type *type, int nargs, asy_value arg)
     else
         msg = format_alloc(arg, asy_exc_type_is(type, &asy_KeyError));
     if (msg == NULL)
-        abort();
+        asy_out_of_memory("an exception message");
     asy_exc *e = asy_obj_new(&exc_objtype, sizeof(asy_exc));
     e->type = type;
     e->nargs = nargs;

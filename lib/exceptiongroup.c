@@ -89,7 +89,7 @@ asy_exc *asy_exc_group_new(const char *msg, asy_exc *const *excs, size_t n)
     size_t cap = strlen(msg) + 40; /* " (N sub-exceptions)" fits in 40 */
     char *str = malloc(cap);
     if (str == NULL)
-        abort();
+        asy_out_of_memory("an exception group message");
     snprintf(str, cap, "%s (%zu sub-exception%s)", msg, n, n == 1 ? "" : "s");
     free(eg->msg);
     eg->msg = str;
