@@ -3,6 +3,7 @@
  */
 #include "exc.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,12 @@ const asy_exc_type asy_KeyError = {"KeyError", &asy_LookupError};
 const asy_exc_type asy_OSError = {"OSError", &asy_Exception};
 const asy_exc_type asy_TimeoutError = {"TimeoutError", &asy_OSError};
 const asy_exc_type asy_ConnectionError = {"ConnectionError", &asy_OSError};
+const asy_exc_type asy_ConnectionResetError = {"ConnectionResetError", &asy_ConnectionError};
+const asy_exc_type asy_ConnectionRefusedError = {"ConnectionRefusedError", &asy_ConnectionError};
+const asy_exc_type asy_ConnectionAbortedError = {"ConnectionAbortedError", &asy_ConnectionError};
+const asy_exc_type asy_BrokenPipeError = {"BrokenPipeError", &asy_ConnectionError};
+const asy_exc_type asy_BlockingIOError = {"BlockingIOError", &asy_OSError};
+const asy_exc_type asy_gaierror = {"gaierror", &asy_OSError};
 const asy_exc_type asy_RuntimeError = {"RuntimeError", &asy_Exception};
 const asy_exc_type asy_NotImplementedError = {"NotImplementedError", &asy_RuntimeError};
 const asy_exc_type asy_RecursionError = {"RecursionError", &asy_RuntimeError};
@@ -144,6 +151,43 @@ asy_exc *asy_exc_stop_iteration(asy_value value)
 int asy_exc_nargs(const asy_exc *e) { return e != NULL ? e->nargs : 0; }
 
 asy_value asy_exc_arg(const asy_exc *e) { return e != NULL ? e->arg : asy_none(); }
+
+const asy_exc_type *asy_exc_oserror_type(int errnum)
+{
+    switch (errnum) {
+    case ECONNRESET: return &asy_ConnectionResetError;
+    case ECONNREFUSED: return &asy_ConnectionRefusedError;
+    case ECONNABORTED: return &asy_ConnectionAbortedError;
+    case EPIPE:
+    case ESHUTDOWN: return &asy_BrokenPipeError;
+    case ETIMEDOUT: return &asy_TimeoutError;
+    case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK:
+#endif
+    case EINPROGRESS:
+    case EALREADY: return &asy_BlockingIOError;
+    default: return &asy_OSError;
+    }
+}
+
+asy_exc *asy_exc_oserror(int errnum, const char *fmt, ...)
+{
+    char text[200];
+    if (fmt == NULL) {
+        snprintf(text, sizeof text, "%s", strerror(errnum));
+    } else {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(text, sizeof text, fmt, ap);
+        va_end(ap);
+    }
+    asy_exc *e = asy_exc_new(asy_exc_oserror_type(errnum), "[Errno %d] %s", errnum, text);
+    e->errnum = errnum;
+    return e;
+}
+
+int asy_exc_errno(const asy_exc *e) { return e != NULL ? e->errnum : 0; }
 
 bool asy_exc_type_is(const asy_exc_type *sub, const asy_exc_type *base)
 {

@@ -17,7 +17,10 @@
  *         +-- StopIteration     (a generator returned; carries .value)
  *         +-- ArithmeticError -- ZeroDivisionError
  *         +-- LookupError -- IndexError, KeyError
- *         +-- OSError -- TimeoutError, ConnectionError
+ *         +-- OSError -- TimeoutError, BlockingIOError, gaierror
+ *         |    +-- ConnectionError -- ConnectionResetError,
+ *         |         ConnectionRefusedError, ConnectionAbortedError,
+ *         |         BrokenPipeError                     (chapter 26)
  *         +-- RuntimeError -- NotImplementedError, RecursionError
  *         +-- SystemError       (the library found a broken promise: a body
  *                                that raised without an exception)
@@ -120,6 +123,13 @@ extern const asy_exc_type asy_KeyError;
 extern const asy_exc_type asy_OSError;
 extern const asy_exc_type asy_TimeoutError;
 extern const asy_exc_type asy_ConnectionError;
+/* Chapter 26: what a socket call can fail with. */
+extern const asy_exc_type asy_ConnectionResetError;
+extern const asy_exc_type asy_ConnectionRefusedError;
+extern const asy_exc_type asy_ConnectionAbortedError;
+extern const asy_exc_type asy_BrokenPipeError;
+extern const asy_exc_type asy_BlockingIOError;
+extern const asy_exc_type asy_gaierror; /* socket.gaierror: name resolution */
 extern const asy_exc_type asy_RuntimeError;
 extern const asy_exc_type asy_NotImplementedError;
 extern const asy_exc_type asy_RecursionError;
@@ -139,6 +149,7 @@ typedef struct asy_exc {
     asy_value value;         /* StopIteration.value; see below for groups; else None */
     struct asy_exc *cause;   /* __cause__: "raise X from Y" sets Y here */
     struct asy_exc *context; /* __context__: what was being handled when X was raised */
+    int errnum;              /* OSError.errno (chapter 26); 0 for None */
 } asy_exc;
 
 /* Arguments, str and repr, as Python's BaseException has them:
@@ -184,6 +195,22 @@ asy_exc *asy_exc_stop_iteration(asy_value value);
 int asy_exc_nargs(const asy_exc *e);
 /* e.args[0] (borrowed), or None when e has no argument or is NULL. */
 asy_value asy_exc_arg(const asy_exc *e);
+
+/* OSError(errnum, strerror) as Python builds it from a failed system call
+ * (chapter 26): the type follows errno the way Python's OSError
+ * constructor picks a subclass (ECONNRESET -> ConnectionResetError,
+ * ECONNREFUSED -> ConnectionRefusedError, ECONNABORTED ->
+ * ConnectionAbortedError, EPIPE and ESHUTDOWN -> BrokenPipeError,
+ * ETIMEDOUT -> TimeoutError, EAGAIN and EINPROGRESS -> BlockingIOError,
+ * anything else OSError), the message is Python's "[Errno 111] Connection
+ * refused", and e->errnum is errnum. With fmt non-NULL, the text after
+ * "[Errno N] " is printf(fmt, ...) instead of strerror(errnum), as in
+ * asyncio's OSError(err, f'Connect call failed {address}'). New reference. */
+asy_exc *asy_exc_oserror(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The type asy_exc_oserror picks for errnum. */
+const asy_exc_type *asy_exc_oserror_type(int errnum);
+/* e.errno: the error number of an OSError, 0 when it has none (NULL too). */
+int asy_exc_errno(const asy_exc *e);
 
 /* isinstance(e, type): true when e's type is `type` or derives from it. */
 bool asy_exc_is(const asy_exc *e, const asy_exc_type *type);
