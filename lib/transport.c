@@ -355,10 +355,15 @@ static asy_exc *write_ready(asy_value arg)
         asy_loop_remove_writer(t->loop, t->fd);
         if (t->closing) {
             /* close() was waiting for the flush. CPython calls
-             * connection_lost right here; it is scheduled like every
-             * other one, and counted, so it comes exactly once. */
-            t->conn_lost++;
-            SOON(t->loop, call_connection_lost, tv(t));
+             * connection_lost right here, directly; if resume_writing just
+             * above called close() on an empty buffer, close() has
+             * scheduled it as well, and CPython calls it twice (and fails
+             * the second time). Here it is scheduled like every other
+             * one, and only if it is not scheduled already: exactly once. */
+            if (!t->conn_lost) {
+                t->conn_lost++;
+                SOON(t->loop, call_connection_lost, tv(t));
+            }
         } else if (t->eof) {
             shutdown(t->fd, SHUT_WR);
         }

@@ -78,6 +78,7 @@ typedef struct peer {
     bool pause_on_made;    /* pause_reading() in connection_made */
     bool keep_open;        /* eof_received's answer */
     bool quiet;            /* do not log data */
+    bool close_on_resume;  /* close() inside resume_writing */
     asy_exc *fail;         /* data_received returns it (owned), once */
     asy_transport *t;      /* borrowed, from connection_made to connection_lost */
     int paused, resumed;
@@ -159,6 +160,8 @@ static asy_exc *p_resume(asy_transport *t, void *self)
     p->resumed++;
     p->at_resume = asy_transport_get_write_buffer_size(t);
     plog(p, "resume_writing");
+    if (p->close_on_resume)
+        asy_transport_close(t);
     return NULL;
 }
 
@@ -503,6 +506,46 @@ static void test_water_marks(void)
     done_with(loop);
 }
 
+/* close() called by resume_writing, from inside the transport's writer,
+ * once the buffer is empty: connection_lost still comes exactly once
+ * (CPython 3.11 calls it twice here, and fails the second time). */
+static void test_close_in_resume_writing(void)
+{
+    asy_loop *loop = rloop();
+    server_template = (peer){.quiet = true, .pause_on_made = true};
+    int port;
+    asy_server *s = start_server(loop, &port);
+    peer *c = peer_new(loop, cli_log);
+    c->quiet = true;
+    c->close_on_resume = true;
+    asy_future *lost = asy_incref(c->lost);
+    asy_transport *t = connect_peer(loop, port, c);
+    CHECK_NULL(asy_transport_set_write_buffer_limits(t, 1000, 0)); /* resume only when empty */
+    while (server_peer == NULL || server_peer->t == NULL)
+        settle(loop, 0.005);
+    static char chunk[65536];
+    size_t sent = 0;
+    while (c->paused == 0) {
+        CHECK_NULL(asy_transport_write(t, chunk, sizeof chunk));
+        sent += sizeof chunk;
+    }
+    asy_future *slost = asy_incref(server_peer->lost);
+    asy_transport_resume_reading(server_peer->t);
+    asy_result r = run(loop, asy_incref(lost));
+    asy_result_clear(&r);
+    r = run(loop, asy_incref(slost));
+    asy_result_clear(&r);
+    settle(loop, 0.01);
+    CHECK_INT_EQ(received_at_lost, sent);
+    CHECK_STR_EQ(cli_log, "made pause_writing resume_writing lost:None");
+    CHECK_STR_EQ(trace, "");
+    asy_decref(slost);
+    asy_decref(lost);
+    asy_decref(t);
+    stop_server(loop, s);
+    done_with(loop);
+}
+
 /* close() with a full buffer: reading stops at once, the buffer is sent,
  * then connection_lost(None). */
 static void test_close_flushes_first(void)
@@ -672,6 +715,7 @@ int main(int argc, char **argv)
         {"write after write_eof; a half-closed peer still writes", test_write_after_write_eof},
         {"water marks: pause_writing above high, resume_writing at low", test_water_marks},
         {"close flushes the buffer first", test_close_flushes_first},
+        {"close() inside resume_writing: connection_lost once", test_close_in_resume_writing},
         {"pause_reading / resume_reading", test_pause_resume_reading},
         {"a failing data_received is reported and closes", test_failing_data_received},
         {"wait_closed waits for the connections", test_wait_closed_waits_for_connections},
