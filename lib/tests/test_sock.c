@@ -22,6 +22,7 @@
 #include "bytes.h"
 #include "sock.h"
 #include "task.h"
+#include "wait_for.h"
 
 static void record_handler(asy_loop *loop, const asy_error_context *ctx, void *arg)
 {
@@ -315,6 +316,26 @@ static void test_cancel_recv_removes_reader(void)
     done_with(loop);
 }
 
+/* A peer that sends nothing: wait_for(sock_recv, 0.05) raises TimeoutError
+ * at the await, and the cancelled recv leaves no reader behind. */
+static void test_recv_timeout(void)
+{
+    asy_loop *loop = rloop();
+    int a, b;
+    tcp_pair(&a, &b);
+    double t0 = asy_loop_time(loop);
+    asy_result r = run(loop, asy_wait_for(asy_loop_sock_recv(loop, b, 100), 0.05));
+    CHECK_INT_EQ(r.status, ASY_RAISED);
+    CHECK(asy_exc_is(r.exc, &asy_TimeoutError));
+    asy_result_clear(&r);
+    double dt = asy_loop_time(loop) - t0;
+    CHECK_MSG(dt >= 0.04 && dt < 1.0, "took %.3f s", dt);
+    CHECK(!asy_loop_remove_reader(loop, b));
+    close(a);
+    close(b);
+    done_with(loop);
+}
+
 /* A cancelled sock_accept whose connection had already come in closes it. */
 static void test_cancelled_accept_closes_connection(void)
 {
@@ -437,6 +458,7 @@ int main(int argc, char **argv)
         {"connection refused: ConnectionRefusedError", test_connection_refused},
         {"sendall waits for room, every byte arrives in order", test_sendall_waits_for_room},
         {"cancelling sock_recv removes the reader", test_cancel_recv_removes_reader},
+        {"a peer that sends nothing: wait_for raises TimeoutError, no reader left", test_recv_timeout},
         {"a cancelled accept closes the connection it got", test_cancelled_accept_closes_connection},
         {"a blocking socket, a bad fd, NULL data", test_blocking_socket_is_refused},
         {"numeric addresses only; bind errors", test_numeric_addresses_only},
