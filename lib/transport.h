@@ -50,7 +50,10 @@
  *
  * NAMES are numeric until chapter 29 (sock.h explains why).
  *
- * OWNERSHIP. A transport is a counted object. The loop holds a reference
+ * OWNERSHIP. Every function here that returns a coroutine returns a new
+ * reference to it, and never NULL: a bad argument (a NULL protocol, host
+ * or server) is raised when the coroutine is awaited, as TypeError. A
+ * transport is a counted object. The loop holds a reference
  * to every open transport until connection_lost has run; create_connection
  * hands you one more. In callbacks the transport is borrowed: incref it to
  * keep it. The protocol's `self` is stolen by create_connection (and made
