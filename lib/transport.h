@@ -162,7 +162,8 @@ asy_coro *asy_loop_create_connection(asy_loop *loop, const asy_protocol *protoco
 /* await loop.create_server(protocol_factory, host, port): a listening
  * socket on host:port (port 0: the kernel's choice), serving at once: each
  * accepted connection gets factory(factory_arg) as its protocol's self and
- * a transport. The result is the Server (new reference, as an asy_value:
+ * a transport (factory NULL: self is NULL, for a protocol that keeps no
+ * state). The result is the Server (new reference, as an asy_value:
  * asy_value_server). Backlog 100, SO_REUSEADDR, as CPython. */
 asy_coro *asy_loop_create_server(asy_loop *loop, const asy_protocol *protocol, asy_protocol_factory factory,
                                  void *factory_arg, const char *host, int port);

@@ -13,6 +13,7 @@
 #include "check.h"
 #include "line_counter.h"
 #include "task.h"
+#include "wait_for.h"
 
 static const char text[] = "ab\ncdef\n\ngh\nijklmnop"; /* 5 lines, the longest 8 */
 
@@ -110,7 +111,9 @@ static void test_over_a_connection(void)
     char got[64] = "";
     size_t len = 0;
     for (int i = 0; i < 100; i++) { /* until the server closes (b'') */
-        r = asy_loop_run_until_complete(loop, asy_loop_sock_recv_into(loop, c, got + len, sizeof got - 1 - len));
+        /* 2 s at most: a server that never closes fails the test, not hangs it */
+        r = asy_loop_run_until_complete(
+            loop, asy_wait_for(asy_loop_sock_recv_into(loop, c, got + len, sizeof got - 1 - len), 2.0));
         long long k = r.status == ASY_RETURNED ? r.value.u.i : 0;
         asy_result_clear(&r);
         if (k <= 0)
@@ -121,7 +124,8 @@ static void test_over_a_connection(void)
     CHECK_STR_EQ(got, "1\n2\n3\n");
     close(c);
     asy_server_close(s);
-    r = asy_loop_run_until_complete(loop, asy_server_wait_closed(s));
+    r = asy_loop_run_until_complete(loop, asy_wait_for(asy_server_wait_closed(s), 2.0));
+    CHECK_MSG(r.status == ASY_RETURNED, "the server's connection was never closed (keep_open must stay false)");
     asy_result_clear(&r);
     asy_decref(s);
     CHECK_INT_EQ(asy_loop_scheduled_count(loop), 0);
