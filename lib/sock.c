@@ -199,7 +199,7 @@ static bool op_try(sock_op *f, asy_value *res, asy_exc **exc)
         char small[4096];
         char *to = f->kind == OP_RECV_INTO ? f->buf : f->n <= sizeof small ? small : malloc(f->n);
         if (to == NULL)
-            abort();
+            asy_out_of_memory("a receive buffer");
         n = recv(f->fd, to, f->n, 0);
         int err = errno;
         if (n >= 0)

@@ -321,7 +321,7 @@ static void buffer_append(asy_transport *t, const char *data, size_t n)
                 cap *= 2;
             char *p = realloc(t->wbuf, cap);
             if (p == NULL)
-                abort();
+                asy_out_of_memory("a transport write buffer");
             t->wbuf = p;
             t->wcap = cap;
         }
@@ -820,7 +820,7 @@ static asy_status wait_closed_body(asy_coro *co)
         size_t c = f->s->cwaiters ? 2 * f->s->cwaiters : 4;
         asy_future **w = realloc(f->s->waiters, c * sizeof *w);
         if (w == NULL)
-            abort();
+            asy_out_of_memory("wait_closed's waiters");
         f->s->waiters = w;
         f->s->cwaiters = c;
     }
@@ -929,7 +929,7 @@ static asy_status create_server_body(asy_coro *co)
     f->s->loop = asy_incref(f->loop);
     f->s->fds = malloc(sizeof(int));
     if (f->s->fds == NULL)
-        abort();
+        asy_out_of_memory("a server's sockets");
     f->s->fds[0] = fd;
     f->s->nfds = 1;
     f->s->proto = f->proto;
