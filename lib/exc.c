@@ -14,6 +14,7 @@ const asy_exc_type asy_GeneratorExit = {"GeneratorExit", &asy_BaseException};
 const asy_exc_type asy_KeyboardInterrupt = {"KeyboardInterrupt", &asy_BaseException};
 const asy_exc_type asy_Exception = {"Exception", &asy_BaseException};
 const asy_exc_type asy_StopIteration = {"StopIteration", &asy_Exception};
+const asy_exc_type asy_StopAsyncIteration = {"StopAsyncIteration", &asy_Exception};
 const asy_exc_type asy_ArithmeticError = {"ArithmeticError", &asy_Exception};
 const asy_exc_type asy_ZeroDivisionError = {"ZeroDivisionError", &asy_ArithmeticError};
 const asy_exc_type asy_LookupError = {"LookupError", &asy_Exception};

@@ -15,6 +15,7 @@
  *    +-- KeyboardInterrupt
  *    +-- Exception
  *         +-- StopIteration     (a generator returned; carries .value)
+ *         +-- StopAsyncIteration (an async iterator is exhausted, chapter 25)
  *         +-- ArithmeticError -- ZeroDivisionError
  *         +-- LookupError -- IndexError, KeyError
  *         +-- OSError -- TimeoutError, BlockingIOError, gaierror
@@ -115,6 +116,7 @@ extern const asy_exc_type asy_GeneratorExit;
 extern const asy_exc_type asy_KeyboardInterrupt;
 extern const asy_exc_type asy_Exception;
 extern const asy_exc_type asy_StopIteration;
+extern const asy_exc_type asy_StopAsyncIteration;
 extern const asy_exc_type asy_ArithmeticError;
 extern const asy_exc_type asy_ZeroDivisionError;
 extern const asy_exc_type asy_LookupError;

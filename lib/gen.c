@@ -29,6 +29,7 @@ static asy_exc *gen_iter_close(asy_obj *self) { return asy_gen_close((asy_gen *)
 static const asy_iter_ops gen_iter_ops = {gen_iter_send, gen_iter_throw, gen_iter_close};
 
 static void gen_dealloc(asy_obj *self);
+void asy__gen_dealloc(asy_obj *self) { gen_dealloc(self); }
 static int gen_format(asy_obj *self, char *buf, size_t size, bool repr);
 
 static const asy_type gen_type = {

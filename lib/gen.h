@@ -287,6 +287,9 @@ asy_status asy__delegate(asy_gen *g, asy_obj *sub, bool await);
 asy_exc *asy__catch(asy_gen *g);
 /* Turns a fresh frame into a coroutine (coro.h uses it). */
 void asy__gen_make_coroutine(asy_gen *g);
+/* The generator's dealloc, for types built on a generator frame (chapter
+ * 25's async generator): it closes a suspended frame, then frees it. */
+void asy__gen_dealloc(asy_obj *self);
 /* Is obj a coroutine (true) / a plain generator (false)? */
 bool asy__is_type(const void *obj, bool coroutine);
 

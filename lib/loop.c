@@ -57,6 +57,8 @@ struct asy_loop {
     asy_task_factory task_factory; /* chapter 12; NULL: the default */
     asy_selector_event *events; /* step 2's buffer: as many as fds watched */
     int events_cap;
+    asy_ilist asyncgens;        /* chapter 25: loop._asyncgens, not owned */
+    struct asy_gen *(*shutdown_asyncgens)(asy_loop *loop); /* chapter 25, or NULL */
 };
 
 /* One running loop per thread, as asyncio's _running_loop. */
@@ -155,6 +157,7 @@ void asy_loop_default_exception_handler(asy_loop *loop, const asy_error_context 
         key = strcmp(key, "Task") == 0 ? "task" : strcmp(key, "Future") == 0 ? "future"
                                                   : strcmp(key, "Handle") == 0 || strcmp(key, "TimerHandle") == 0
                                                         ? "handle"
+                                                  : strcmp(key, "async_generator") == 0 ? "asyncgen"
                                                         : key;
         /* "Task exception was never retrieved" comes from the Future part
          * of the task (Future.__del__), which files itself as "future". */
@@ -233,6 +236,7 @@ asy_loop *asy_loop_new(const asy_loop_options *opts, asy_exc **error)
     asy_ilist_init(&loop->ready);
     asy_ilist_init(&loop->batch);
     asy_ilist_init(&loop->tasks);
+    asy_ilist_init(&loop->asyncgens);
     asy_heap_init(&loop->timers);
     if (opts != NULL && opts->virtual_clock) {
         asy_clock_virtual_init(&loop->virtual_clock, 0.0);
@@ -403,6 +407,15 @@ asy_obj *asy__loop_take_until(asy_loop *loop)
     return fut;
 }
 bool asy__loop_has_ready(const asy_loop *loop) { return !asy_ilist_empty(&loop->ready); }
+asy_ilist *asy__loop_asyncgens(asy_loop *loop) { return &loop->asyncgens; }
+void asy__loop_set_asyncgen_shutdown(asy_loop *loop, struct asy_gen *(*fn)(asy_loop *loop))
+{
+    loop->shutdown_asyncgens = fn;
+}
+struct asy_gen *asy__loop_shutdown_asyncgens(asy_loop *loop)
+{
+    return loop->shutdown_asyncgens != NULL ? loop->shutdown_asyncgens(loop) : NULL;
+}
 void asy_loop_set_task_factory(asy_loop *loop, asy_task_factory factory)
 {
     if (loop != NULL)

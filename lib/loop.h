@@ -332,6 +332,16 @@ typedef struct asy_timer {
 } asy_timer;
 void asy__loop_timer_start(asy_loop *loop, asy_timer *t, double when);
 bool asy__loop_timer_stop(asy_loop *loop, asy_timer *t);
+/* For async generators (chapter 25). The loop's weak registry of the async
+ * generators first iterated while it ran (CPython's loop._asyncgens): a
+ * list linked through the generators, which the loop does not own; each
+ * one unlinks itself when freed. asyncgen.c also hands the loop the
+ * function behind loop.shutdown_asyncgens() when the first one registers:
+ * asy__loop_shutdown_asyncgens returns that coroutine (new reference), or
+ * NULL when no async generator was ever iterated on this loop. */
+asy_ilist *asy__loop_asyncgens(asy_loop *loop);
+void asy__loop_set_asyncgen_shutdown(asy_loop *loop, struct asy_gen *(*fn)(asy_loop *loop));
+struct asy_gen *asy__loop_shutdown_asyncgens(asy_loop *loop);
 /* For asyncio.run (chapter 12): is anything in the ready queue? */
 bool asy__loop_has_ready(const asy_loop *loop);
 /* How many callbacks are waiting: ready items plus timers not cancelled.

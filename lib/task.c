@@ -789,14 +789,24 @@ asy_result asy_run(asy_coro *main, const asy_loop_options *opts)
     r = asy_loop_run_until_complete(loop, main);
     cancel_all_tasks(loop);
     /* CPython's run() then runs two more coroutines on the loop,
-     * shutdown_asyncgens() and shutdown_default_executor(): two turns each,
-     * in which whatever is ready runs too (the done callbacks of the tasks
-     * just cancelled, a call_soon from their cleanup). This library has no
-     * async generators and no default executor to shut down, but it gives
-     * what is ready the same four turns. A turn runs only when something
-     * is ready: with only timers left, a turn would wait for them, and
-     * Python's turns never do (their own task step is always ready). */
-    for (int turn = 0; turn < 4 && asy__loop_has_ready(loop); turn++)
+     * shutdown_asyncgens() and shutdown_default_executor(): two turns each
+     * at least, in which whatever is ready runs too (the done callbacks of
+     * the tasks just cancelled, a call_soon from their cleanup). */
+    /* -- chapter 25: loop.shutdown_asyncgens(), when an async generator was
+     * ever iterated on this loop (else: its two turns, below). -- */
+    int turns = 4;
+    asy_coro *shutdown = asy__loop_shutdown_asyncgens(loop);
+    if (shutdown != NULL) {
+        asy_result sr = asy_loop_run_until_complete(loop, shutdown);
+        asy_result_clear(&sr); /* its failures went to the exception handler */
+        turns = 2;
+    }
+    /* -- end of chapter 25's part -- */
+    /* This library has no default executor to shut down, but it gives what
+     * is ready the same turns. A turn runs only when something is ready:
+     * with only timers left, a turn would wait for them, and Python's turns
+     * never do (their own task step is always ready). */
+    for (int turn = 0; turn < turns && asy__loop_has_ready(loop); turn++)
         asy_decref(asy_loop_run_once(loop));
     asy_decref(asy_loop_close(loop));
     asy_decref(loop);
