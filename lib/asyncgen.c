@@ -266,19 +266,20 @@ static asy_exc *finalize_later(asy_value arg)
  *     argument keeps the generator alive until then;
  *   - under a loop that is closed: the finalizer can do nothing, and the
  *     cleanup never runs (the leak asyncio.run's shutdown_asyncgens avoids);
- *   - never under a loop: closed here and now, like a plain generator. */
+ *   - never under a loop, or already aclosed (its cleanup yielded): closed
+ *     here and now, like a plain generator. */
 static void agen_dealloc(asy_obj *self)
 {
     asy_asyncgen *ag = (asy_asyncgen *)self;
     asy_ilist_remove(&ag->link); /* self._asyncgens.discard(agen) */
     if (asy_gen_getstate(&ag->gen) == ASY_GEN_SUSPENDED) {
-        if (ag->loop != NULL && !asy_loop_is_closed(ag->loop)) {
+        if (ag->loop != NULL && !ag->closed && !asy_loop_is_closed(ag->loop)) {
             self->refcnt = 1; /* alive again: the callback's reference (the
                                  loop is open, so call_soon takes it) */
             asy_decref(asy_loop_call_soon(ag->loop, finalize_later, asy_obj_value(ag), NULL));
             return;
         }
-        if (ag->loop == NULL) {
+        if (ag->loop == NULL || ag->closed) {
             self->refcnt = 1;
             ag->yielded_value = false;
             asy_exc *exit = asy_exc_new(&asy_GeneratorExit, NULL);
