@@ -63,6 +63,9 @@ extern const asy_async_cm asy_timeout_cm;
 
 #define ASY_ASYNC_WITH_ENTER(co, cm, self) ASY_AWAIT((co), (cm)->aenter(self))
 #define ASY_ASYNC_WITH_EXIT(co, cm, self) ASY_AWAIT((co), (cm)->aexit((self), ASY_CATCH(co)))
+/* The same, leaving what leaves the block in ASY_EXC(co): for a try around
+ * the whole `async with` (ASY_AWAIT_TRY instead of ASY_AWAIT). */
+#define ASY_ASYNC_WITH_EXIT_TRY(co, cm, self) ASY_AWAIT_TRY((co), (cm)->aexit((self), ASY_CATCH(co)))
 
 /* For writing a context manager of your own: a coroutine that awaits aw
  * (stolen; NULL: nothing to await) and then returns `value` (stolen) or,
