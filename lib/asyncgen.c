@@ -24,7 +24,9 @@ static int agen_format(asy_obj *self, char *buf, size_t size, bool repr);
 
 /* No asy_iter_ops: an async generator is not itself awaitable ("object
  * async_generator can't be used in 'await' expression"); its operations are. */
-const asy_type asy_asyncgen_type = {.name = "async_generator", .dealloc = agen_dealloc, .format = agen_format};
+static asy_coro *agen_anext(asy_obj *self);
+const asy_type asy_asyncgen_type = {.name = "async_generator", .dealloc = agen_dealloc, .format = agen_format,
+                                    .anext = agen_anext};
 
 asy_asyncgen *asy_asyncgen_new(size_t frame_size, asy_gen_body body, const char *name)
 {
@@ -221,7 +223,33 @@ static asy_coro *op_new(asy_asyncgen *ag, int kind, const char *name)
     return &f->co;
 }
 
-asy_coro *asy_anext(asy_asyncgen *ag) { return op_new(ag, OP_ASEND, "anext"); }
+static asy_coro *agen_anext(asy_obj *self) { return op_new((asy_asyncgen *)self, OP_ASEND, "anext"); }
+
+/* A coroutine that raises e (stolen) when awaited: how a function that
+ * returns an awaitable reports bad arguments. */
+static asy_status raise_body(asy_coro *co)
+{
+    op_frame *f = (op_frame *)co;
+    ASY_BEGIN(co);
+    {
+        asy_exc *e = f->thrown;
+        f->thrown = NULL;
+        ASY_RAISE(co, e);
+    }
+    ASY_END(co);
+}
+
+asy_coro *asy_anext(void *aiter)
+{
+    asy_obj *it = aiter;
+    if (it != NULL && it->type->anext != NULL)
+        return it->type->anext(it);
+    op_frame *f = ASY_CORO_NEW(op_frame, raise_body, "anext");
+    asy_gen_set_clear(&f->co, op_clear);
+    f->thrown = asy_exc_new(&asy_TypeError, "'%s' object is not an async iterator",
+                            it != NULL ? it->type->name : "NoneType");
+    return &f->co;
+}
 
 asy_coro *asy_asend(asy_asyncgen *ag, asy_value v)
 {

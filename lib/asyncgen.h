@@ -124,9 +124,13 @@ asy_asyncgen *asy_asyncgen_new(size_t frame_size, asy_gen_body body, const char 
 /* inspect.isasyncgen(obj). */
 bool asy_isasyncgen(const void *obj);
 
-/* ag.__anext__(), anext(ag): a new coroutine; awaiting it gives the next
- * value or raises StopAsyncIteration. ag borrowed. */
-asy_coro *asy_anext(asy_asyncgen *ag);
+/* anext(aiter): the next value of any async iterator, an object whose
+ * type has the __anext__ slot (asy_type.anext): an async generator here,
+ * a stream reader later. A new awaitable; awaiting it gives the next
+ * value or raises StopAsyncIteration. aiter borrowed. Anything else gives
+ * a coroutine that raises TypeError "'int' object is not an async
+ * iterator". This is what ASY_ASYNC_FOR calls. */
+asy_coro *asy_anext(void *aiter);
 /* ag.asend(v): v (borrowed) becomes the value of the current yield. */
 asy_coro *asy_asend(asy_asyncgen *ag, asy_value v);
 /* ag.athrow(e): e (borrowed) is raised at the current yield. */
@@ -166,7 +170,7 @@ asy_asyncgen *asy_value_asyncgen(asy_value v);
         ASY_YIELD_TRY((g), (v));                             \
     } while (0)
 
-/* async for ... in ag: (in a coroutine body; see above). */
+/* async for ... in aiter: (in a coroutine body; see above). */
 #define ASY_ASYNC_FOR(co, ag)                                \
     for (;;) {                                               \
         ASY_AWAIT_TRY((co), asy_anext(ag));                  \

@@ -51,6 +51,10 @@ struct asy_type {
      * methods kept once per type instead of once per object (a future's
      * cancel, future.h asy_future_methods). CPython's type slots. */
     const void *methods;
+    /* __anext__ (chapter 25): a new awaitable for the next value of an
+     * async iterator, or NULL for objects that are not one. `async for`
+     * (asyncgen.h) calls it. */
+    struct asy_gen *(*anext)(asy_obj *self);
 };
 
 /* The header that starts every object. */

@@ -401,6 +401,12 @@ static asy_status misuse_body(asy_coro *co)
     ASY_AWAIT_TRY(co, asy_anext(NULL));
     note("%s", ASY_EXC_STR(ASY_EXC(co)));
     asy_decref(ASY_CATCH(co));
+    ASY_AWAIT_TRY(co, asy_anext(co)); /* a coroutine is not an async iterator */
+    note("%s", ASY_EXC_STR(ASY_EXC(co)));
+    asy_decref(ASY_CATCH(co));
+    ASY_AWAIT_TRY(co, asy_asend(NULL, asy_none()));
+    note("%s", ASY_EXC_STR(ASY_EXC(co)));
+    asy_decref(ASY_CATCH(co));
     ASY_END(co);
 }
 
@@ -416,6 +422,8 @@ static void test_misuse_is_a_type_error(void)
     CHECK(!asy_isasyncgen(f));
     run_ok(loop, &f->co);
     CHECK_STR_EQ(trace, "TypeError: object async_generator can't be used in 'await' expression "
+                        "TypeError: 'NoneType' object is not an async iterator "
+                        "TypeError: 'coroutine' object is not an async iterator "
                         "TypeError: 'NoneType' object is not an async iterator");
     done_with(loop);
 }
