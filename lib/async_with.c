@@ -75,21 +75,41 @@ static asy_exc *chain(asy_exc *cleanup_err, asy_exc *exc)
     return cleanup_err;
 }
 
+/* `async with None:` -- CPython's TypeError, raised when awaited. Steals
+ * exc (the block's exception, dropped: this error replaces it). */
+static asy_coro *no_cm(asy_exc *exc)
+{
+    asy_exc *e = asy_exc_new(&asy_TypeError,
+                             "'NoneType' object does not support the asynchronous context manager protocol");
+    return asy_async_cm_then(NULL, asy_none(), chain(e, exc));
+}
+
 /* Lock: async def __aenter__(self): await self.acquire(); return None
  *       async def __aexit__(self, *exc): self.release()                  */
-static asy_coro *lock_aenter(void *self) { return asy_async_cm_then(asy_lock_acquire(self), asy_none(), NULL); }
+static asy_coro *lock_aenter(void *self)
+{
+    if (self == NULL)
+        return no_cm(NULL);
+    return asy_async_cm_then(asy_lock_acquire(self), asy_none(), NULL);
+}
 static asy_coro *lock_aexit(void *self, asy_exc *exc)
 {
+    if (self == NULL)
+        return no_cm(exc);
     return asy_async_cm_then(NULL, asy_none(), chain(asy_lock_release(self), exc));
 }
 const asy_async_cm asy_lock_cm = {"Lock", lock_aenter, lock_aexit};
 
 static asy_coro *sem_aenter(void *self)
 {
+    if (self == NULL)
+        return no_cm(NULL);
     return asy_async_cm_then(asy_semaphore_acquire(self), asy_none(), NULL);
 }
 static asy_coro *sem_aexit(void *self, asy_exc *exc)
 {
+    if (self == NULL)
+        return no_cm(exc);
     return asy_async_cm_then(NULL, asy_none(), chain(asy_semaphore_release(self), exc));
 }
 const asy_async_cm asy_semaphore_cm = {"Semaphore", sem_aenter, sem_aexit};
@@ -97,21 +117,32 @@ const asy_async_cm asy_semaphore_cm = {"Semaphore", sem_aenter, sem_aexit};
 /* TaskGroup: __aenter__ returns the group; __aexit__ waits for the children. */
 static asy_coro *tg_aenter(void *self)
 {
+    if (self == NULL)
+        return no_cm(NULL);
     asy_exc *err = asy_taskgroup_enter(self);
     return asy_async_cm_then(NULL, err == NULL ? asy_obj_value(asy_incref(self)) : asy_none(), err);
 }
-static asy_coro *tg_aexit(void *self, asy_exc *exc) { return asy_taskgroup_exit(self, exc); }
+static asy_coro *tg_aexit(void *self, asy_exc *exc)
+{
+    if (self == NULL)
+        return no_cm(exc);
+    return asy_taskgroup_exit(self, exc);
+}
 const asy_async_cm asy_taskgroup_cm = {"TaskGroup", tg_aenter, tg_aexit};
 
 /* timeout(): __aenter__ returns the scope; __aexit__ may turn the scope's
  * own CancelledError into TimeoutError. */
 static asy_coro *timeout_aenter(void *self)
 {
+    if (self == NULL)
+        return no_cm(NULL);
     asy_exc *err = asy_timeout_enter(self);
     return asy_async_cm_then(NULL, err == NULL ? asy_obj_value(asy_incref(self)) : asy_none(), err);
 }
 static asy_coro *timeout_aexit(void *self, asy_exc *exc)
 {
+    if (self == NULL)
+        return no_cm(exc);
     return asy_async_cm_then(NULL, asy_none(), asy_timeout_exit(self, exc));
 }
 const asy_async_cm asy_timeout_cm = {"Timeout", timeout_aenter, timeout_aexit};

@@ -37,7 +37,9 @@
  * pending exception to __aexit__, whose verdict the await propagates.
  *
  * OWNERSHIP. self is borrowed (the awaitables hold their own reference);
- * aexit steals exc; both return a new coroutine.
+ * aexit steals exc; both return a new coroutine, never NULL. A NULL self
+ * gives one that raises TypeError "'NoneType' object does not support the
+ * asynchronous context manager protocol" (with exc as its __context__).
  */
 #ifndef ASY_ASYNC_WITH_H
 #define ASY_ASYNC_WITH_H

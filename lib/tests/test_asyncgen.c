@@ -407,6 +407,16 @@ static asy_status misuse_body(asy_coro *co)
     ASY_AWAIT_TRY(co, asy_asend(NULL, asy_none()));
     note("%s", ASY_EXC_STR(ASY_EXC(co)));
     asy_decref(ASY_CATCH(co));
+    ASY_ASYNC_WITH_ENTER(co, &asy_taskgroup_cm, NULL); /* async with None: */
+    note("not reached");
+    ASY_END(co);
+}
+
+static asy_status misuse_exit_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    ASY_AWAIT_TRY(co, asy_async_cm_then(NULL, asy_none(), asy_exc_new(&asy_ValueError, "body")));
+    ASY_ASYNC_WITH_EXIT(co, &asy_lock_cm, NULL);
     ASY_END(co);
 }
 
@@ -420,7 +430,15 @@ static void test_misuse_is_a_type_error(void)
     f->ag = &ticker_new("tk", 1, 0)->ag;
     CHECK(asy_isasyncgen(f->ag));
     CHECK(!asy_isasyncgen(f));
-    run_ok(loop, &f->co);
+    asy_result r = asy_loop_run_until_complete(loop, &f->co);
+    CHECK_INT_EQ(r.status, ASY_RAISED);
+    CHECK_STR_EQ(ASY_EXC_STR(r.exc), "TypeError: 'NoneType' object does not support the asynchronous context manager protocol");
+    asy_result_clear(&r);
+    r = asy_loop_run_until_complete(loop, asy_coro_new(sizeof(asy_coro), misuse_exit_body, "misuse_exit"));
+    CHECK_INT_EQ(r.status, ASY_RAISED);
+    CHECK_STR_EQ(ASY_EXC_STR(r.exc), "TypeError: 'NoneType' object does not support the asynchronous context manager protocol");
+    CHECK(r.exc != NULL && r.exc->context != NULL && asy_exc_is(r.exc->context, &asy_ValueError));
+    asy_result_clear(&r);
     CHECK_STR_EQ(trace, "TypeError: object async_generator can't be used in 'await' expression "
                         "TypeError: 'NoneType' object is not an async iterator "
                         "TypeError: 'coroutine' object is not an async iterator "
@@ -680,7 +698,7 @@ int main(int argc, char **argv)
         {"a body raising StopAsyncIteration: RuntimeError", test_body_raising_stop_async_iteration},
         {"asynchronous generator is already running", test_already_running},
         {"a task cancelled inside anext runs the cleanup", test_cancel_inside_anext_runs_the_cleanup},
-        {"await ag and anext(NULL) are TypeErrors", test_misuse_is_a_type_error},
+        {"await ag, anext(NULL), async with NULL are TypeErrors", test_misuse_is_a_type_error},
         {"the loop's registry holds generators weakly", test_registry_holds_generators_weakly},
         {"an abandoned generator is closed by the loop (finalizer)", test_abandoned_generator_is_closed_by_the_loop},
         {"after the loop closed, the cleanup never runs", test_closed_loop_never_runs_the_cleanup},
