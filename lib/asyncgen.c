@@ -360,7 +360,7 @@ static asy_status shutdown_body(asy_coro *co)
         f->agens = calloc(f->n, sizeof *f->agens);
         void **aws = calloc(f->n, sizeof *aws);
         if (f->agens == NULL || aws == NULL)
-            abort();
+            asy_out_of_memory("shutdown_asyncgens' list");
         for (size_t i = 0; i < f->n; i++) {
             asy_asyncgen *ag = ASY_CONTAINER_OF(asy_ilist_pop_front(reg), asy_asyncgen, link);
             f->agens[i] = asy_incref(ag);
