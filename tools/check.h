@@ -22,6 +22,7 @@
  * If the environment variable CHECK_REPORT names a file, a machine-readable
  * report is written there as the run goes (one unbuffered write per line, so
  * a crash leaves everything before it):
+ *     PLAN\t<test>                        every test that will run, first
  *     RUN\t<test>                         when a test starts
  *     FAIL\t<test>\t<file>:<line>\t<msg>  per failed check, when the test ends
  *     PASS\t<test>                        when a test ends without failures

@@ -393,6 +393,9 @@ typedef struct {
     failure *fails;
     int nfails;
     int ntests, npassed; /* tests seen in the report */
+    char **plan;         /* the PLAN lines: every test the program declared */
+    char *plan_state;    /* per plan entry: 0 no verdict, 'P' passed, 'F' failed */
+    int nplan;
     char *output;    /* captured output (owned) */
     size_t dropped;
     char *compile_out;
@@ -409,6 +412,9 @@ static void result_free(result *r)
         free(r->fails[i].msg);
     }
     free(r->fails);
+    for (int i = 0; i < r->nplan; i++) free(r->plan[i]);
+    free(r->plan);
+    free(r->plan_state);
     free(r->output);
     free(r->compile_out);
     memset(r, 0, sizeof *r);
@@ -480,7 +486,12 @@ static void parse_report(const char *path, result *r)
             *t = '\0';
             f[i] = t + 1;
         }
-        if (strcmp(f[0], "RUN") == 0 && f[1]) {
+        if (strcmp(f[0], "PLAN") == 0 && f[1]) {
+            r->plan = xrealloc(r->plan, sizeof *r->plan * (size_t)(r->nplan + 1));
+            r->plan_state = xrealloc(r->plan_state, (size_t)(r->nplan + 1));
+            r->plan[r->nplan] = xstrdup(f[1]);
+            r->plan_state[r->nplan++] = 0;
+        } else if (strcmp(f[0], "RUN") == 0 && f[1]) {
             free(running);
             running = xstrdup(f[1]);
             r->ntests++;
@@ -490,6 +501,11 @@ static void parse_report(const char *path, result *r)
                 running = NULL;
                 if (f[0][0] == 'P') r->npassed++;
             }
+            for (int i = 0; i < r->nplan; i++)
+                if (!r->plan_state[i] && strcmp(r->plan[i], f[1]) == 0) {
+                    r->plan_state[i] = f[0][0];
+                    break;
+                }
             if (f[0][0] == 'F') {
                 r->fails = xrealloc(r->fails, sizeof *r->fails * (size_t)(r->nfails + 1));
                 failure *x = &r->fails[r->nfails++];
@@ -502,6 +518,14 @@ static void parse_report(const char *path, result *r)
     }
     free(data);
     r->running = running;
+}
+
+/* Index of the first declared test without a PASS line, or -1. */
+static int plan_missing(const result *r)
+{
+    for (int i = 0; i < r->nplan; i++)
+        if (r->plan_state[i] != 'P') return i;
+    return -1;
 }
 
 static int count_failed_tests(const result *r)
@@ -536,6 +560,19 @@ static void classify(proc_result *pr, const char *report, int timeout_s, result 
     } else if (pr->exec_failed) {
         r->kind = O_MISSING;
         sb_add(&why, "cannot execute the test program");
+    } else if (WIFEXITED(pr->status) && WEXITSTATUS(pr->status) == 0 && r->nplan == 0) {
+        /* check_main never started: exit(0) before main, e.g. in a constructor */
+        r->kind = O_EXIT;
+        sb_add(&why, "exited with status 0 before its tests started (exit() called before main?)");
+    } else if (WIFEXITED(pr->status) && WEXITSTATUS(pr->status) == 0 && plan_missing(r) >= 0) {
+        r->kind = O_EXIT;
+        int miss = plan_missing(r), left = 0;
+        for (int i = 0; i < r->nplan; i++) left += r->plan_state[i] != 'P';
+        if (r->running)
+            sb_printf(&why, "exited with status 0 in %s, before it finished", r->running);
+        else
+            sb_printf(&why, "exited with status 0 before %s reported", r->plan[miss]);
+        sb_printf(&why, " (%d of %d tests never passed)", left, r->nplan);
     } else if (WIFEXITED(pr->status) && WEXITSTATUS(pr->status) == 0) {
         r->kind = O_PASS;
         sb_printf(&why, "passed (%d test%s)", r->ntests, r->ntests == 1 ? "" : "s");

@@ -52,7 +52,9 @@ if $CC $CFLAGS -iquote tools -o "$api" tools/runner-tests/test_api.c tools/check
     expect_fixed "api: CHECK_FATAL reports" "$T/api.out" "test_fatal: tools/runner-tests/test_api.c:28: calls == 99"
     expect_not "api: CHECK_FATAL stops the test" "$T/api.out" "must not run"
     expect_not "api: passing checks are silent" "$T/api.out" "test_passes"
-    expect "api: report has RUN and PASS" "$T/api.report" $'^RUN\ttest_passes$'
+    expect "api: report declares the plan first" <(head -n 1 "$T/api.report") $'^PLAN\ttest_passes$'
+[ "$(grep -c '^PLAN' "$T/api.report")" -eq 7 ] && ok "api: one PLAN line per test" || bad "api: one PLAN line per test"
+expect "api: report has RUN and PASS" "$T/api.report" $'^RUN\ttest_passes$'
     expect "api: report PASS line" "$T/api.report" $'^PASS\ttest_passes$'
     expect_fixed "api: report FAIL line" "$T/api.report" $'FAIL\ttest_int\ttools/runner-tests/test_api.c:21\tnext() == 4: expected 4, got 1'
     "$api" test_dbl >"$T/api1.out" 2>&1; rc=$?
@@ -90,8 +92,11 @@ rss=$(sed -n 's/^runner maxrss: \([0-9]*\) KiB$/\1/p' "$T/student.out")
 if [ -n "$rss" ] && [ "$rss" -lt 32768 ]; then ok "flood: runner memory stays bounded (${rss} KiB)"
 else bad "flood: runner memory stays bounded" "maxrss ${rss:-unknown} KiB"; fi
 expect "nocompile reported" "$T/student.out" "00-fixtures/nocompile +does not compile"
+expect "early exit(0) fails, naming the test" "$T/student.out" "00-fixtures/exit0 +exited with status 0 in test_two_plus_two, before it finished \(2 of 3 tests never passed\)"
+expect "early _exit(0) fails" "$T/student.out" "00-fixtures/uexit +exited with status 0 in test_two_plus_two"
+expect "exit(0) in a constructor fails" "$T/student.out" "00-fixtures/ctor +exited with status 0 before its tests started"
 expect "exercises after the bad ones still run" "$T/student.out" "✓ 00-fixtures/after "
-expect_fixed "progress bar" "$T/student.out" "[#####...............] 2/8 exercises done"
+expect_fixed "progress bar" "$T/student.out" "[###.................] 2/11 exercises done"
 
 # all hints; chapter filter; a passing tree
 printf '[00-fixtures/pass]\n\n[00-fixtures/fail]\nhint = first fixture hint\nhint = second fixture hint\n' >"$T/small.txt"
@@ -116,9 +121,9 @@ expect_fixed "broken manifest: names file:line and key" "$T/bad.out" "bad.txt:2:
 # grading
 "${R[@]}" --grade "$T/grade" >"$T/grade.out" 2>&1; rc=$?
 expect_rc "grade mode exits 0" $rc 0
-expect_fixed "grade: score" "$T/grade.out" "score: 4/11 points (2/8 exercises)"
+expect_fixed "grade: score" "$T/grade.out" "score: 4/14 points (2/11 exercises)"
 n=$(grep -c '<testcase ' "$T/grade/junit.xml" 2>/dev/null)
-[ "${n:-0}" -eq 8 ] && ok "grade: junit.xml has every exercise" || bad "grade: junit.xml has every exercise" "$n testcases"
+[ "${n:-0}" -eq 11 ] && ok "grade: junit.xml has every exercise" || bad "grade: junit.xml has every exercise" "$n testcases"
 expect "grade: failure element for fail" "$T/grade/junit.xml" '<failure type="failed" message="2 checks failed'
 expect_fixed "grade: error element for crash" "$T/grade/junit.xml" '<error type="crashed" message="crashed: SIGSEGV in test_two_plus_two">'
 expect_fixed "grade: error element for timeout" "$T/grade/junit.xml" '<error type="timeout"'
@@ -128,8 +133,9 @@ expect_not "grade: no temp file left" <(ls "$T/grade") 'tmp'
 expect_fixed "grade.txt: pass line" "$T/grade/grade.txt" "00-fixtures/pass PASS 1/1"
 expect_fixed "grade.txt: fail line" "$T/grade/grade.txt" "00-fixtures/fail FAIL 0/2"
 expect_fixed "grade.txt: points" "$T/grade/grade.txt" "00-fixtures/after PASS 3/3"
+expect_fixed "grade.txt: an early exit(0) scores nothing" "$T/grade/grade.txt" "00-fixtures/exit0 FAIL 0/1"
 n=$(wc -l <"$T/grade/grade.txt")
-[ "$n" -eq 8 ] && ok "grade.txt: one line per exercise" || bad "grade.txt: one line per exercise" "$n lines"
+[ "$n" -eq 11 ] && ok "grade.txt: one line per exercise" || bad "grade.txt: one line per exercise" "$n lines"
 
 # --expect fail (make test's stub check)
 : >"$T/tally"
@@ -139,7 +145,7 @@ expect_fixed "--expect fail: failing stub is ok" "$T/expect.out" "ok   stub 00-f
 expect_fixed "--expect fail: passing stub reported" "$T/expect.out" "FAIL stub 00-fixtures/pass: the stub passes its test"
 expect_fixed "--expect fail: crashing stub reported" "$T/expect.out" "FAIL stub 00-fixtures/crash: the stub must compile and fail cleanly, but: crashed: SIGSEGV"
 expect_fixed "--expect fail: non-compiling stub reported" "$T/expect.out" "FAIL stub 00-fixtures/nocompile: the stub must compile and fail cleanly, but: does not compile"
-[ "$(grep -c '^pass ' "$T/tally")" -eq 1 ] && [ "$(grep -c '^fail ' "$T/tally")" -eq 7 ] &&
+[ "$(grep -c '^pass ' "$T/tally")" -eq 1 ] && [ "$(grep -c '^fail ' "$T/tally")" -eq 10 ] &&
     ok "--expect fail: tally lines" || bad "--expect fail: tally lines" "$(tr '\n' ';' <"$T/tally")"
 : >"$T/tally"
 "${R[@]}" --manifest "$T/one.txt" --expect pass --tally "$T/tally" >"$T/expect2.out" 2>&1; rc=$?
