@@ -71,7 +71,7 @@ RUNNER     := $(B)/tools/runner
 MANIFEST ?= exercises/manifest.txt
 RUNNER_ARGS = --root . --manifest $(MANIFEST) --cc '$(CC)' --libs '$(LIBA) $(TEST_LDLIBS)'
 
-.PHONY: help lib build tests runner run demos test exercises grade watch diagrams bench clean \
+.PHONY: help lib build tests runner run demos test exercises grade check watch diagrams bench clean \
         deps-cunit check-solutions check-stubs check-runner
 
 help:
@@ -81,7 +81,9 @@ help:
 	@echo '  make demos                build and run every chapter'"'"'s demos, in order'
 	@echo '  make exercises [CH=NN]    build and check your exercises; shows the next one to do (HINTS=1: all hints)'
 	@echo '  make watch [CH=NN]        re-run `make exercises` whenever a file under exercises/ changes'
-	@echo '  make grade                grade all exercises: build/grade/junit.xml, build/grade/grade.txt, score'
+	@echo '  make check EX=CH/NAME     build and test one exercise; exit 0 if it passes, 1 if not'
+	@echo '  make grade [CH="NN ..."]  grade exercises: build/grade/junit.xml, build/grade/grade.txt, score'
+	@echo '                            (PRISTINE=REF-or-DIR: tests and points from a pristine course; REQUIRE_ALL=1)'
 	@echo '  make test                 the whole course check (tools/test.sh); ends with "N passed, N failed"'
 	@echo '  make lib                  build the library build/$$CFG/libasy.a'
 	@echo '  make build                build library, library tests, demos and runner'
@@ -166,12 +168,39 @@ exercises: deps-cunit
 	@if [ -n '$(CH)' ]; then tools/chapter.sh '$(CH)' chapters exercises >/dev/null || exit 2; fi
 	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
 	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises \
-	    --cflags '$(STUDENT_CFLAGS)' $(if $(CH),--ch '$(CH)') $(if $(HINTS),--hints)
+	    --cflags '$(STUDENT_CFLAGS)' $(if $(CH),--ch '$(CH)') $(if $(EX),--ex '$(EX)') $(if $(HINTS),--hints)
+
+# Grading.  CH=NN or CH="NN NN" grades those chapters only; REQUIRE_ALL=1
+# exits 1 unless every graded exercise passed.  Where the files come from:
+#   make grade                       everything from this tree, as it is
+#   make grade PRISTINE=REF-or-DIR   everything from a pristine copy of the
+#       course (git ref or directory: tools/pristine.sh), except each
+#       exercise's NAME.c, which comes from this tree (the student's work)
+#   make grade STUDENT=DIR           this tree is the pristine one; the
+#       NAME.c files come from DIR (an instructor grading a student's clone)
+GRADE_OUT ?= $(CURDIR)/build/grade
+GRADE_ARGS = --cflags '$(STUDENT_CFLAGS)' --grade '$(GRADE_OUT)' $(if $(CH),--ch '$(CH)') \
+             $(if $(REQUIRE_ALL),--require-all)
 
 grade: deps-cunit
+ifneq ($(PRISTINE),)
+	@tools/pristine.sh '$(PRISTINE)' build/pristine
+	@echo 'grading against the pristine course in build/pristine ($(PRISTINE)); your files: exercises/*/NAME.c'
+	@$(MAKE) --no-print-directory -C build/pristine grade STUDENT='$(CURDIR)' GRADE_OUT='$(GRADE_OUT)' \
+	    CFG='$(CFG)' $(if $(CH),CH='$(CH)') $(if $(REQUIRE_ALL),REQUIRE_ALL=1)
+else
+	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
+	@$(if $(STUDENT),,echo 'grading this tree as it is (its manifest, tests and points): PRISTINE=REF protects them')
+	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises $(if $(STUDENT),--student '$(STUDENT)') \
+	    --build $(B)/$(if $(STUDENT),graded,exercises) $(GRADE_ARGS)
+endif
+
+# One exercise, for autograders: exit 0 if it passes, 1 if not.
+check: deps-cunit
+	@test -n '$(EX)' || { echo 'usage: make check EX=CH/NAME (e.g. EX=01/countdown)' >&2; exit 2; }
 	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
 	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises \
-	    --cflags '$(STUDENT_CFLAGS)' --grade build/grade
+	    --cflags '$(STUDENT_CFLAGS)' --ex '$(EX)' --require-all
 
 watch:
 	@tools/watch.sh $(MAKE) --no-print-directory exercises $(if $(CH),CH='$(CH)') $(if $(HINTS),HINTS=1)
@@ -180,8 +209,23 @@ check-solutions: $(LIBA) $(RUNNER)
 	@$(RUNNER) exercises $(RUNNER_ARGS) --tree solutions --build $(B)/solutions \
 	    --cflags '$(CFLAGS)' --expect pass --label 'solution [$(CFG)] ' $(if $(TALLY),--tally '$(TALLY)')
 
+# The stubs that must fail are the pristine ones: git's $(STUBS) (default HEAD)
+# version of each exercises/NN-slug/NAME.c, so the exercises a student has
+# solved (and not committed) do not count as stubs that pass.  STUBS=worktree
+# checks the files as they are (an instructor editing a stub before a commit).
+STUBS ?= HEAD
+PRISTINE_STUBS := $(B)/pristine-stubs
 check-stubs: $(LIBA) $(RUNNER)
-	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises-stubs \
+	@student=; \
+	 if [ '$(STUBS)' != worktree ] && git rev-parse -q --verify '$(STUBS)^{commit}' >/dev/null 2>&1; then \
+	     rm -rf $(PRISTINE_STUBS) && mkdir -p $(PRISTINE_STUBS) && \
+	     git archive '$(STUBS)' exercises | tar -xf - -C $(PRISTINE_STUBS) && student=$(PRISTINE_STUBS); \
+	     n=$$(git diff --name-only '$(STUBS)' -- 'exercises/[0-9]*.c' | grep -vc '/test_[^/]*$$'); \
+	     [ "$$n" -eq 0 ] || echo "note: the stub check uses the stubs of $(STUBS); $$n edited stub(s) in exercises/ are not checked (STUBS=worktree checks them)"; \
+	 elif [ '$(STUBS)' != worktree ]; then \
+	     echo 'note: no git history here: the stub check uses exercises/ as it is'; \
+	 fi; \
+	 $(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises-stubs $${student:+--student "$$student"} \
 	    --cflags '$(STUDENT_CFLAGS)' --expect fail --label 'stub [$(CFG)] ' $(if $(TALLY),--tally '$(TALLY)')
 
 check-runner: $(RUNNER)

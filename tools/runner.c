@@ -693,7 +693,7 @@ typedef struct {
     char *chapter; /* "01-generators" */
     char *name;    /* "countdown" */
     char *title;
-    int timeout, points, line;
+    int timeout, points, minutes, line;
     char **hints;
     int nhints;
 } entry;
@@ -790,11 +790,14 @@ static void manifest_load(const char *path, manifest *m)
         } else if (strcmp(key, "points") == 0) {
             if (parse_int(val, 0, 1000, &cur->points))
                 die("%s:%d: points must be a number (0..1000), got '%s'", path, lineno, val);
+        } else if (strcmp(key, "minutes") == 0) {
+            if (parse_int(val, 1, 6000, &cur->minutes))
+                die("%s:%d: minutes (the time an exercise takes) must be 1..6000, got '%s'", path, lineno, val);
         } else if (strcmp(key, "hint") == 0) {
             cur->hints = xrealloc(cur->hints, sizeof *cur->hints * (size_t)(cur->nhints + 1));
             cur->hints[cur->nhints++] = xstrdup(val);
         } else {
-            die("%s:%d: unknown key '%s' (known: title, timeout, points, hint)", path, lineno, key);
+            die("%s:%d: unknown key '%s' (known: title, timeout, points, minutes, hint)", path, lineno, key);
         }
     }
     free(line);
@@ -820,7 +823,9 @@ static void manifest_free(manifest *m)
 typedef struct {
     const char *cc, *cflags, *libs, *root, *build, *tree, *manifest, *tally, *label;
     const char *grade_dir, *expect;
-    int ch; /* -1 = all */
+    const char *student; /* --student: where the edited files come from (default: root) */
+    char chs[100];       /* chapters selected by --ch (all when none is set) */
+    int any_ch;
     int hints;
 } options;
 
@@ -961,7 +966,7 @@ static char *edit_path(const options *o, const entry *e)
     sbuf b = {0};
     sb_printf(&b, "%s/%s/%s.c", o->tree, e->chapter, e->name);
     char *rel = sb_take(&b);
-    char *p = path_join(o->root, rel);
+    char *p = path_join(o->student ? o->student : o->root, rel);
     free(rel);
     return p;
 }
@@ -1000,6 +1005,28 @@ static void run_exercise(const options *o, const entry *e, result *r)
         goto out;
     }
     mkdir_p(bindir);
+    if (o->student) {
+        /* Grading against a pristine tree: only the student's NAME.c is
+         * theirs.  It is compiled from a private copy, so an #include "x.h"
+         * in it finds the pristine header, never one edited beside it. */
+        sb_printf(&b, "%s/src-%s", bindir, e->name);
+        char *srcdir = sb_take(&b);
+        mkdir_p(srcdir);
+        sb_printf(&b, "%s/%s.c", srcdir, e->name);
+        char *copy = sb_take(&b);
+        size_t len;
+        char *data = read_file(src, &len);
+        if (!data || write_file(copy, data, len) != 0) die("cannot copy %s to %s", src, copy);
+        free(data);
+        struct stat st; /* the copy keeps the original's mtime: the build cache still works */
+        if (stat(src, &st) == 0) {
+            struct timespec ts[2] = {st.st_atim, st.st_mtim};
+            utimensat(AT_FDCWD, copy, ts, 0);
+        }
+        free(srcdir);
+        free(src);
+        src = copy;
+    }
     /* -iquote, not -I: the library's headers answer only #include "x.h",
      * so lib/semaphore.h can never stand in for POSIX <semaphore.h>. */
     sb_printf(&b, "%s %s -iquote ", o->cc, o->cflags);
@@ -1081,29 +1108,52 @@ typedef struct {
     result r;
 } graded;
 
+/* One <testsuite> per chapter (a run of consecutive exercises of one chapter),
+ * with its points as properties; the <testsuites> element carries the total. */
 static void write_junit(const char *dir, const graded *g, int n)
 {
-    int failures = 0, errors = 0;
+    int failures = 0, errors = 0, score = 0, max = 0;
     double total = 0;
     for (int i = 0; i < n; i++) {
         total += g[i].r.secs;
-        if (g[i].r.kind == O_FAIL) failures++;
-        else if (g[i].r.kind != O_PASS) errors++;
+        max += g[i].e->points;
+        if (g[i].r.kind == O_PASS) score += g[i].e->points;
+        else if (g[i].r.kind == O_FAIL) failures++;
+        else errors++;
     }
     sbuf b = {0};
     sb_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    sb_printf(&b, "<testsuites>\n<testsuite name=\"exercises\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n",
-              n, failures, errors, total);
+    sb_printf(&b, "<testsuites name=\"exercises\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\" points=\"%d\" max_points=\"%d\">\n",
+              n, failures, errors, total, score, max);
     for (int i = 0; i < n; i++) {
         const entry *e = g[i].e;
         const result *r = &g[i].r;
+        if (i == 0 || strcmp(g[i - 1].e->chapter, e->chapter) != 0) {
+            int cn = 0, cf = 0, ce = 0, cs = 0, cm = 0;
+            double ct = 0;
+            for (int j = i; j < n && strcmp(g[j].e->chapter, e->chapter) == 0; j++) {
+                cn++;
+                ct += g[j].r.secs;
+                cm += g[j].e->points;
+                if (g[j].r.kind == O_PASS) cs += g[j].e->points;
+                else if (g[j].r.kind == O_FAIL) cf++;
+                else ce++;
+            }
+            sb_add(&b, "<testsuite name=\"");
+            xml_escape(&b, e->chapter);
+            sb_printf(&b, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n", cn, cf, ce, ct);
+            sb_printf(&b, "  <properties><property name=\"points\" value=\"%d\"/><property name=\"max_points\" value=\"%d\"/></properties>\n",
+                      cs, cm);
+        }
         sb_add(&b, "  <testcase classname=\"");
         xml_escape(&b, e->chapter);
         sb_add(&b, "\" name=\"");
         xml_escape(&b, e->name);
         sb_printf(&b, "\" time=\"%.3f\"", r->secs);
+        int last = i + 1 == n || strcmp(g[i + 1].e->chapter, e->chapter) != 0;
         if (r->kind == O_PASS) {
             sb_add(&b, "/>\n");
+            if (last) sb_add(&b, "</testsuite>\n");
             continue;
         }
         const char *tag = r->kind == O_FAIL ? "failure" : "error";
@@ -1128,8 +1178,9 @@ static void write_junit(const char *dir, const graded *g, int n)
             free(buf);
         }
         sb_printf(&b, "</%s>\n  </testcase>\n", tag);
+        if (last) sb_add(&b, "</testsuite>\n");
     }
-    sb_add(&b, "</testsuite>\n</testsuites>\n");
+    sb_add(&b, "</testsuites>\n");
     char *final = path_join(dir, "junit.xml"), *tmp = path_join(dir, "junit.xml.tmp");
     if (write_file(tmp, b.s, b.len) != 0 || rename(tmp, final) != 0)
         die("cannot write %s: %s", final, strerror(errno));
@@ -1164,11 +1215,35 @@ static int opt_val(int argc, char **argv, int *i, const char *name, const char *
     return 1;
 }
 
-static int chapter_number(const char *s)
+/* --ch "3", "03", "3 5", "03,05": the chapters to select. */
+static void parse_chapters(const char *list, options *o)
 {
+    char *copy = xstrdup(list);
+    for (char *t = strtok(copy, " ,\t"); t; t = strtok(NULL, " ,\t")) {
+        int v;
+        if (parse_int(t, 0, 99, &v))
+            die("--ch wants chapter numbers like 2, 02 or \"2 5\", got '%s'", list);
+        o->chs[v] = 1;
+        o->any_ch = 1;
+    }
+    free(copy);
+}
+
+/* --ex "01-generators/countdown", "01/countdown", "1/countdown" or "countdown". */
+static int ex_matches(const char *spec, const entry *e)
+{
+    const char *slash = strrchr(spec, '/');
+    const char *name = slash ? slash + 1 : spec;
+    if (strcmp(name, e->name) != 0) return 0;
+    if (!slash) return 1;
+    size_t n = (size_t)(slash - spec);
+    if (strlen(e->chapter) == n && strncmp(spec, e->chapter, n) == 0) return 1;
+    char num[8];
+    if (n == 0 || n >= sizeof num) return 0;
+    memcpy(num, spec, n);
+    num[n] = '\0';
     int v;
-    if (parse_int(s, 0, 99, &v)) die("--ch wants a chapter number like 2 or 02, got '%s'", s);
-    return v;
+    return parse_int(num, 0, 99, &v) == 0 && v == atoi(e->chapter);
 }
 
 static void print_bar(int done, int total)
@@ -1182,9 +1257,9 @@ static void print_bar(int done, int total)
 
 static int cmd_exercises(int argc, char **argv)
 {
-    options o = {.cc = "cc", .cflags = "", .libs = "-lcunit", .root = ".", .tree = "exercises",
-                 .ch = -1};
-    const char *ch = NULL;
+    options o = {.cc = "cc", .cflags = "", .libs = "-lcunit", .root = ".", .tree = "exercises"};
+    const char *ch = NULL, *ex = NULL;
+    int require_all = 0;
     for (int i = 0; i < argc; i++) {
         if (opt_val(argc, argv, &i, "--cc", &o.cc) || opt_val(argc, argv, &i, "--cflags", &o.cflags) ||
             opt_val(argc, argv, &i, "--libs", &o.libs) || opt_val(argc, argv, &i, "--root", &o.root) ||
@@ -1192,9 +1267,11 @@ static int cmd_exercises(int argc, char **argv)
             opt_val(argc, argv, &i, "--manifest", &o.manifest) ||
             opt_val(argc, argv, &i, "--tally", &o.tally) || opt_val(argc, argv, &i, "--label", &o.label) ||
             opt_val(argc, argv, &i, "--grade", &o.grade_dir) ||
-            opt_val(argc, argv, &i, "--expect", &o.expect) || opt_val(argc, argv, &i, "--ch", &ch))
+            opt_val(argc, argv, &i, "--expect", &o.expect) || opt_val(argc, argv, &i, "--ch", &ch) ||
+            opt_val(argc, argv, &i, "--ex", &ex) || opt_val(argc, argv, &i, "--student", &o.student))
             continue;
         if (strcmp(argv[i], "--hints") == 0) { o.hints = 1; continue; }
+        if (strcmp(argv[i], "--require-all") == 0) { require_all = 1; continue; }
         fprintf(stderr, "%s exercises: unknown option '%s'\n", progname, argv[i]);
         usage();
     }
@@ -1203,7 +1280,8 @@ static int cmd_exercises(int argc, char **argv)
     if (o.expect && strcmp(o.expect, "pass") != 0 && strcmp(o.expect, "fail") != 0)
         die("--expect must be pass or fail, not '%s'", o.expect);
     if (o.expect && o.grade_dir) die("--expect and --grade do not go together");
-    if (ch && *ch) o.ch = chapter_number(ch);
+    if (ch && *ch) parse_chapters(ch, &o);
+    if (o.student && !*o.student) o.student = NULL;
     char *manifest_path = o.manifest ? xstrdup(o.manifest) : path_join(o.root, "exercises/manifest.txt");
     char *build = NULL;
     if (!o.build) {
@@ -1218,10 +1296,21 @@ static int cmd_exercises(int argc, char **argv)
     manifest_load(manifest_path, &m);
     int *sel = xmalloc(sizeof *sel * (size_t)(m.n + 1)), nsel = 0;
     for (int i = 0; i < m.n; i++)
-        if (o.ch < 0 || atoi(m.v[i].chapter) == o.ch) sel[nsel++] = i;
+        if ((!o.any_ch || o.chs[atoi(m.v[i].chapter)]) && (!ex || ex_matches(ex, &m.v[i])))
+            sel[nsel++] = i;
 
+    if (nsel == 0 && ex && *ex) {
+        fprintf(stderr, "%s: no exercise '%s' in %s (write CH/NAME, e.g. 01/countdown)\n", progname,
+                ex, manifest_path);
+        exit(2);
+    }
     if (nsel == 0) {
-        if (o.ch >= 0) printf("No exercises for chapter %02d in %s.\n", o.ch, manifest_path);
+        if (o.any_ch) {
+            printf("No exercises for chapter");
+            for (int c = 0, k = 0; c < 100; c++)
+                if (o.chs[c]) printf("%s %02d", k++ ? "," : "", c);
+            printf(" in %s.\n", manifest_path);
+        }
         else if (!o.expect) printf("No exercises yet (%s lists none).\n", manifest_path);
         free(sel);
         manifest_free(&m);
@@ -1303,6 +1392,24 @@ static int cmd_exercises(int argc, char **argv)
     }
 
     if (o.grade_dir) {
+        char *gt = path_join(o.grade_dir, "grade.txt");
+        FILE *f = fopen(gt, "a");
+        if (!f) die("cannot write %s: %s", gt, strerror(errno));
+        printf("\n");
+        for (int k = 0; k < nsel; k++) {
+            if (k > 0 && strcmp(g[k - 1].e->chapter, g[k].e->chapter) == 0) continue;
+            int cs = 0, cm = 0, cd = 0, cn = 0;
+            for (int j = k; j < nsel && strcmp(g[j].e->chapter, g[k].e->chapter) == 0; j++) {
+                cn++;
+                cm += g[j].e->points;
+                if (g[j].r.kind == O_PASS) { cd++; cs += g[j].e->points; }
+            }
+            fprintf(f, "chapter %s %d/%d points (%d/%d exercises)\n", g[k].e->chapter, cs, cm, cd, cn);
+            printf("chapter %-22s %3d/%-3d points (%d/%d exercises)\n", g[k].e->chapter, cs, cm, cd, cn);
+        }
+        fprintf(f, "total %d/%d points (%d/%d exercises)\n", score, max_score, done, nsel);
+        fclose(f);
+        free(gt);
         printf("\nscore: %d/%d points (%d/%d exercises)\n", score, max_score, done, nsel);
     } else if (!o.expect) {
         printf("\n");
@@ -1343,7 +1450,8 @@ static int cmd_exercises(int argc, char **argv)
     manifest_free(&m);
     free(manifest_path);
     free(build);
-    return o.expect && unmet ? 1 : 0;
+    if (o.expect && unmet) return 1;
+    return require_all && done < nsel ? 1 : 0;
 }
 
 /* ---- the run sub-command ------------------------------------------------------ */

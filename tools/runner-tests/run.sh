@@ -135,7 +135,47 @@ expect_fixed "grade.txt: fail line" "$T/grade/grade.txt" "00-fixtures/fail FAIL 
 expect_fixed "grade.txt: points" "$T/grade/grade.txt" "00-fixtures/after PASS 3/3"
 expect_fixed "grade.txt: an early exit(0) scores nothing" "$T/grade/grade.txt" "00-fixtures/exit0 FAIL 0/1"
 n=$(wc -l <"$T/grade/grade.txt")
+n=$(grep -c " PASS \| FAIL " "$T/grade/grade.txt")
 [ "$n" -eq 11 ] && ok "grade.txt: one line per exercise" || bad "grade.txt: one line per exercise" "$n lines"
+
+# grading from a pristine tree: the student's edited tests, headers and points change nothing
+mkdir -p "$T/student/exercises/00-fixtures"
+printf '[00-fixtures/fail]\npoints = 100\n' >"$T/student/manifest.txt"
+cp tools/runner-tests/exercises/00-fixtures/fail.c "$T/student/exercises/00-fixtures/fail.c"
+printf '#include "check.h"\nstatic void t(void) { CHECK(1); }\nint main(int c, char **v) { static const check_test ts[] = {{"t", t}, {NULL, NULL}}; return check_main("x", ts, c, v); }\n' \
+    >"$T/student/exercises/00-fixtures/test_fail.c"
+printf 'int fixture_add(int a, int b);\n#define fixture_add(a, b) ((a) + (b))\n' >"$T/student/exercises/00-fixtures/fixture.h"
+printf '[00-fixtures/fail]\npoints = 2\n\n[00-fixtures/pass]\n' >"$T/pristine.txt"
+"${R[@]}" --manifest "$T/pristine.txt" --student "$T/student" --grade "$T/gs" >"$T/gs.out" 2>&1; rc=$?
+expect_fixed "pristine grading: an edited test does not pass the stub" "$T/gs/grade.txt" "00-fixtures/fail FAIL 0/2"
+expect_not "pristine grading: edited points change nothing" "$T/gs/grade.txt" "/100"
+expect_fixed "pristine grading: the stub is the student's" "$T/gs/grade.txt" "00-fixtures/pass FAIL 0/1"
+expect_fixed "pristine grading: missing student file named" "$T/gs.out" "missing file $T/student/exercises/00-fixtures/pass.c"
+cp tools/runner-tests/exercises/00-fixtures/pass.c "$T/student/exercises/00-fixtures/fail.c"
+"${R[@]}" --manifest "$T/pristine.txt" --student "$T/student" --grade "$T/gs2" >"$T/gs2.out" 2>&1; rc=$?
+expect_fixed "pristine grading: a solved stub passes the pristine test" "$T/gs2/grade.txt" "00-fixtures/fail PASS 2/2"
+expect_fixed "grade.txt: per-chapter subtotal" "$T/gs2/grade.txt" "chapter 00-fixtures 2/3 points (1/2 exercises)"
+expect_fixed "grade.txt: total" "$T/gs2/grade.txt" "total 2/3 points (1/2 exercises)"
+expect_fixed "junit.xml: one suite per chapter with its points" "$T/gs2/junit.xml" '<property name="points" value="2"/><property name="max_points" value="3"/>'
+expect_rc "grade exits 0 without --require-all" $rc 0
+"${R[@]}" --manifest "$T/pristine.txt" --student "$T/student" --grade "$T/gs3" --require-all >/dev/null 2>&1; rc=$?
+expect_rc "grade --require-all exits 1 unless all passed" $rc 1
+"${R[@]}" --manifest "$T/pristine.txt" --ex 00/pass --require-all >"$T/ex.out" 2>&1; rc=$?
+expect_rc "--ex --require-all: a passing exercise exits 0" $rc 0
+expect_not "--ex runs only that exercise" "$T/ex.out" "00-fixtures/fail"
+"${R[@]}" --manifest "$T/pristine.txt" --ex 0/fail --require-all >"$T/ex2.out" 2>&1; rc=$?
+expect_rc "--ex --require-all: a failing exercise exits 1" $rc 1
+expect_fixed "--ex shows the exercise's failing check" "$T/ex2.out" "expected 4, got 0"
+"${R[@]}" --manifest "$T/pristine.txt" --ex 00/nosuch >/dev/null 2>&1; rc=$?
+expect_rc "--ex with an unknown exercise exits 2" $rc 2
+"${R[@]}" --manifest "$T/pristine.txt" --ch "3, 0" >"$T/chl.out" 2>&1
+expect "--ch takes a list" "$T/chl.out" "✓ 00-fixtures/pass"
+mkdir -p "$T/pdir/exercises" && echo x >"$T/pdir/Makefile" && echo '[00-x/y]' >"$T/pdir/exercises/manifest.txt"
+if tools/pristine.sh "$T/pdir" "$T/pcopy" && cmp -s "$T/pdir/exercises/manifest.txt" "$T/pcopy/exercises/manifest.txt"
+then ok "pristine.sh copies a directory"; else bad "pristine.sh copies a directory"; fi
+tools/pristine.sh "no such ref" "$T/pcopy2" 2>"$T/p.err"; rc=$?
+expect_rc "pristine.sh: a bad source exits 2" $rc 2
+expect_fixed "pristine.sh: says why" "$T/p.err" "neither a directory nor a git ref"
 
 # --expect fail (make test's stub check)
 : >"$T/tally"
