@@ -72,7 +72,7 @@ MANIFEST ?= exercises/manifest.txt
 RUNNER_ARGS = --root . --manifest $(MANIFEST) --cc '$(CC)' --libs '$(LIBA) $(TEST_LDLIBS)'
 
 .PHONY: help lib build tests runner run demos test exercises grade check watch diagrams bench clean \
-        deps-cunit check-solutions check-stubs check-runner
+        deps-cunit check-solutions check-stubs check-runner autograding check-autograding student-edition
 
 help:
 	@echo 'asyncio, rebuilt in C — make targets:'
@@ -84,6 +84,8 @@ help:
 	@echo '  make check EX=CH/NAME     build and test one exercise; exit 0 if it passes, 1 if not'
 	@echo '  make grade [CH="NN ..."]  grade exercises: build/grade/junit.xml, build/grade/grade.txt, score'
 	@echo '                            (PRISTINE=REF-or-DIR: tests and points from a pristine course; REQUIRE_ALL=1)'
+	@echo '  make autograding [CH=..]  write .github/classroom/autograding.json and .github/workflows/grade.yml'
+	@echo '  make student-edition OUT=DIR   the repository students get: no solutions/ (INSTRUCTORS.md)'
 	@echo '  make test                 the whole course check (tools/test.sh); ends with "N passed, N failed"'
 	@echo '  make lib                  build the library build/$$CFG/libasy.a'
 	@echo '  make build                build library, library tests, demos and runner'
@@ -206,7 +208,8 @@ watch:
 	@tools/watch.sh $(MAKE) --no-print-directory exercises $(if $(CH),CH='$(CH)') $(if $(HINTS),HINTS=1)
 
 check-solutions: $(LIBA) $(RUNNER)
-	@$(RUNNER) exercises $(RUNNER_ARGS) --tree solutions --build $(B)/solutions \
+	@if [ ! -d solutions ]; then echo 'skipped: no solutions/ here (the student edition)'; exit 0; fi; \
+	 $(RUNNER) exercises $(RUNNER_ARGS) --tree solutions --build $(B)/solutions \
 	    --cflags '$(CFLAGS)' --expect pass --label 'solution [$(CFG)] ' $(if $(TALLY),--tally '$(TALLY)')
 
 # The stubs that must fail are the pristine ones: git's $(STUBS) (default HEAD)
@@ -231,6 +234,32 @@ check-stubs: $(LIBA) $(RUNNER)
 check-runner: $(RUNNER)
 	@LABEL='runner [$(CFG)]' RUNNER='$(RUNNER)' CC='$(CC)' CFLAGS='$(CFLAGS)' TEST_LDLIBS='$(TEST_LDLIBS)' \
 	    tools/runner-tests/run.sh $(if $(TALLY),'$(TALLY)')
+
+# GitHub Classroom's autograding config and a CI workflow, both from the
+# manifest (CH="NN ..." for the chapters assigned; default all).
+AUTOGRADING := .github/classroom/autograding.json
+WORKFLOW    := .github/workflows/grade.yml
+autograding: $(RUNNER)
+	@mkdir -p $(dir $(AUTOGRADING)) $(dir $(WORKFLOW))
+	@$(RUNNER) autograding --manifest $(MANIFEST) $(if $(CH),--ch '$(CH)') json >$(AUTOGRADING)
+	@$(RUNNER) autograding --manifest $(MANIFEST) $(if $(CH),--ch '$(CH)') workflow >$(WORKFLOW)
+	@echo "wrote $(AUTOGRADING) and $(WORKFLOW)"
+
+# (for tools/test.sh) both files match the manifest, for the chapters they grade.
+check-autograding: $(RUNNER)
+	@ch=$$(sed -n 's/^ *CHAPTERS: "\(.*\)"$$/\1/p' $(WORKFLOW) 2>/dev/null); ok=1; \
+	 for f in json:$(AUTOGRADING) workflow:$(WORKFLOW); do \
+	     if $(RUNNER) autograding --manifest $(MANIFEST) --ch "$$ch" $${f%%:*} | cmp -s - $${f#*:}; then \
+	         echo "ok   $${f#*:} matches the manifest"; $(if $(TALLY),echo "pass $${f#*:} matches the manifest" >>'$(TALLY)';) \
+	     else ok=0; echo "FAIL $${f#*:} matches the manifest: run make autograding$${ch:+ CH=\"$$ch\"}"; \
+	         $(if $(TALLY),echo "fail $${f#*:} matches the manifest" >>'$(TALLY)';) fi; \
+	 done; [ $$ok = 1 ]
+
+# The repository an instructor hands out: no solutions/, no INSTRUCTORS.md
+# (tools/student-edition.sh says what else).  From git's REF (default HEAD).
+student-edition:
+	@test -n '$(OUT)' || { echo 'usage: make student-edition OUT=DIR [REF=HEAD]' >&2; exit 2; }
+	@tools/student-edition.sh '$(OUT)' '$(or $(REF),HEAD)'
 
 test:
 	@tools/test.sh

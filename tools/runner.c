@@ -1198,8 +1198,10 @@ static void usage(void)
             "  %s exercises [--manifest FILE] [--root DIR] [--tree exercises|solutions]\n"
             "         [--build DIR] [--cc CC] [--cflags FLAGS] [--libs LIBS] [--ch NN] [--hints]\n"
             "         [--expect pass|fail [--tally FILE] [--label PREFIX]] [--grade DIR]\n"
-            "  %s run [--timeout S] [--tally FILE] [--label L] -- PROGRAM [ARGS...]\n",
-            progname, progname);
+            "         [--ch \"NN NN\"] [--ex CH/NAME] [--student DIR] [--require-all]\n"
+            "  %s run [--timeout S] [--tally FILE] [--label L] -- PROGRAM [ARGS...]\n"
+            "  %s autograding [--manifest FILE] [--ch LIST] json|workflow\n",
+            progname, progname, progname);
     exit(2);
 }
 
@@ -1454,6 +1456,99 @@ static int cmd_exercises(int argc, char **argv)
     return require_all && done < nsel ? 1 : 0;
 }
 
+/* ---- the autograding sub-command ------------------------------------------------ */
+
+/* JSON string body (no quotes) of s. */
+static void json_escape(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
+        else if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+        else fputc(*p, f);
+    }
+}
+
+/*
+ * runner autograding [--manifest F] [--ch LIST] json|workflow
+ * Prints, from the manifest, GitHub Classroom's .github/classroom/autograding.json
+ * (one test per exercise: `make check EX=...`, its points, a timeout in
+ * minutes) or a CI workflow that grades the same chapters.  `make autograding`
+ * writes both; `make test` checks that they match the manifest.
+ */
+static int cmd_autograding(int argc, char **argv)
+{
+    options o = {.root = "."};
+    const char *ch = NULL, *what = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (opt_val(argc, argv, &i, "--manifest", &o.manifest) || opt_val(argc, argv, &i, "--ch", &ch))
+            continue;
+        if (!what && (strcmp(argv[i], "json") == 0 || strcmp(argv[i], "workflow") == 0)) {
+            what = argv[i];
+            continue;
+        }
+        fprintf(stderr, "%s autograding: unknown argument '%s'\n", progname, argv[i]);
+        usage();
+    }
+    if (!what) usage();
+    if (ch && *ch) parse_chapters(ch, &o);
+    manifest m = {0};
+    manifest_load(o.manifest ? o.manifest : "exercises/manifest.txt", &m);
+    int total = 0, n = 0;
+    char chapters[100] = {0};
+    for (int i = 0; i < m.n; i++) {
+        int c = atoi(m.v[i].chapter);
+        if (o.any_ch && !o.chs[c]) continue;
+        chapters[c] = 1;
+        total += m.v[i].points;
+        n++;
+    }
+    if (what[0] == 'j') {
+        printf("{\n  \"tests\": [");
+        int k = 0;
+        for (int i = 0; i < m.n; i++) {
+            const entry *e = &m.v[i];
+            if (o.any_ch && !o.chs[atoi(e->chapter)]) continue;
+            printf("%s\n    {\n      \"name\": \"", k ? "," : "");
+            json_escape(stdout, e->chapter);
+            printf("/");
+            json_escape(stdout, e->name);
+            printf("\",\n      \"setup\": \"%s\",\n", k ? "" : "sudo apt-get update -qq && sudo apt-get install -y -qq libcunit1-dev");
+            printf("      \"run\": \"make check EX=");
+            json_escape(stdout, e->chapter);
+            printf("/");
+            json_escape(stdout, e->name);
+            /* Classroom's timeout is in minutes; the first test builds the library too. */
+            int minutes = (e->timeout + 59) / 60 + (k ? 2 : 5);
+            printf("\",\n      \"input\": \"\",\n      \"output\": \"\",\n      \"comparison\": \"included\",\n"
+                   "      \"timeout\": %d,\n      \"points\": %d\n    }", minutes, e->points);
+            k++;
+        }
+        printf("\n  ]\n}\n");
+    } else {
+        printf("# Generated from exercises/manifest.txt by `make autograding` (do not edit:\n"
+               "# `make test` checks that it matches the manifest).  It grades %d exercises,\n"
+               "# %d points, on every push; build/grade (junit.xml, grade.txt) is kept as an artifact.\n",
+               n, total);
+        printf("name: grade\non:\n  push:\n  workflow_dispatch:\njobs:\n  grade:\n    runs-on: ubuntu-latest\n"
+               "    timeout-minutes: 30\n    env:\n      CHAPTERS: \"");
+        for (int c = 0, k = 0; c < 100; c++)
+            if (chapters[c]) printf("%s%02d", k++ ? " " : "", c);
+        printf("\"\n    steps:\n      - uses: actions/checkout@v4\n"
+               "      - run: sudo apt-get update && sudo apt-get install -y libcunit1-dev\n"
+               "      - run: make grade CH=\"$CHAPTERS\" REQUIRE_ALL=1\n"
+               "      - if: always()\n        uses: actions/upload-artifact@v4\n"
+               "        with:\n          name: grade\n          path: build/grade\n");
+        printf("# The exercises and their points:\n");
+        for (int i = 0; i < m.n; i++) {
+            const entry *e = &m.v[i];
+            if (o.any_ch && !o.chs[atoi(e->chapter)]) continue;
+            printf("#   %s/%s %d\n", e->chapter, e->name, e->points);
+        }
+    }
+    manifest_free(&m);
+    return 0;
+}
+
 /* ---- the run sub-command ------------------------------------------------------ */
 
 static int cmd_run(int argc, char **argv)
@@ -1522,6 +1617,7 @@ int main(int argc, char **argv)
         return rc;
     }
     if (strcmp(argv[1], "run") == 0) return cmd_run(argc - 2, argv + 2);
+    if (strcmp(argv[1], "autograding") == 0) return cmd_autograding(argc - 2, argv + 2);
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) usage();
     fprintf(stderr, "%s: unknown command '%s'\n", progname, argv[1]);
     usage();

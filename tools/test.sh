@@ -109,6 +109,7 @@ done
 
 section "exercise manifest"
 manifest_coverage
+run_make "autograding files match the manifest" check-autograding gcc
 
 section "CPython twins"
 tools/demos.sh python "$TALLY"

@@ -177,6 +177,15 @@ tools/pristine.sh "no such ref" "$T/pcopy2" 2>"$T/p.err"; rc=$?
 expect_rc "pristine.sh: a bad source exits 2" $rc 2
 expect_fixed "pristine.sh: says why" "$T/p.err" "neither a directory nor a git ref"
 
+# autograding files from the manifest
+"$RUNNER" autograding --manifest "$M" json >"$T/ag.json" 2>&1
+expect_fixed "autograding.json: one test per exercise, its command" "$T/ag.json" '"run": "make check EX=00-fixtures/after",'
+expect "autograding.json: its points" "$T/ag.json" '"points": 3$'
+[ "$(grep -c '"name":' "$T/ag.json")" -eq 11 ] && ok "autograding.json: every exercise" || bad "autograding.json: every exercise"
+"$RUNNER" autograding --manifest "$M" workflow >"$T/wf.yml" 2>&1
+expect_fixed "workflow: grades the manifest's chapters" "$T/wf.yml" 'make grade CH="$CHAPTERS" REQUIRE_ALL=1'
+expect_fixed "workflow: lists the chapters" "$T/wf.yml" 'CHAPTERS: "00"'
+
 # --expect fail (make test's stub check)
 : >"$T/tally"
 "${R[@]}" --expect fail --tally "$T/tally" --label "stub " >"$T/expect.out" 2>&1; rc=$?
