@@ -188,7 +188,7 @@ grade: deps-cunit
 ifneq ($(PRISTINE),)
 	@tools/pristine.sh '$(PRISTINE)' build/pristine
 	@echo 'grading against the pristine course in build/pristine ($(PRISTINE)); your files: exercises/*/NAME.c'
-	@$(MAKE) --no-print-directory -C build/pristine grade STUDENT='$(CURDIR)' GRADE_OUT='$(GRADE_OUT)' \
+	@$(MAKE) --no-print-directory -C build/pristine grade PRISTINE= STUDENT='$(CURDIR)' GRADE_OUT='$(GRADE_OUT)' \
 	    CFG='$(CFG)' $(if $(CH),CH='$(CH)') $(if $(REQUIRE_ALL),REQUIRE_ALL=1)
 else
 	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
