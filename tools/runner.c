@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -228,8 +229,83 @@ typedef struct {
     char *out;        /* first OUTPUT_CAP bytes of stdout+stderr, NUL-terminated */
     size_t len;
     size_t dropped;   /* bytes read and discarded beyond the cap */
+    int flooded;      /* stopped: its output passed the flood limit */
     double secs;
 } proc_result;
+
+/*
+ * Limits for the test programs of `runner exercises` (students' code): they
+ * apply in the child, before exec.  A runaway program cannot take the
+ * machine: its address space (not under ASan, whose shadow memory needs
+ * terabytes of it; ASan gets hard_rss_limit_mb instead), its number of
+ * processes (the user's current count plus limit_procs: RLIMIT_NPROC counts
+ * every process of the user), and its output: past flood_limit bytes it is
+ * stopped at once instead of at the timeout.  0 means no limit.
+ */
+static struct {
+    int on;
+    long mem_mb;
+    int procs;
+    int asan;           /* the program is built with -fsanitize=address */
+    size_t flood_limit;
+} limits;
+
+#define NOBODY 65534
+
+/* The user the test programs run as: root's RLIMIT_NPROC is not enforced,
+ * so under root they run as nobody (which also keeps them from writing to
+ * the course's files). */
+static uid_t child_uid(void) { return geteuid() == 0 ? (uid_t)NOBODY : getuid(); }
+
+/* Tasks (processes and threads: RLIMIT_NPROC counts both) of uid now. */
+static long user_tasks(uid_t uid)
+{
+    DIR *d = opendir("/proc");
+    if (!d) return 0;
+    long n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!isdigit((unsigned char)de->d_name[0])) continue;
+        char p[300];
+        struct stat st;
+        snprintf(p, sizeof p, "/proc/%s", de->d_name);
+        if (stat(p, &st) != 0 || st.st_uid != uid) continue;
+        snprintf(p, sizeof p, "/proc/%s/task", de->d_name);
+        DIR *t = opendir(p);
+        if (!t) { n++; continue; }
+        struct dirent *te;
+        while ((te = readdir(t)) != NULL) n += isdigit((unsigned char)te->d_name[0]) != 0;
+        closedir(t);
+    }
+    closedir(d);
+    return n;
+}
+
+static void apply_limits_in_child(long nproc_base)
+{
+    if (!limits.on) return;
+    if (limits.mem_mb > 0 && !limits.asan) {
+        struct rlimit rl = {(rlim_t)limits.mem_mb << 20, (rlim_t)limits.mem_mb << 20};
+        setrlimit(RLIMIT_AS, &rl);
+    }
+    if (limits.mem_mb > 0 && limits.asan) {
+        const char *old = getenv("ASAN_OPTIONS");
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s%shard_rss_limit_mb=%ld", old ? old : "", old && *old ? ":" : "",
+                 limits.mem_mb);
+        setenv("ASAN_OPTIONS", buf, 1);
+    }
+    if (limits.procs > 0) {
+        if (geteuid() == 0) { /* drop to nobody, or the limit means nothing */
+            if (setgroups(0, NULL) != 0 || setgid(NOBODY) != 0 || setuid(NOBODY) != 0) {
+                dprintf(2, "runner: cannot run the test as nobody: %s\n", strerror(errno));
+                _exit(126);
+            }
+        }
+        struct rlimit rl = {(rlim_t)(nproc_base + limits.procs), (rlim_t)(nproc_base + limits.procs)};
+        setrlimit(RLIMIT_NPROC, &rl);
+    }
+}
 
 static int chld_pipe[2] = {-1, -1};
 
@@ -296,7 +372,8 @@ static int read_some(int fd, proc_result *r)
  * Run argv[0] (searched in PATH) with CHECK_REPORT=report (unset if NULL)
  * for at most timeout_s seconds.
  */
-static void run_isolated(char *const argv[], const char *report, double timeout_s, proc_result *r)
+static void run_isolated(char *const argv[], const char *report, double timeout_s, proc_result *r,
+                         int limited)
 {
     proc_init();
     memset(r, 0, sizeof *r);
@@ -309,6 +386,10 @@ static void run_isolated(char *const argv[], const char *report, double timeout_
     drain_chld_pipe();
     fflush(stdout);
     fflush(stderr);
+    long nproc_base = limited && limits.on && limits.procs > 0 ? user_tasks(child_uid()) : 0;
+    if (limited && limits.on && limits.procs > 0 && report && geteuid() == 0 &&
+        chown(report, NOBODY, NOBODY) != 0)
+        die("cannot hand %s to nobody: %s", report, strerror(errno));
     double start = now_s();
     pid_t pid = fork();
     if (pid < 0) die("fork: %s", strerror(errno));
@@ -323,6 +404,7 @@ static void run_isolated(char *const argv[], const char *report, double timeout_
         if (p[1] > 2) close(p[1]);
         if (report) setenv("CHECK_REPORT", report, 1);
         else unsetenv("CHECK_REPORT");
+        if (limited) apply_limits_in_child(nproc_base);
         execvp(argv[0], argv);
         dprintf(2, "runner: cannot execute %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -353,6 +435,13 @@ static void run_isolated(char *const argv[], const char *report, double timeout_
             die("poll: %s", strerror(errno));
         }
         if (!eof && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) eof = !read_some(p[0], r);
+        if (limited && limits.flood_limit && r->len + r->dropped > limits.flood_limit) {
+            r->flooded = 1;
+            kill(-pid, SIGKILL);
+            while (waitpid(pid, &r->status, 0) < 0 && errno == EINTR) {}
+            reaped = 1;
+            break;
+        }
         if (fds[1].revents & POLLIN) {
             drain_chld_pipe();
             pid_t w = waitpid(pid, &r->status, WNOHANG);
@@ -380,7 +469,7 @@ static void run_isolated(char *const argv[], const char *report, double timeout_
 
 /* ---- outcomes --------------------------------------------------------------- */
 
-typedef enum { O_PASS, O_FAIL, O_CRASH, O_TIMEOUT, O_NOCOMPILE, O_EXIT, O_MISSING } outcome;
+typedef enum { O_PASS, O_FAIL, O_CRASH, O_TIMEOUT, O_NOCOMPILE, O_EXIT, O_MISSING, O_FLOOD } outcome;
 
 typedef struct {
     char *test, *where, *msg;
@@ -545,7 +634,11 @@ static void classify(proc_result *pr, const char *report, int timeout_s, result 
     r->secs = pr->secs;
     sbuf why = {0};
     char *san = sanitizer_report(r->output);
-    if (pr->timed_out) {
+    if (pr->flooded) {
+        r->kind = O_FLOOD;
+        sb_printf(&why, "stopped: it wrote more than %zu KiB of output", limits.flood_limit / 1024);
+        if (r->running) sb_printf(&why, " in %s", r->running);
+    } else if (pr->timed_out) {
         r->kind = O_TIMEOUT;
         sb_printf(&why, "timed out after %d s", timeout_s);
         if (r->running) sb_printf(&why, " in %s", r->running);
@@ -611,7 +704,7 @@ static void run_test_program(char *const argv[], int timeout_s, result *r)
     memset(r, 0, sizeof *r);
     char *report = make_report_path();
     proc_result pr;
-    run_isolated(argv, report, timeout_s, &pr);
+    run_isolated(argv, report, timeout_s, &pr, 1);
     classify(&pr, report, timeout_s, r);
     free(pr.out);
     unlink(report);
@@ -885,7 +978,7 @@ static int run_compile(const char *cmd, char **out)
 {
     char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
     proc_result pr;
-    run_isolated(argv, NULL, COMPILE_TIMEOUT_S, &pr);
+    run_isolated(argv, NULL, COMPILE_TIMEOUT_S, &pr, 0);
     int ok = !pr.timed_out && WIFEXITED(pr.status) && WEXITSTATUS(pr.status) == 0;
     if (pr.timed_out) {
         sbuf b = {0};
@@ -1199,6 +1292,7 @@ static void usage(void)
             "         [--build DIR] [--cc CC] [--cflags FLAGS] [--libs LIBS] [--ch NN] [--hints]\n"
             "         [--expect pass|fail [--tally FILE] [--label PREFIX]] [--grade DIR]\n"
             "         [--ch \"NN NN\"] [--ex CH/NAME] [--student DIR] [--require-all]\n"
+            "         [--memory MIB] [--procs N] [--flood KIB]\n"
             "  %s run [--timeout S] [--tally FILE] [--label L] -- PROGRAM [ARGS...]\n"
             "  %s autograding [--manifest FILE] [--ch LIST] json|workflow\n",
             progname, progname, progname);
@@ -1260,7 +1354,7 @@ static void print_bar(int done, int total)
 static int cmd_exercises(int argc, char **argv)
 {
     options o = {.cc = "cc", .cflags = "", .libs = "-lcunit", .root = ".", .tree = "exercises"};
-    const char *ch = NULL, *ex = NULL;
+    const char *ch = NULL, *ex = NULL, *mem = "1024", *procs = "64", *flood = "1024";
     int require_all = 0;
     for (int i = 0; i < argc; i++) {
         if (opt_val(argc, argv, &i, "--cc", &o.cc) || opt_val(argc, argv, &i, "--cflags", &o.cflags) ||
@@ -1270,7 +1364,9 @@ static int cmd_exercises(int argc, char **argv)
             opt_val(argc, argv, &i, "--tally", &o.tally) || opt_val(argc, argv, &i, "--label", &o.label) ||
             opt_val(argc, argv, &i, "--grade", &o.grade_dir) ||
             opt_val(argc, argv, &i, "--expect", &o.expect) || opt_val(argc, argv, &i, "--ch", &ch) ||
-            opt_val(argc, argv, &i, "--ex", &ex) || opt_val(argc, argv, &i, "--student", &o.student))
+            opt_val(argc, argv, &i, "--ex", &ex) || opt_val(argc, argv, &i, "--student", &o.student) ||
+            opt_val(argc, argv, &i, "--memory", &mem) || opt_val(argc, argv, &i, "--procs", &procs) ||
+            opt_val(argc, argv, &i, "--flood", &flood))
             continue;
         if (strcmp(argv[i], "--hints") == 0) { o.hints = 1; continue; }
         if (strcmp(argv[i], "--require-all") == 0) { require_all = 1; continue; }
@@ -1284,6 +1380,15 @@ static int cmd_exercises(int argc, char **argv)
     if (o.expect && o.grade_dir) die("--expect and --grade do not go together");
     if (ch && *ch) parse_chapters(ch, &o);
     if (o.student && !*o.student) o.student = NULL;
+    int v;
+    limits.on = 1;
+    if (parse_int(mem, 0, 1 << 20, &v)) die("--memory wants MiB (0: no limit), got '%s'", mem);
+    limits.mem_mb = v;
+    if (parse_int(procs, 0, 1 << 20, &v)) die("--procs wants a number (0: no limit), got '%s'", procs);
+    limits.procs = v;
+    if (parse_int(flood, 0, 1 << 20, &v)) die("--flood wants KiB (0: no limit), got '%s'", flood);
+    limits.flood_limit = (size_t)v * 1024;
+    limits.asan = strstr(o.cflags, "-fsanitize=address") != NULL;
     char *manifest_path = o.manifest ? xstrdup(o.manifest) : path_join(o.root, "exercises/manifest.txt");
     char *build = NULL;
     if (!o.build) {

@@ -21,6 +21,7 @@ FIXTURE_CFLAGS=$(printf '%s\n' $CFLAGS | grep -v -e '^-fsanitize' -e '^-fno-sani
 failed=0
 
 T=$(mktemp -d) || exit 2
+chmod 755 "$T" # under root the runner runs test programs as nobody
 trap 'rm -rf "$T"' EXIT
 
 ok() { echo "ok   $LABEL: $1"; echo "pass $LABEL: $1" >>"$tally"; }
@@ -87,7 +88,7 @@ expect "fail is the next exercise" "$T/student.out" "^Next: 00-fixtures/fail"
 expect "crash reported as SIGSEGV with its test" "$T/student.out" "00-fixtures/crash +crashed: SIGSEGV in test_two_plus_two"
 expect "abort reported as SIGABRT" "$T/student.out" "00-fixtures/abort +crashed: SIGABRT in test_two_plus_two"
 expect "hang times out" "$T/student.out" "00-fixtures/hang +timed out after 2 s in test_two_plus_two"
-expect "flood times out" "$T/student.out" "00-fixtures/flood +timed out after 2 s"
+expect "flood is stopped at once, not at the timeout" "$T/student.out" "00-fixtures/flood +stopped: it wrote more than 1024 KiB of output in test_two_plus_two"
 rss=$(sed -n 's/^runner maxrss: \([0-9]*\) KiB$/\1/p' "$T/student.out")
 if [ -n "$rss" ] && [ "$rss" -lt 32768 ]; then ok "flood: runner memory stays bounded (${rss} KiB)"
 else bad "flood: runner memory stays bounded" "maxrss ${rss:-unknown} KiB"; fi
@@ -137,6 +138,16 @@ expect_fixed "grade.txt: an early exit(0) scores nothing" "$T/grade/grade.txt" "
 n=$(wc -l <"$T/grade/grade.txt")
 n=$(grep -c " PASS \| FAIL " "$T/grade/grade.txt")
 [ "$n" -eq 11 ] && ok "grade.txt: one line per exercise" || bad "grade.txt: one line per exercise" "$n lines"
+
+# limits: memory, processes
+"${R[@]}" --manifest <(printf '[00-fixtures/memory]\n') --memory 256 >"$T/mem.out" 2>&1
+expect "memory limit: a 512 MiB malloc fails under --memory 256" "$T/mem.out" "✗ 00-fixtures/memory +1 check failed"
+"${R[@]}" --manifest <(printf '[00-fixtures/memory]\n') --memory 0 >"$T/mem0.out" 2>&1
+expect "memory limit: --memory 0 lifts it" "$T/mem0.out" "✓ 00-fixtures/memory"
+"${R[@]}" --manifest <(printf '[00-fixtures/procs]\n') --procs 16 >"$T/procs.out" 2>&1
+expect "process limit: 100 forks fail under --procs 16" "$T/procs.out" "✗ 00-fixtures/procs +1 check failed"
+"${R[@]}" --manifest <(printf '[00-fixtures/procs]\n') --procs 0 >"$T/procs0.out" 2>&1
+expect "process limit: --procs 0 lifts it" "$T/procs0.out" "✓ 00-fixtures/procs"
 
 # grading from a pristine tree: the student's edited tests, headers and points change nothing
 mkdir -p "$T/student/exercises/00-fixtures"
