@@ -22,7 +22,7 @@ failed=0
 
 T=$(mktemp -d) || exit 2
 chmod 755 "$T" # under root the runner runs test programs as nobody
-trap 'rm -rf "$T"' EXIT
+[ -n "${KEEP_T:-}" ] && echo "keeping $T" || trap 'rm -rf "$T"' EXIT
 
 ok() { echo "ok   $LABEL: $1"; echo "pass $LABEL: $1" >>"$tally"; }
 bad() { # LABEL [WHY]
@@ -72,6 +72,7 @@ fi
 mkdir -p "$T/root"
 ln -s "$PWD/tools/runner-tests/exercises" "$T/root/exercises"
 ln -s "$PWD/tools" "$T/root/tools"
+ln -s "$PWD/lib" "$T/root/lib" # the macro fixtures include gen.h
 M=tools/runner-tests/manifest.txt
 R=("$RUNNER" exercises --root "$T/root" --manifest "$M" --build "$T/build" --cc "$CC" --cflags "$FIXTURE_CFLAGS" --libs "$TEST_LDLIBS")
 
@@ -138,6 +139,31 @@ expect_fixed "grade.txt: an early exit(0) scores nothing" "$T/grade/grade.txt" "
 n=$(wc -l <"$T/grade/grade.txt")
 n=$(grep -c " PASS \| FAIL " "$T/grade/grade.txt")
 [ "$n" -eq 11 ] && ok "grade.txt: one line per exercise" || bad "grade.txt: one line per exercise" "$n lines"
+
+# what a failure shows: the program's output, the compiler's warnings, an ASan
+# rerun of a crash, what leaked, sentences about macro mistakes
+expect_fixed "a failure shows the program's own output" "$T/student.out" "output of the test program"
+expect_fixed "a failure shows what the program printed" "$T/student.out" "fixture_add(2, 2) was called"
+"${R[@]}" --manifest <(printf '[00-fixtures/warn]\n') --cflags "${FIXTURE_CFLAGS//-Werror/}" >"$T/warn.out" 2>&1
+expect_fixed "warnings: shown when the test fails" "$T/warn.out" "the compiler warned about your file"
+expect "warnings: the student's file and line" "$T/warn.out" "warn.c:5:[0-9]+: warning: .*total"
+"${R[@]}" --manifest <(printf '[00-fixtures/uaf]\n') >"$T/uaf.out" 2>&1
+expect "asan rerun: the crash is a SIGSEGV first" "$T/uaf.out" "00-fixtures/uaf +crashed: SIGSEGV"
+expect_fixed "asan rerun: says so" "$T/uaf.out" "built it again with AddressSanitizer and reran it"
+expect_fixed "asan rerun: names the error" "$T/uaf.out" "crashed: AddressSanitizer: heap-use-after-free in test_two_plus_two"
+expect "asan rerun: shows the line" "$T/uaf.out" "in fixture_add .*uaf.c:11"
+"${R[@]}" --manifest <(printf '[00-fixtures/leak]\n') --cflags "$FIXTURE_CFLAGS -fsanitize=address" >"$T/leak.out" 2>&1
+expect_fixed "leak: reported as a crash by LeakSanitizer" "$T/leak.out" "crashed: LeakSanitizer: detected memory leaks"
+expect "leak: names what leaked and where it was made" "$T/leak.out" "leaked: [0-9]+ objects \([0-9]+ bytes\) from make_box \(leak.c:6"
+printf '[00-fixtures/macro_noend]\n[00-fixtures/macro_twoyield]\n[00-fixtures/macro_switch]\n[00-fixtures/macro_semi]\n' >"$T/macros.txt"
+for m in noend twoyield switch semi; do
+    "${R[@]}" --manifest "$T/macros.txt" --ex "macro_$m" >"$T/m_$m.out" 2>&1
+done
+expect_fixed "macro: missing ASY_END" "$T/m_noend.out" "note: ASY_BEGIN without ASY_END"
+expect_fixed "macro: two yields on one line" "$T/m_twoyield.out" "note: line 7 has two suspension points (ASY_YIELD and ASY_YIELD)"
+expect_fixed "macro: a yield inside the body's own switch" "$T/m_switch.out" "note: line 9: ASY_YIELD inside a switch statement of your own"
+expect_fixed "macro: missing ; after ASY_YIELD" "$T/m_semi.out" "note: line 7: ASY_YIELD(...) needs a ';' after it"
+expect_not "macro: no false alarm on a correct body" "$T/m_twoyield.out" "needs a ';'"
 
 # limits: memory, processes
 "${R[@]}" --manifest <(printf '[00-fixtures/memory]\n') --memory 256 >"$T/mem.out" 2>&1

@@ -1,0 +1,10 @@
+/* Fixture: a typical mistake with the body macros (two yields on one line). */
+#include "gen.h"
+#include "fixture.h"
+static asy_status body(asy_gen *g)
+{
+    ASY_BEGIN(g);
+    ASY_YIELD(g, asy_int(1)); ASY_YIELD(g, asy_int(2));
+    ASY_END(g);
+}
+int fixture_add(int a, int b) { (void)body; return a + b + 1; }
