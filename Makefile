@@ -71,7 +71,7 @@ RUNNER     := $(B)/tools/runner
 MANIFEST ?= exercises/manifest.txt
 RUNNER_ARGS = --root . --manifest $(MANIFEST) --cc '$(CC)' --libs '$(LIBA) $(TEST_LDLIBS)'
 
-.PHONY: help lib build tests runner run demos test exercises grade check watch diagrams bench clean \
+.PHONY: help lib build tests runner run demos test exercises list hint reset grade check watch diagrams bench clean \
         deps-cunit check-solutions check-stubs check-runner autograding check-autograding student-edition
 
 help:
@@ -79,7 +79,11 @@ help:
 	@echo '  make help                 this list'
 	@echo '  make run CH=NN            build and run the demos of chapter NN, in order'
 	@echo '  make demos                build and run every chapter'"'"'s demos, in order'
-	@echo '  make exercises [CH=NN]    build and check your exercises; shows the next one to do (HINTS=1: all hints)'
+	@echo '  make exercises [CH=NN]    build and check your exercises; shows the next one to do'
+	@echo '  make exercises EX=CH/NAME the same for one exercise (e.g. EX=01/countdown)'
+	@echo '  make list [CH=NN]         every exercise: done, failing or not started, chapter by chapter'
+	@echo '  make hint [EX=CH/NAME]    the next hint for the exercise you are on (one more each time)'
+	@echo '  make reset EX=CH/NAME     put an exercise'"'"'s stub back (yours is kept in build/reset/)'
 	@echo '  make watch [CH=NN]        re-run `make exercises` whenever a file under exercises/ changes'
 	@echo '  make check EX=CH/NAME     build and test one exercise; exit 0 if it passes, 1 if not'
 	@echo '  make grade [CH="NN ..."]  grade exercises: build/grade/junit.xml, build/grade/grade.txt, score'
@@ -166,11 +170,29 @@ demos:
 deps-cunit:
 	@tools/deps.sh cunit
 
+# The student's loop.  build/state/ remembers the current exercise and the
+# hints shown (make hint).
+STATE := build/state
 exercises: deps-cunit
 	@if [ -n '$(CH)' ]; then tools/chapter.sh '$(CH)' chapters exercises >/dev/null || exit 2; fi
 	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
-	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises \
+	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises --state $(STATE) \
 	    --cflags '$(STUDENT_CFLAGS)' $(if $(CH),--ch '$(CH)') $(if $(EX),--ex '$(EX)') $(if $(HINTS),--hints)
+
+# Every exercise with its status (done, failing, not started), chapter by chapter.
+list: deps-cunit
+	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
+	@stubs=$$(tools/stubs.sh HEAD $(PRISTINE_STUBS)); \
+	 $(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises --list --state $(STATE) \
+	    $${stubs:+--pristine-stubs "$$stubs"} --cflags '$(STUDENT_CFLAGS)' $(if $(CH),--ch '$(CH)')
+
+# The next hint of the current exercise (or of EX=CH/NAME), one per call.
+hint: $(RUNNER)
+	@$(RUNNER) hint --manifest $(MANIFEST) --state $(STATE) $(if $(EX),--ex '$(EX)')
+
+# Put one exercise's stub back (git's HEAD version, or REF=); yours is kept in build/reset/.
+reset:
+	@tools/reset.sh '$(EX)' '$(or $(REF),HEAD)'
 
 # Grading.  CH=NN or CH="NN NN" grades those chapters only; REQUIRE_ALL=1
 # exits 1 unless every graded exercise passed.  Where the files come from:
@@ -220,9 +242,7 @@ STUBS ?= HEAD
 PRISTINE_STUBS := $(B)/pristine-stubs
 check-stubs: $(LIBA) $(RUNNER)
 	@student=; \
-	 if [ '$(STUBS)' != worktree ] && git rev-parse -q --verify '$(STUBS)^{commit}' >/dev/null 2>&1; then \
-	     rm -rf $(PRISTINE_STUBS) && mkdir -p $(PRISTINE_STUBS) && \
-	     git archive '$(STUBS)' exercises | tar -xf - -C $(PRISTINE_STUBS) && student=$(PRISTINE_STUBS); \
+	 if [ '$(STUBS)' != worktree ] && student=$$(tools/stubs.sh '$(STUBS)' $(PRISTINE_STUBS)); then \
 	     n=$$(git diff --name-only '$(STUBS)' -- 'exercises/[0-9]*.c' | grep -vc '/test_[^/]*$$'); \
 	     [ "$$n" -eq 0 ] || echo "note: the stub check uses the stubs of $(STUBS); $$n edited stub(s) in exercises/ are not checked (STUBS=worktree checks them)"; \
 	 elif [ '$(STUBS)' != worktree ]; then \

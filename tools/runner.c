@@ -976,6 +976,9 @@ typedef struct {
     char chs[100];       /* chapters selected by --ch (all when none is set) */
     int any_ch;
     int hints;
+    const char *state;   /* --state DIR: hints shown, the current exercise */
+    const char *pristine_stubs; /* --pristine-stubs DIR: for "not started" in --list */
+    int list;
 } options;
 
 /* Add "path mtime size" of a file to the stamp (or "path -" if absent). */
@@ -1621,6 +1624,79 @@ static void write_junit(const char *dir, const graded *g, int n)
     free(b.s);
 }
 
+/* Is the student's file byte for byte the pristine stub (--pristine-stubs)? */
+static int untouched(const options *o, const entry *e)
+{
+    if (!o->pristine_stubs) return 0;
+    char *mine = edit_path(o, e);
+    sbuf b = {0};
+    sb_printf(&b, "exercises/%s/%s.c", e->chapter, e->name);
+    char *rel = sb_take(&b);
+    char *orig = path_join(o->pristine_stubs, rel);
+    size_t la, lb;
+    char *a = read_file(mine, &la), *c = read_file(orig, &lb);
+    int same = a && c && la == lb && memcmp(a, c, la) == 0;
+    free(a);
+    free(c);
+    free(mine);
+    free(rel);
+    free(orig);
+    return same;
+}
+
+/* ---- the student's state: hints shown, the current exercise ------------------ */
+
+/* DIR/hints holds "CH/NAME COUNT" lines: how many hints were shown. */
+static int hints_shown(const char *dir, const char *full)
+{
+    if (!dir) return 0;
+    char *path = path_join(dir, "hints");
+    char *data = read_file(path, NULL);
+    free(path);
+    int n = 0;
+    size_t fl = strlen(full);
+    for (char *p = data; p && *p;) {
+        char *nl = strchr(p, '\n');
+        if (strncmp(p, full, fl) == 0 && p[fl] == ' ') n = atoi(p + fl + 1);
+        if (!nl) break;
+        p = nl + 1;
+    }
+    free(data);
+    return n;
+}
+
+static void set_hints_shown(const char *dir, const char *full, int n)
+{
+    mkdir_p(dir);
+    char *path = path_join(dir, "hints");
+    char *data = read_file(path, NULL);
+    sbuf b = {0};
+    size_t fl = strlen(full);
+    for (char *p = data; p && *p;) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        if (!(strncmp(p, full, fl) == 0 && p[fl] == ' ')) sb_addn(&b, p, len);
+        p += len;
+    }
+    sb_printf(&b, "%s %d\n", full, n);
+    if (write_file(path, b.s, b.len) != 0) die("cannot write %s: %s", path, strerror(errno));
+    free(b.s);
+    free(data);
+    free(path);
+}
+
+static void set_current(const char *dir, const char *full)
+{
+    if (!dir) return;
+    mkdir_p(dir);
+    char *path = path_join(dir, "current");
+    sbuf b = {0};
+    sb_printf(&b, "%s\n", full);
+    write_file(path, b.s, b.len);
+    free(b.s);
+    free(path);
+}
+
 /* ---- the exercises sub-command ----------------------------------------------- */
 
 static void usage(void)
@@ -1631,10 +1707,11 @@ static void usage(void)
             "         [--build DIR] [--cc CC] [--cflags FLAGS] [--libs LIBS] [--ch NN] [--hints]\n"
             "         [--expect pass|fail [--tally FILE] [--label PREFIX]] [--grade DIR]\n"
             "         [--ch \"NN NN\"] [--ex CH/NAME] [--student DIR] [--require-all]\n"
-            "         [--memory MIB] [--procs N] [--flood KIB]\n"
+            "         [--memory MIB] [--procs N] [--flood KIB] [--state DIR] [--list [--pristine-stubs DIR]]\n"
             "  %s run [--timeout S] [--tally FILE] [--label L] -- PROGRAM [ARGS...]\n"
-            "  %s autograding [--manifest FILE] [--ch LIST] json|workflow\n",
-            progname, progname, progname);
+            "  %s autograding [--manifest FILE] [--ch LIST] json|workflow\n"
+            "  %s hint [--manifest FILE] [--state DIR] [--ex CH/NAME]\n",
+            progname, progname, progname, progname);
     exit(2);
 }
 
@@ -1708,6 +1785,10 @@ static int cmd_exercises(int argc, char **argv)
             opt_val(argc, argv, &i, "--flood", &flood))
             continue;
         if (strcmp(argv[i], "--hints") == 0) { o.hints = 1; continue; }
+        if (strcmp(argv[i], "--list") == 0) { o.list = 1; continue; }
+        if (opt_val(argc, argv, &i, "--state", &o.state) ||
+            opt_val(argc, argv, &i, "--pristine-stubs", &o.pristine_stubs))
+            continue;
         if (strcmp(argv[i], "--require-all") == 0) { require_all = 1; continue; }
         fprintf(stderr, "%s exercises: unknown option '%s'\n", progname, argv[i]);
         usage();
@@ -1776,11 +1857,11 @@ static int cmd_exercises(int argc, char **argv)
     }
 
     graded *g = xmalloc(sizeof *g * (size_t)nsel);
-    int done = 0, unmet = 0, first_bad = -1, score = 0, max_score = 0;
+    int done = 0, unmet = 0, first_bad = -1, score = 0, max_score = 0, left_minutes = 0, nfresh = 0;
     size_t namew = 0;
     for (int k = 0; k < nsel; k++) {
         const entry *e = &m.v[sel[k]];
-        size_t w = strlen(e->chapter) + 1 + strlen(e->name);
+        size_t w = (o.list ? 0 : strlen(e->chapter) + 1) + strlen(e->name);
         if (w > namew) namew = w;
     }
     for (int k = 0; k < nsel; k++) {
@@ -1819,6 +1900,19 @@ static int cmd_exercises(int argc, char **argv)
                 unmet++;
             }
             tally(o.tally, ok, label);
+        } else if (o.list) {
+            if (k == 0 || strcmp(g[k - 1].e->chapter, e->chapter) != 0)
+                printf("%s%s%s\n", col(C_BOLD), e->chapter, col(C_OFF));
+            int fresh = !passed && untouched(&o, e);
+            const char *st = passed ? "done" : fresh ? "not started" : "failing";
+            if (!passed) {
+                left_minutes += e->minutes;
+                if (fresh) nfresh++;
+            }
+            char mins[32] = "";
+            if (e->minutes) snprintf(mins, sizeof mins, "  ~%d min", e->minutes);
+            printf("  %s%-11s%s  %-*s  %s%s%s%s\n", col(passed ? C_GREEN : fresh ? "" : C_RED), st, col(C_OFF),
+                   (int)namew, e->name, e->title, col(C_DIM), mins, col(C_OFF));
         } else {
             const char *mark = passed ? "\xe2\x9c\x93" : "\xe2\x9c\x97"; /* ✓ ✗ */
             printf("  %s%s%s %-*s  %s%s%s\n", col(passed ? C_GREEN : C_RED), mark, col(C_OFF),
@@ -1857,6 +1951,17 @@ static int cmd_exercises(int argc, char **argv)
         fclose(f);
         free(gt);
         printf("\nscore: %d/%d points (%d/%d exercises)\n", score, max_score, done, nsel);
+    } else if (o.list) {
+        printf("\n%d done, %d failing, %d not started", done, nsel - done - nfresh, nfresh);
+        if (left_minutes) printf("; about %d h %02d min of work left (the manifest's estimates)", left_minutes / 60,
+                                 left_minutes % 60);
+        printf("\n");
+        if (first_bad >= 0) {
+            char full[512];
+            snprintf(full, sizeof full, "%s/%s", g[first_bad].e->chapter, g[first_bad].e->name);
+            set_current(o.state, full);
+            printf("next: %s (make exercises EX=%s)\n", full, full);
+        }
     } else if (!o.expect) {
         printf("\n");
         print_bar(done, nsel);
@@ -1882,12 +1987,17 @@ static int cmd_exercises(int argc, char **argv)
             } else {
                 print_details(stdout, r, "    ");
             }
-            int nh = o.hints ? e->nhints : (e->nhints > 0 ? 1 : 0);
+            char full[512];
+            snprintf(full, sizeof full, "%s/%s", e->chapter, e->name);
+            set_current(o.state, full);
+            int seen = hints_shown(o.state, full);
+            int nh = o.hints ? e->nhints : seen > 0 ? seen : (e->nhints > 0 ? 1 : 0);
+            if (nh > e->nhints) nh = e->nhints;
             for (int h = 0; h < nh; h++)
-                printf("  %shint:%s   %s\n", col(C_YELLOW), col(C_OFF), e->hints[h]);
-            if (!o.hints && e->nhints > 1)
-                printf("  (%d more hint%s: make exercises HINTS=1)\n", e->nhints - 1,
-                       e->nhints == 2 ? "" : "s");
+                printf("  %shint %d/%d:%s %s\n", col(C_YELLOW), h + 1, e->nhints, col(C_OFF), e->hints[h]);
+            if (nh < e->nhints)
+                printf("  (%d more hint%s, one at a time: make hint)\n", e->nhints - nh,
+                       e->nhints - nh == 1 ? "" : "s");
             free(edit);
             free(test);
         }
@@ -1901,6 +2011,68 @@ static int cmd_exercises(int argc, char **argv)
     free(build);
     if (o.expect && unmet) return 1;
     return require_all && done < nsel ? 1 : 0;
+}
+
+/* ---- the hint sub-command --------------------------------------------------------- */
+
+/* runner hint [--manifest F] [--state DIR] [--ex CH/NAME]: the next hint of
+ * the exercise (default: the one `runner exercises` showed last), remembered
+ * in DIR/hints, so each call shows one more. */
+static int cmd_hint(int argc, char **argv)
+{
+    const char *manifest_path = "exercises/manifest.txt", *state = "build/state", *ex = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (opt_val(argc, argv, &i, "--manifest", &manifest_path) || opt_val(argc, argv, &i, "--state", &state) ||
+            opt_val(argc, argv, &i, "--ex", &ex))
+            continue;
+        fprintf(stderr, "%s hint: unknown argument '%s'\n", progname, argv[i]);
+        usage();
+    }
+    char *cur = NULL;
+    if (!ex || !*ex) {
+        char *path = path_join(state, "current");
+        cur = read_file(path, NULL);
+        free(path);
+        if (cur) cur[strcspn(cur, "\n")] = '\0';
+        if (!cur || !*cur) {
+            printf("Which exercise? Run `make exercises` first (it remembers the one you are on), "
+                   "or name it: make hint EX=CH/NAME\n");
+            free(cur);
+            return 0;
+        }
+        ex = cur;
+    }
+    manifest m = {0};
+    manifest_load(manifest_path, &m);
+    const entry *e = NULL;
+    for (int i = 0; i < m.n && !e; i++)
+        if (ex_matches(ex, &m.v[i])) e = &m.v[i];
+    if (!e) {
+        fprintf(stderr, "%s: no exercise '%s' in %s (write CH/NAME, e.g. 01/countdown)\n", progname, ex,
+                manifest_path);
+        exit(2);
+    }
+    char full[512];
+    snprintf(full, sizeof full, "%s/%s", e->chapter, e->name);
+    if (e->nhints == 0) {
+        printf("%s has no hints: its header (%s.h) and test are the place to look.\n", full, e->name);
+    } else {
+        int seen = hints_shown(state, full);
+        if (seen < 1) seen = 1; /* `make exercises` shows the first one anyway */
+        int fresh = seen < e->nhints;
+        if (fresh) seen++;
+        if (seen > e->nhints) seen = e->nhints;
+        set_hints_shown(state, full, seen);
+        printf("%s%s%s — %s\n", col(C_BOLD), full, col(C_OFF), e->title);
+        for (int h = 0; h < seen; h++)
+            printf("  %shint %d/%d:%s %s\n", h == seen - 1 ? col(C_YELLOW) : col(C_DIM), h + 1, e->nhints,
+                   col(C_OFF), e->hints[h]);
+        if (!fresh) printf("  (that was the last hint: the rest is yours. The test's failing check says what is still wrong.)\n");
+        else if (seen < e->nhints) printf("  (%d more: make hint)\n", e->nhints - seen);
+    }
+    manifest_free(&m);
+    free(cur);
+    return 0;
 }
 
 /* ---- the autograding sub-command ------------------------------------------------ */
@@ -2065,6 +2237,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "run") == 0) return cmd_run(argc - 2, argv + 2);
     if (strcmp(argv[1], "autograding") == 0) return cmd_autograding(argc - 2, argv + 2);
+    if (strcmp(argv[1], "hint") == 0) return cmd_hint(argc - 2, argv + 2);
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) usage();
     fprintf(stderr, "%s: unknown command '%s'\n", progname, argv[1]);
     usage();

@@ -110,6 +110,34 @@ expect "all passing: congratulations" "$T/one.out" "All 1 exercises pass"
 "${R[@]}" --ch 7 >"$T/ch.out" 2>&1
 expect_fixed "--ch filters by chapter" "$T/ch.out" "No exercises for chapter 07"
 
+# hints one at a time, remembered in a state directory
+"$RUNNER" hint --manifest "$T/small.txt" --state "$T/state" >"$T/h0.out" 2>&1
+expect_fixed "hint: before any run it asks which exercise" "$T/h0.out" "Which exercise?"
+"${R[@]}" --manifest "$T/small.txt" --state "$T/state" >"$T/h1.out" 2>&1
+expect_fixed "hint: the student view shows the first" "$T/h1.out" "hint 1/2: first fixture hint"
+expect_fixed "hint: and says how to get the next" "$T/h1.out" "(1 more hint, one at a time: make hint)"
+expect_fixed "hint: the current exercise is remembered" "$T/state/current" "00-fixtures/fail"
+"$RUNNER" hint --manifest "$T/small.txt" --state "$T/state" >"$T/h2.out" 2>&1
+expect_fixed "hint: the next one" "$T/h2.out" "hint 2/2: second fixture hint"
+expect_fixed "hint: the count is remembered" "$T/state/hints" "00-fixtures/fail 2"
+"$RUNNER" hint --manifest "$T/small.txt" --state "$T/state" >"$T/h3.out" 2>&1
+expect_fixed "hint: after the last one it says so" "$T/h3.out" "that was the last hint"
+"${R[@]}" --manifest "$T/small.txt" --state "$T/state" >"$T/h4.out" 2>&1
+expect_fixed "hint: the student view shows every hint already seen" "$T/h4.out" "hint 2/2: second fixture hint"
+"$RUNNER" hint --manifest "$T/small.txt" --state "$T/state2" --ex 00/pass >"$T/h5.out" 2>&1
+expect_fixed "hint: an exercise without hints says so" "$T/h5.out" "00-fixtures/pass has no hints"
+
+# make list: done, failing, not started (a file still byte for byte the stub)
+mkdir -p "$T/orig/exercises/00-fixtures"
+cp tools/runner-tests/exercises/00-fixtures/fail.c "$T/orig/exercises/00-fixtures/fail.c"
+printf '[00-fixtures/pass]\n[00-fixtures/fail]\nminutes = 25\n[00-fixtures/crash]\nminutes = 5\n' >"$T/list.txt"
+"${R[@]}" --manifest "$T/list.txt" --list --pristine-stubs "$T/orig" >"$T/list.out" 2>&1
+expect "list: a chapter heading" "$T/list.out" "^00-fixtures$"
+expect "list: done" "$T/list.out" "^  done +pass "
+expect "list: not started" "$T/list.out" "^  not started +fail .*~25 min"
+expect "list: failing" "$T/list.out" "^  failing +crash "
+expect_fixed "list: the totals and the time left" "$T/list.out" "1 done, 1 failing, 1 not started; about 0 h 30 min of work left"
+
 # the first nocompile line is shown
 "${R[@]}" --manifest <(printf '[00-fixtures/nocompile]\n') >"$T/nc.out" 2>&1
 expect "nocompile shows the compiler's error" "$T/nc.out" "nocompile.c:5:[0-9]+: error"
