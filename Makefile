@@ -77,7 +77,7 @@ RUNNER_ARGS = --root . --manifest $(MANIFEST) --cc '$(CC)' --libs '$(LIBA) $(TES
 help:
 	@echo 'asyncio, rebuilt in C — make targets:'
 	@echo '  make help                 this list'
-	@echo '  make run CH=NN            build and run the demos of chapter NN, in order'
+	@echo '  make run CH=NN            build and run the demos of chapter NN, in order, each compared with its transcript'
 	@echo '  make demos                build and run every chapter'"'"'s demos, in order'
 	@echo '  make exercises [CH=NN]    build and check your exercises; shows the next one to do'
 	@echo '  make exercises EX=CH/NAME the same for one exercise (e.g. EX=01/countdown)'
@@ -160,11 +160,11 @@ run:
 	@dir=$$($(CHDIR_CMD)) || exit 2; \
 	 bins=$$(for f in $$dir/[0-9]*.c; do [ -f "$$f" ] && echo "$(B)/$${f%.c}"; done); \
 	 if [ -z "$$bins" ]; then echo "no demos in $$dir"; exit 0; fi; \
-	 $(MAKE) --no-print-directory $$bins && tools/demos.sh run $(B) "$$dir"
+	 $(MAKE) -s --no-print-directory $$bins && tools/demos.sh run $(B) "$$dir"
 
 demos:
 	@tools/deps.sh $(DEMO_NEEDS)
-	@$(MAKE) --no-print-directory $(DEMO_BINS) $(LIBA)
+	@$(MAKE) -s --no-print-directory $(DEMO_BINS) $(LIBA)
 	@tools/demos.sh run $(B) $$(ls -d chapters/[0-9][0-9]-*/ 2>/dev/null | sed 's:/$$::')
 
 deps-cunit:

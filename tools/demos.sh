@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/demos.sh — run the demo programs of chapters.
 #
-#   tools/demos.sh run   BUILDDIR CHAPTERDIR...    run each demo with a header line
+#   tools/demos.sh run   BUILDDIR CHAPTERDIR...    run each demo with a header line, then
+#                                                  say whether it printed its X.expected
 #   tools/demos.sh check BUILDDIR TALLY LABEL      compare every demo with its transcript
 #   tools/demos.sh python TALLY                    run every Python twin X.py with CPython and
 #                                                  compare it with the same transcript
@@ -71,13 +72,29 @@ run)
     build=$2; shift 2
     [ $# -eq 0 ] && { echo "no chapters yet"; exit 0; }
     status=0
+    tmp=$(mktemp -d) || exit 2
+    trap 'rm -rf "$tmp"' EXIT
     for dir in "$@"; do
         dir=${dir%/}
         for src in $(demos_of "$dir"); do
             x=${src%.c}
             echo "=== $x ==="
             demo_args "$src"
-            "$build/$x" "${ARGS[@]}" </dev/null || { rc=$?; echo "(exit status $rc)"; status=1; }
+            # Live output, and a copy to compare with the transcript.
+            "$build/$x" "${ARGS[@]}" </dev/null | tee "$tmp/stdout"
+            rc=${PIPESTATUS[0]}
+            [ "$rc" -eq 0 ] || { echo "(exit status $rc)"; status=1; }
+            if [ -f "$x.expected" ]; then
+                if [ -f "$x.sed" ]; then sed -f "$x.sed" "$tmp/stdout" >"$tmp/actual"
+                else cp "$tmp/stdout" "$tmp/actual"; fi
+                if cmp -s "$x.expected" "$tmp/actual"; then
+                    echo "✓ the same output as $x.expected"
+                else
+                    echo "✗ the output differs from $x.expected:"
+                    diff -u --label "$x.expected" --label "this run" "$x.expected" "$tmp/actual" | head -n 40
+                    status=1
+                fi
+            fi
         done
     done
     exit $status
