@@ -174,7 +174,7 @@ deps-cunit:
 # hints shown (make hint).
 STATE := build/state
 exercises: deps-cunit
-	@if [ -n '$(CH)' ]; then tools/chapter.sh '$(CH)' chapters exercises >/dev/null || exit 2; fi
+	@for c in $(subst $(,), ,$(CH)); do tools/chapter.sh "$$c" chapters exercises >/dev/null || exit 2; done
 	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
 	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises --state $(STATE) \
 	    --cflags '$(STUDENT_CFLAGS)' $(if $(CH),--ch '$(CH)') $(if $(EX),--ex '$(EX)') $(if $(HINTS),--hints)

@@ -1644,6 +1644,32 @@ static int untouched(const options *o, const entry *e)
     return same;
 }
 
+/* chapters/NN-slug of the first chapter after chapter `after`, or NULL. */
+static char *chapter_after(const char *root, int after)
+{
+    char *dir = path_join(root, "chapters");
+    DIR *d = opendir(dir);
+    char *best = NULL;
+    int bestn = 1000;
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        if (!valid_chapter(de->d_name)) continue;
+        int n = atoi(de->d_name);
+        if (n > after && n < bestn) {
+            bestn = n;
+            free(best);
+            best = xstrdup(de->d_name);
+        }
+    }
+    if (d) closedir(d);
+    free(dir);
+    if (!best) return NULL;
+    sbuf b = {0};
+    sb_printf(&b, "chapters/%s", best);
+    free(best);
+    return sb_take(&b);
+}
+
 /* ---- the student's state: hints shown, the current exercise ------------------ */
 
 /* DIR/hints holds "CH/NAME COUNT" lines: how many hints were shown. */
@@ -1967,9 +1993,21 @@ static int cmd_exercises(int argc, char **argv)
         print_bar(done, nsel);
         if (first_bad < 0) {
             printf("\n%sAll %d exercises pass. Well done!%s\n", col(C_GREEN), nsel, col(C_OFF));
+            int last = atoi(g[nsel - 1].e->chapter);
+            char *next = chapter_after(o.root, last);
+            if (next) printf("Chapter %02d is done. Next: %s/README.md\n", last, next);
+            free(next);
         } else {
             const entry *e = g[first_bad].e;
             result *r = &g[first_bad].r;
+            if (first_bad > 0 && strcmp(g[first_bad - 1].e->chapter, e->chapter) != 0) {
+                int prev = atoi(g[first_bad - 1].e->chapter), ok = 1;
+                for (int k = 0; k < first_bad; k++)
+                    if (atoi(g[k].e->chapter) == prev && g[k].r.kind != O_PASS) ok = 0;
+                char *dir = chapter_after(o.root, prev);
+                if (ok && dir) printf("\n%sChapter %02d is done.%s On to %s/README.md\n", col(C_GREEN), prev, col(C_OFF), dir);
+                free(dir);
+            }
             char *san = r->kind == O_CRASH ? sanitizer_report(r->output ? r->output : "") : NULL;
             if (r->kind == O_CRASH && !limits.asan && !san) asan_rerun(&o, e, r);
             free(san);
