@@ -182,7 +182,7 @@ exercises: deps-cunit
 # Every exercise with its status (done, failing, not started), chapter by chapter.
 list: deps-cunit
 	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
-	@stubs=$$(tools/stubs.sh HEAD $(PRISTINE_STUBS)); \
+	@stubs=$$(tools/stubs.sh auto $(PRISTINE_STUBS)); \
 	 $(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises --list --state $(STATE) \
 	    $${stubs:+--pristine-stubs "$$stubs"} --cflags '$(STUDENT_CFLAGS)' $(if $(CH),--ch '$(CH)')
 
@@ -190,9 +190,9 @@ list: deps-cunit
 hint: $(RUNNER)
 	@$(RUNNER) hint --manifest $(MANIFEST) --state $(STATE) $(if $(EX),--ex '$(EX)')
 
-# Put one exercise's stub back (git's HEAD version, or REF=); yours is kept in build/reset/.
+# Put one exercise's stub back (the pristine one: tools/stubs.sh; or REF=); yours is kept in build/reset/.
 reset:
-	@tools/reset.sh '$(EX)' '$(or $(REF),HEAD)'
+	@tools/reset.sh '$(EX)' '$(or $(REF),auto)'
 
 # Grading.  CH=NN or CH="NN NN" grades those chapters only; REQUIRE_ALL=1
 # exits 1 unless every graded exercise passed.  Where the files come from:
@@ -234,17 +234,18 @@ check-solutions: $(LIBA) $(RUNNER)
 	 $(RUNNER) exercises $(RUNNER_ARGS) --tree solutions --build $(B)/solutions \
 	    --cflags '$(CFLAGS)' --expect pass --label 'solution [$(CFG)] ' $(if $(TALLY),--tally '$(TALLY)')
 
-# The stubs that must fail are the pristine ones: git's $(STUBS) (default HEAD)
-# version of each exercises/NN-slug/NAME.c, so the exercises a student has
-# solved (and not committed) do not count as stubs that pass.  STUBS=worktree
-# checks the files as they are (an instructor editing a stub before a commit).
-STUBS ?= HEAD
+# The stubs that must fail are the pristine ones (tools/stubs.sh: HEAD's in
+# the instructor edition, the first commit's in the student edition), so the
+# exercises a student has solved do not count as stubs that pass.  STUBS=REF
+# takes them from a git ref; STUBS=worktree checks the files as they are (an
+# instructor editing a stub before a commit).
+STUBS ?= auto
 PRISTINE_STUBS := $(B)/pristine-stubs
 check-stubs: $(LIBA) $(RUNNER)
 	@student=; \
 	 if [ '$(STUBS)' != worktree ] && student=$$(tools/stubs.sh '$(STUBS)' $(PRISTINE_STUBS)); then \
-	     n=$$(git diff --name-only '$(STUBS)' -- 'exercises/[0-9]*.c' | grep -vc '/test_[^/]*$$'); \
-	     [ "$$n" -eq 0 ] || echo "note: the stub check uses the stubs of $(STUBS); $$n edited stub(s) in exercises/ are not checked (STUBS=worktree checks them)"; \
+	     n=$$(git diff --name-only HEAD -- 'exercises/[0-9]*.c' | grep -vc '/test_[^/]*$$'); \
+	     [ ! -d solutions ] || [ "$$n" -eq 0 ] || echo "note: the stub check uses the stubs of git HEAD; $$n edited stub(s) in exercises/ are not checked (STUBS=worktree checks them)"; \
 	 elif [ '$(STUBS)' != worktree ]; then \
 	     echo 'note: no git history here: the stub check uses exercises/ as it is'; \
 	 fi; \
