@@ -21,12 +21,11 @@ static asy_status gather_body(asy_coro *co)
 {
     gather_frame *f = (gather_frame *)co;
     ASY_BEGIN(co);
-    /* TODO 1: first wrap every coroutine in a task: f->tasks[i] =
-     *         asy_create_task(f->coros[i], NULL); (it steals the coroutine:
-     *         set f->coros[i] = NULL). They all start at the next turn. */
-    /* TODO 2: then await the TASKS in order, not the coroutines:
-     *         ASY_AWAIT(co, asy_incref(f->tasks[f->i])) keeps the frame's
-     *         reference, and ASY_SENT(co) is the task's result. */
+    /* TODO: the same results, in the same order, but with the coroutines
+     * running side by side, so that sleeps of 3, 1 and 2 seconds take 3 in
+     * all. Awaiting a coroutine runs it to its end before the next one
+     * starts; chapter 12 shows what starts them all at once. The frame
+     * owns what it creates until gather_clear. `make hint`: the steps. */
     for (f->i = 0; f->i < f->n; f->i++) {
         asy_coro *c = f->coros[f->i];
         f->coros[f->i] = NULL;

@@ -8,19 +8,21 @@
 
 void mini_task_step(mini_task *t)
 {
-    /* TODO 1: take the exception to throw in: asy_exc *exc = t->throw_next;
-     *         t->throw_next = NULL. Count the step (t->steps++). The wait
-     *         is over: asy_decref(t->waiting), t->waiting = NULL. */
-    /* TODO 2: one step of the coroutine: asy_gen_throw(t->coro, exc) if exc,
-     *         else asy_gen_send(t->coro, asy_none()); then asy_decref(exc). */
-    /* TODO 3: ASY_RETURNED: done, result = r.value (move it); ASY_RAISED:
-     *         done, exc = r.exc (move it). Either way the coroutine is
-     *         finished: asy_decref(t->coro), t->coro = NULL. */
-    /* TODO 4: ASY_YIELDED: a future (asy_value_future(r.value) != NULL):
-     *         keep a reference in t->waiting and add mini_task_wakeup as its
-     *         done callback with asy_ptr(t); None: mini_task_schedule(t, NULL);
-     *         anything else: mini_task_schedule(t, RuntimeError "Task got bad
-     *         yield: %s" with ASY_REPR(r.value)). Then release r.value. */
+    /* TODO: one step of the task, what CPython's Task.__step does (and
+     * lib/task.c's task_step()):
+     *   - a step takes what was scheduled for it (t->throw_next: an
+     *     exception to throw in, or nothing), ends the wait it woke from,
+     *     and is counted in t->steps;
+     *   - the coroutine runs to its next yield, return or raise;
+     *   - a return or a raise finishes the task: its outcome is kept in
+     *     t->result or t->exc, and the task no longer owns a coroutine;
+     *   - a yielded future suspends the task until that future is done
+     *     (mini_task_wakeup then steps it); a bare yield (None) asks for
+     *     another step at the next turn; anything else is a bad yield,
+     *     thrown back in at the next step as RuntimeError
+     *     "Task got bad yield: <its repr>".
+     * task_step.h says who owns each field; every reference you get is
+     * either kept there or released. `make hint`: the steps. */
     (void)t;
 }
 

@@ -4,13 +4,17 @@
  * As it stands, cancel_after awaits the work directly: the result comes
  * back, but nothing ever cancels it. Read cancel_after.h, then:
  *
- *   TODO 1: run the work as a task of its own (asy_create_task) and await
- *           the task (ASY_AWAIT steals: await asy_incref(f->task)).
- *   TODO 2: schedule a callback with asy_loop_call_later that cancels the
- *           task after f->delay seconds; keep the handle in the frame.
- *   TODO 3: cancel the timer (asy_handle_cancel) on every path: use
- *           ASY_AWAIT_TRY, cancel it, then let a pending exception go on.
- *   TODO 4: release what the frame owns in its clear function.
+ *   TODO: the goal, in Python:
+ *               task = asyncio.create_task(work)
+ *               timer = loop.call_later(delay, task.cancel)
+ *               try:
+ *                   return await task
+ *               finally:
+ *                   timer.cancel()
+ *           The work is cancelled after `delay` seconds if it has not
+ *           finished; the caller then sees its CancelledError. The timer
+ *           must never outlive the call, on any path, and the frame
+ *           releases what it owns however it ends. `make hint`: the steps.
  *
  * make exercises CH=13 runs the tests.
  */
@@ -29,7 +33,7 @@ static asy_status cancel_after_body(asy_coro *co)
     {
         asy_coro *work = f->work;
         f->work = NULL;
-        ASY_AWAIT(co, work); /* TODO 1, 2, 3: no task, no deadline */
+        ASY_AWAIT(co, work); /* TODO: no task, no deadline */
     }
     ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
     ASY_END(co);
@@ -38,7 +42,7 @@ static asy_status cancel_after_body(asy_coro *co)
 static void cancel_after_clear(asy_gen *g)
 {
     cancel_after_frame *f = (cancel_after_frame *)g;
-    asy_decref(f->work); /* TODO 4: and whatever else you add to the frame */
+    asy_decref(f->work); /* TODO: and whatever else you add to the frame */
 }
 
 asy_coro *cancel_after(asy_coro *work, double delay)

@@ -6,12 +6,13 @@
  * at once, past the release; and a task cancelled before its first step
  * never runs the body at all. Read cleanup.h for the rules, then:
  *
- *   TODO 1: catch what arrives at the sleep (ASY_AWAIT_TRY), note the round
- *           in res->cancelled_in_round when it is a CancelledError, and
- *           fall through to the release without swallowing the exception.
- *   TODO 2: release in the frame's clear function too (asy_gen_set_clear),
- *           for the paths where the body never runs.
- *   TODO 3: make sure the two never both release (a flag in the frame).
+ *   TODO: the contract of cleanup.h: the resource is released exactly
+ *           once, whatever happens: a normal end, a CancelledError at any
+ *           sleep (note the round it arrived in, and let it go on: the
+ *           caller must still see the cancellation), or a task cancelled
+ *           before its first step, whose body never runs (chapter 13,
+ *           section 4: what runs when a frame is released?). `make hint`:
+ *           the steps.
  *
  * make exercises CH=13 runs the tests.
  */
@@ -30,15 +31,15 @@ static asy_status worker_body(asy_coro *co)
     worker_frame *f = (worker_frame *)co;
     ASY_BEGIN(co);
     for (f->round = 1; f->round <= f->rounds; f->round++) {
-        ASY_AWAIT(co, asy_sleep(f->period, asy_none())); /* TODO 1 */
+        ASY_AWAIT(co, asy_sleep(f->period, asy_none())); /* TODO: a cancel here skips the release below */
         f->res->rounds++;
     }
-    resource_release(f->res); /* TODO 1, 3: reached only on a normal end */
+    resource_release(f->res); /* TODO: reached only on a normal end */
     ASY_RETURN(co, asy_int(f->res->rounds));
     ASY_END(co);
 }
 
-/* TODO 2: a clear function, registered in worker() below. */
+/* TODO: the body does not run on every path (see the contract above). */
 
 asy_coro *worker(resource *res, int rounds, double period)
 {

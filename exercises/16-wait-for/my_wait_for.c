@@ -5,20 +5,16 @@
  * As it stands, my_wait_for simply awaits the task: results and errors come
  * through, but there is no deadline at all. Read my_wait_for.h, then:
  *
- *   TODO 1: make a waiter future (asy_future_new) and two ways to complete
- *           it: a timer (asy_loop_call_later) and a done callback on the
- *           task (asy_future_add_done_callback on &f->task->fut). Both call
- *           a release() that sets its result only if it is not done yet.
- *   TODO 2: await the waiter instead of the task (ASY_AWAIT_TRY). Cancel
- *           the timer right after, on every path. If an exception arrived
- *           (we were cancelled), cancel the task and let it go on.
- *   TODO 3: the task is done: return its result (asy_future_result).
- *           Not done: the timer fired. Cancel the task, await it
- *           (ASY_AWAIT_TRY), and turn its CancelledError into a
- *           TimeoutError whose cause is that CancelledError.
- *   TODO 4: release what the frame owns in the clear function, and cancel
- *           the timer there too (a coroutine closed early still must not
- *           leave it scheduled).
+ *   TODO: the contract of asyncio.wait_for (my_wait_for.h): the task's
+ *           result or exception if it finishes within `timeout` seconds;
+ *           otherwise the task is cancelled, the call waits until it has
+ *           really ended, and raises TimeoutError whose __cause__ is the
+ *           task's CancelledError. If the caller itself is cancelled while
+ *           waiting, the task is cancelled too and the CancelledError goes
+ *           on. Build it from chapter 16's parts (a future to wait on, a
+ *           timer, a done callback), not from asy_wait_for; no timer may
+ *           stay scheduled on any path, even when the coroutine is closed
+ *           early. `make hint`: the steps.
  *
  * make exercises CH=16 runs the tests.
  */
@@ -34,7 +30,7 @@ static asy_status my_wait_for_body(asy_coro *co)
 {
     my_wait_for_frame *f = (my_wait_for_frame *)co;
     ASY_BEGIN(co);
-    ASY_AWAIT(co, asy_incref(f->task)); /* TODO 1-3: no deadline yet */
+    ASY_AWAIT(co, asy_incref(f->task)); /* TODO: no deadline yet */
     ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
     ASY_END(co);
 }
@@ -42,7 +38,7 @@ static asy_status my_wait_for_body(asy_coro *co)
 static void my_wait_for_clear(asy_gen *g)
 {
     my_wait_for_frame *f = (my_wait_for_frame *)g;
-    asy_decref(f->task); /* TODO 4 */
+    asy_decref(f->task); /* TODO: and what else the frame owns */
     f->task = NULL;
 }
 

@@ -5,15 +5,18 @@
  * As it stands, the critical coroutine is awaited directly: a cancel goes
  * straight into it and cuts it in half. Read finish_then_cancel.h, then:
  *
- *   TODO 1: run critical as a task (asy_create_task) and keep the task in
- *           the frame; await asy_shield(task) with ASY_AWAIT_TRY.
- *   TODO 2: no exception: return the result. An exception that is not a
- *           CancelledError: let it go on (ASY_RERAISE).
- *   TODO 3: a CancelledError: ASY_CATCH it into the frame (you must await
- *           again, and a pending exception would propagate there), await
- *           the task again through a NEW shield, drop whatever that gives,
- *           and raise the kept CancelledError.
- *   TODO 4: release the task and the kept exception in the clear function.
+ *   TODO: the goal, in Python:
+ *               task = asyncio.create_task(critical)
+ *               try:
+ *                   return await asyncio.shield(task)
+ *               except asyncio.CancelledError:
+ *                   await asyncio.shield(task)   # let it finish...
+ *                   raise                        # ...then be cancelled
+ *           A cancel of the caller must not reach the critical part; the
+ *           caller still ends cancelled, but only after the work is done.
+ *           Other exceptions go through unchanged. Think about what a
+ *           pending exception does at your next await, and about what the
+ *           frame owns if the coroutine is closed early. `make hint`: the steps.
  *
  * make exercises CH=17 runs the tests.
  */
@@ -31,7 +34,7 @@ static asy_status ftc_body(asy_coro *co)
     {
         asy_coro *critical = f->critical;
         f->critical = NULL;
-        ASY_AWAIT(co, critical); /* TODO 1-3: no shield, no task */
+        ASY_AWAIT(co, critical); /* TODO: no shield, no task */
     }
     ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
     ASY_END(co);
@@ -40,7 +43,7 @@ static asy_status ftc_body(asy_coro *co)
 static void ftc_clear(asy_gen *g)
 {
     ftc_frame *f = (ftc_frame *)g;
-    asy_decref(f->critical); /* TODO 4 */
+    asy_decref(f->critical); /* TODO: and whatever else the frame owns */
     f->critical = NULL;
 }
 

@@ -6,18 +6,14 @@
  * never cancelled, and pending is never counted down. Read mini_group.h,
  * then:
  *
- *   TODO 1: in spawn, add a done callback on the task
- *           (asy_future_add_done_callback(&t->fut, on_done, asy_ptr(g)))
- *           and count it in g->pending.
- *   TODO 2: write on_done: pending--; a task that ended with an exception
- *           (not cancelled: asy_future_exception) adds it to g->errors;
- *           at the FIRST error, cancel every task that is not done yet.
- *           When pending reaches 0, complete g->waiter if there is one.
- *   TODO 3: rewrite wait: if tasks are pending, make g->waiter (a new
- *           future on the running loop) and await it; then, if there were
- *           errors, raise asy_exc_group_new("unhandled errors in a mini
- *           group", g->errors, n).
- *   TODO 4: release the waiter in mini_group_free.
+ *   TODO: the contract of mini_group.h, as asyncio.TaskGroup keeps it:
+ *           the group learns about each task's end as it happens (not by
+ *           awaiting the tasks in order); the first task that fails cancels
+ *           every other task still running; wait() returns when no task is
+ *           pending, and raises every error together in one ExceptionGroup
+ *           ("unhandled errors in a mini group"); cancelled tasks are not
+ *           errors. What the group creates, it releases in mini_group_free.
+ *           `make hint`: the steps.
  *
  * make exercises CH=19 runs the tests.
  */
@@ -56,7 +52,7 @@ asy_task *mini_group_spawn(mini_group *g, asy_coro *coro)
     asy_task *t = asy_create_task(coro, NULL, NULL); /* NULL outside a loop (see the header) */
     if (t == NULL)
         return NULL;
-    g->tasks[g->ntasks++] = t; /* TODO 1: a done callback, and g->pending++ */
+    g->tasks[g->ntasks++] = t; /* TODO: the group never hears when it ends */
     return t;
 }
 
@@ -70,7 +66,7 @@ static asy_status wait_body(asy_coro *co)
 {
     wait_frame *f = (wait_frame *)co;
     ASY_BEGIN(co);
-    for (f->i = 0; f->i < f->g->ntasks; f->i++) /* TODO 3: one waiter, a group of errors */
+    for (f->i = 0; f->i < f->g->ntasks; f->i++) /* TODO: one by one; the first error comes out alone */
         ASY_AWAIT(co, asy_incref(f->g->tasks[f->i]));
     ASY_END(co);
 }
@@ -88,5 +84,5 @@ void mini_group_free(mini_group *g)
         asy_decref(g->tasks[i]);
     for (int i = 0; i < g->nerrors; i++)
         asy_decref(g->errors[i]);
-    free(g); /* TODO 4 */
+    free(g); /* TODO: and what else the group made */
 }

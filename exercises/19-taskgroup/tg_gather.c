@@ -7,17 +7,16 @@
  * comes out alone instead of in an ExceptionGroup, with the others never
  * cancelled. Read tg_gather.h and lib/taskgroup.h, then:
  *
- *   TODO 1: f->tg = asy_taskgroup_new(); enter it (asy_taskgroup_enter;
- *           raise what it returns, if anything).
- *   TODO 2: create one child per coroutine with asy_taskgroup_create_task
- *           (it steals the coroutine: set f->coros[i] = NULL), and keep
- *           the tasks in the frame (an array you malloc, n entries).
- *   TODO 3: leave the block: ASY_AWAIT(co, asy_taskgroup_exit(f->tg, NULL)).
- *           It waits for every child; if some failed it raises the
- *           ExceptionGroup, which simply propagates from here.
- *   TODO 4: store each task's result (asy_future_result) in results[i]
- *           and return asy_int(n). Release the tasks, the array and the
- *           group in the clear function.
+ *   TODO: the goal, in Python:
+ *               async with asyncio.TaskGroup() as tg:
+ *                   tasks = [tg.create_task(c) for c in coros]
+ *               return [t.result() for t in tasks]
+ *           All the coroutines run side by side (the time of the longest,
+ *           not the sum); a failure cancels the others and comes out as the
+ *           group's ExceptionGroup, unchanged. results[i] belongs to
+ *           coroutine i. lib/taskgroup.h shows the enter/exit pair in C,
+ *           and the frame releases all it owns however the coroutine ends.
+ *           `make hint`: the steps.
  *
  * make exercises CH=19 runs the tests.
  */
@@ -34,7 +33,7 @@ static asy_status tg_gather_body(asy_coro *co)
 {
     tg_gather_frame *f = (tg_gather_frame *)co;
     ASY_BEGIN(co);
-    for (f->i = 0; f->i < f->n; f->i++) { /* TODO 1-4: one after the other */
+    for (f->i = 0; f->i < f->n; f->i++) { /* TODO: one after the other */
         {
             asy_coro *c = f->coros[f->i];
             f->coros[f->i] = NULL;

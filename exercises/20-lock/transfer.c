@@ -26,13 +26,14 @@ static asy_status transfer_body(asy_coro *co)
 {
     transfer_frame *f = (transfer_frame *)co;
     ASY_BEGIN(co);
-    /* TODO 1: first/second = the two accounts, lower id first.
-     * TODO 2: async with first->lock: async with second->lock:
-     * TODO 3: not enough money: release both (inner first), then raise
-     *         ValueError "insufficient funds".
-     * TODO 4: debit src, await the slow ledger with ASY_AWAIT_TRY; on a
-     *         CancelledError put the money back, otherwise credit dst.
-     * TODO 5: release second, then first: on every path. */
+    /* TODO: move the amount from src to dst while holding BOTH accounts'
+     * locks (transfer.h), with the slow ledger (a sleep of f->delay) in
+     * the middle. It must hold whatever the others do:
+     *   - two transfers in opposite directions never deadlock;
+     *   - not enough money: ValueError "insufficient funds", nothing moved;
+     *   - cancelled at any await: no money created or lost;
+     *   - on every path, every lock taken is released (inner first).
+     * `make hint`: the steps. */
     (void)f;
     ASY_END(co);
 }
