@@ -1296,12 +1296,13 @@ static char *macro_advice(const char *src, const char *cout)
 static char *leak_summary(const char *out)
 {
     if (!out || !strstr(out, "LeakSanitizer")) return NULL;
-    sbuf b = {0};
-    int blocks = 0;
+    /* One entry per allocation site ("make_box (leak.c:7)"), summed. */
+    struct { char *site; unsigned long objs, bytes; } sites[8];
+    int nsites = 0, more = 0;
     for (const char *p = out; (p = strstr(p, " leak of ")) != NULL; p++) {
         unsigned long bytes = 0, objs = 0;
         if (sscanf(p, " leak of %lu byte(s) in %lu object(s)", &bytes, &objs) != 2) continue;
-        const char *who = NULL, *whoe = NULL, *where = NULL, *wheree = NULL;
+        sbuf site = {0};
         const char *f = strchr(p, '\n');
         for (int k = 0; f && k < 12; k++) {
             f++;
@@ -1316,26 +1317,33 @@ static char *leak_summary(const char *out)
                             (fl >= 13 && mem_find(fn, fl, "__interceptor", 13)) ||
                             (fl == 11 && strncmp(fn, "asy_obj_new", 11) == 0);
             if (!allocator) {
-                who = fn;
-                whoe = fe;
-                where = fe < e ? fe + 1 : NULL;
-                wheree = e;
+                sb_addn(&site, fn, fl);
+                if (fe < e) { /* the file's base name and line */
+                    const char *sl = fe + 1;
+                    for (const char *x = fe + 1; x < e; x++) if (*x == '/') sl = x + 1;
+                    sb_printf(&site, " (%.*s)", (int)(e - sl), sl);
+                }
                 break;
             }
             f = e;
         }
-        if (blocks++ >= 6) continue;
-        sb_printf(&b, "%s%lu object%s (%lu bytes) from %.*s", blocks > 1 ? ", " : "leaked: ", objs,
-                  objs == 1 ? "" : "s", bytes, who ? (int)(whoe - who) : 1, who ? who : "?");
-        if (where && wheree > where) {
-            const char *sl = where, *lib = NULL;
-            for (const char *x = where; x < wheree; x++) if (*x == '/') sl = x + 1; /* the file's base name */
-            (void)lib;
-            sb_printf(&b, " (%.*s)", (int)(wheree - sl), sl);
-        }
+        char *name = site.s ? sb_take(&site) : xstrdup("?");
+        int i = 0;
+        while (i < nsites && strcmp(sites[i].site, name) != 0) i++;
+        if (i == nsites && nsites == 8) { more++; free(name); continue; }
+        if (i == nsites) { sites[nsites].site = name; sites[nsites].objs = sites[nsites].bytes = 0; nsites++; }
+        else free(name);
+        sites[i].objs += objs;
+        sites[i].bytes += bytes;
     }
-    if (blocks > 6) sb_printf(&b, ", and %d more leak reports", blocks - 6);
-    if (!b.s) return NULL;
+    if (nsites == 0) return NULL;
+    sbuf b = {0};
+    for (int i = 0; i < nsites; i++) {
+        sb_printf(&b, "%s%lu object%s (%lu bytes) from %s", i ? ", " : "leaked: ", sites[i].objs,
+                  sites[i].objs == 1 ? "" : "s", sites[i].bytes, sites[i].site);
+        free(sites[i].site);
+    }
+    if (more) sb_printf(&b, ", and %d more", more);
     sb_add(&b, ". Each allocation needs a matching release (asy_decref, asy_value_clear) on every path.");
     return sb_take(&b);
 }
