@@ -227,7 +227,7 @@ check: deps-cunit
 	    --cflags '$(STUDENT_CFLAGS)' --ex '$(EX)' --require-all
 
 watch:
-	@tools/watch.sh $(MAKE) --no-print-directory exercises $(if $(CH),CH='$(CH)') $(if $(HINTS),HINTS=1)
+	@tools/watch.sh $(MAKE) --no-print-directory exercises $(if $(CH),CH='$(CH)') $(if $(EX),EX='$(EX)') $(if $(HINTS),HINTS=1)
 
 check-solutions: $(LIBA) $(RUNNER)
 	@if [ ! -d solutions ]; then echo 'skipped: no solutions/ here (the student edition)'; exit 0; fi; \
