@@ -182,7 +182,14 @@ expect_fixed "asan rerun: names the error" "$T/uaf.out" "crashed: AddressSanitiz
 expect "asan rerun: shows the line" "$T/uaf.out" "in fixture_add .*uaf.c:11"
 "${R[@]}" --manifest <(printf '[00-fixtures/leak]\n') --cflags "$FIXTURE_CFLAGS -fsanitize=address" >"$T/leak.out" 2>&1
 expect_fixed "leak: reported as a crash by LeakSanitizer" "$T/leak.out" "crashed: LeakSanitizer: detected memory leaks"
-expect "leak: names what leaked and where it was made" "$T/leak.out" "leaked: [0-9]+ objects \([0-9]+ bytes\) from make_box \(leak.c:7"
+expect "leak: names what leaked and where it was made" "$T/leak.out" "leaked: [0-9]+ objects? \([0-9]+ bytes\) from make_box \(leak.c:7"
+"${R[@]}" --manifest <(printf '[00-fixtures/leak]\n') >"$T/leak2.out" 2>&1
+expect_fixed "leak check: a pass that leaks is not done" "$T/leak2.out" "00-fixtures/leak  its checks pass, but AddressSanitizer says: LeakSanitizer: detected memory leaks"
+expect "leak check: says what leaked" "$T/leak2.out" "leaked: [0-9]+ objects? \([0-9]+ bytes\) from make_box \(leak.c:7"
+"${R[@]}" --manifest <(printf '[00-fixtures/leak]\n') >"$T/leak3.out" 2>&1
+expect_fixed "leak check: the same verdict from the cache" "$T/leak3.out" "its checks pass, but AddressSanitizer says"
+"${R[@]}" --manifest <(printf '[00-fixtures/leak]\n') --no-leak-check >"$T/leak4.out" 2>&1
+expect "leak check: --no-leak-check" "$T/leak4.out" "✓ 00-fixtures/leak"
 printf '[00-fixtures/macro_noend]\n[00-fixtures/macro_twoyield]\n[00-fixtures/macro_switch]\n[00-fixtures/macro_semi]\n' >"$T/macros.txt"
 for m in noend twoyield switch semi; do
     "${R[@]}" --manifest "$T/macros.txt" --ex "macro_$m" >"$T/m_$m.out" 2>&1
