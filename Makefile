@@ -224,7 +224,7 @@ check: deps-cunit
 	@test -n '$(EX)' || { echo 'usage: make check EX=CH/NAME (e.g. EX=01/countdown)' >&2; exit 2; }
 	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
 	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises \
-	    --cflags '$(STUDENT_CFLAGS)' --ex '$(EX)' --require-all
+	    --cflags '$(STUDENT_CFLAGS)' --ex '$(EX)' --require-all --no-leak-check
 
 watch:
 	@tools/watch.sh $(MAKE) --no-print-directory exercises $(if $(CH),CH='$(CH)') $(if $(EX),EX='$(EX)') $(if $(HINTS),HINTS=1)
