@@ -85,7 +85,7 @@ help:
 	@echo '  make hint [EX=CH/NAME]    the next hint for the exercise you are on (one more each time)'
 	@echo '  make reset EX=CH/NAME     put an exercise'"'"'s stub back (yours is kept in build/reset/)'
 	@echo '  make watch [CH=NN]        re-run `make exercises` whenever a file under exercises/ changes'
-	@echo '  make check EX=CH/NAME     build and test one exercise; exit 0 if it passes, 1 if not'
+	@echo '  make check EX=CH/NAME     build and test one exercise; exit status 0 if it passes, non-zero if not'
 	@echo '  make grade [CH="NN ..."]  grade exercises: build/grade/junit.xml, build/grade/grade.txt, score'
 	@echo '                            (PRISTINE=REF-or-DIR: tests and points from a pristine course; REQUIRE_ALL=1)'
 	@echo '  make autograding [CH=..]  write .github/classroom/autograding.json and .github/workflows/grade.yml'
@@ -101,6 +101,7 @@ help:
 	@echo '  make check-solutions      (for tools/test.sh) solutions must pass their tests (TALLY=file)'
 	@echo '  make check-stubs          (for tools/test.sh) stubs must compile and fail their tests (TALLY=file)'
 	@echo '  make check-runner         (for tools/test.sh) the runner'"'"'s own tests (TALLY=file)'
+	@echo '  make check-autograding    (for tools/test.sh) the Classroom config and CI workflow match the manifest'
 	@echo 'Variables: CFG=gcc|clang|asan (default gcc), CH=NN (2 or 02), HINTS=1, LDLIBS_EXTRA=...'
 
 # ---- building --------------------------------------------------------------
@@ -219,7 +220,8 @@ else
 	    --build $(B)/$(if $(STUDENT),graded,exercises) $(GRADE_ARGS)
 endif
 
-# One exercise, for autograders: exit 0 if it passes, 1 if not.
+# One exercise, for autograders: exit status 0 if it passes; if not, the
+# runner exits 1 and make itself reports that as status 2.
 check: deps-cunit
 	@test -n '$(EX)' || { echo 'usage: make check EX=CH/NAME (e.g. EX=01/countdown)' >&2; exit 2; }
 	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
