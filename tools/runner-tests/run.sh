@@ -200,6 +200,9 @@ expect_fixed "macro: a yield inside the body's own switch" "$T/m_switch.out" "no
 expect_fixed "macro: missing ; after ASY_YIELD" "$T/m_semi.out" "note: line 7: ASY_YIELD(...) needs a ';' after it"
 expect_not "macro: no false alarm on a correct body" "$T/m_twoyield.out" "needs a ';'"
 
+"${R[@]}" --manifest <(printf '[00-fixtures/forge]\n') >"$T/forge.out" 2>&1
+expect_fixed "a file that names CHECK_REPORT fails" "$T/forge.out" "00-fixtures/forge  its file names CHECK_REPORT"
+
 # limits: memory, processes
 "${R[@]}" --manifest <(printf '[00-fixtures/memory]\n') --memory 256 >"$T/mem.out" 2>&1
 expect "memory limit: a 512 MiB malloc fails under --memory 256" "$T/mem.out" "✗ 00-fixtures/memory +1 check failed"
