@@ -172,19 +172,27 @@ deps-cunit:
 	@tools/deps.sh cunit
 
 # The student's loop.  build/state/ remembers the current exercise and the
-# hints shown (make hint).
+# hints shown (make hint).  A crash is rebuilt with AddressSanitizer, and a
+# pass is checked for leaks the same way, against the library built with
+# ASan too (build/asan/libasy.a, made once): with it, the library's own
+# object cache is off, so a leak or a use after free names the right object.
 STATE := build/state
+ASAN_LIBA := build/asan/libasy.a
+STUDENT_ASAN = $(if $(filter asan,$(CFG)),,@$(MAKE) $(if $(V),,-s) --no-print-directory CFG=asan $(ASAN_LIBA))
+STUDENT_ARGS = --state $(STATE) $(if $(filter asan,$(CFG)),,--asan-libs '$(ASAN_LIBA) $(TEST_LDLIBS)')
 exercises: deps-cunit
 	@for c in $(subst $(,), ,$(CH)); do tools/chapter.sh "$$c" chapters exercises >/dev/null || exit 2; done
 	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
-	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises --state $(STATE) \
+	$(STUDENT_ASAN)
+	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises $(STUDENT_ARGS) \
 	    --cflags '$(STUDENT_CFLAGS)' $(if $(CH),--ch '$(CH)') $(if $(EX),--ex '$(EX)') $(if $(HINTS),--hints)
 
 # Every exercise with its status (done, failing, not started), chapter by chapter.
 list: deps-cunit
 	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
+	$(STUDENT_ASAN)
 	@stubs=$$(tools/stubs.sh auto $(PRISTINE_STUBS)); \
-	 $(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises --list --state $(STATE) \
+	 $(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises --list $(STUDENT_ARGS) \
 	    $${stubs:+--pristine-stubs "$$stubs"} --cflags '$(STUDENT_CFLAGS)' $(if $(CH),--ch '$(CH)')
 
 # The next hint of the current exercise (or of EX=CH/NAME), one per call.

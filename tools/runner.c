@@ -982,6 +982,7 @@ typedef struct {
     const char *pristine_stubs; /* --pristine-stubs DIR: for "not started" in --list */
     int list;
     int leak_check;    /* student view: a pass is rerun under ASan to catch leaks */
+    const char *asan_libs; /* --asan-libs: the libraries for those ASan builds (default --libs) */
     int verdict_cache; /* remember passes (the leak check's ASan runs) */
 } options;
 
@@ -1547,6 +1548,7 @@ static void asan_rerun(const options *o, const entry *e, result *r)
     char *build = sb_take(&b);
     a.cflags = cflags;
     a.build = build;
+    if (o->asan_libs) a.libs = o->asan_libs;
     mkdir_p(build);
     compile_check(&a);
     int was = limits.asan;
@@ -1582,6 +1584,7 @@ static void leak_check(const options *o, const entry *e, result *r)
     char *build = sb_take(&b);
     a.cflags = cflags;
     a.build = build;
+    if (o->asan_libs) a.libs = o->asan_libs;
     a.verdict_cache = 1;
     mkdir_p(build);
     compile_check(&a);
@@ -1822,7 +1825,7 @@ static void usage(void)
             "         [--expect pass|fail [--tally FILE] [--label PREFIX]] [--grade DIR]\n"
             "         [--ch \"NN NN\"] [--ex CH/NAME] [--student DIR] [--require-all]\n"
             "         [--memory MIB] [--procs N] [--flood KIB] [--state DIR] [--list [--pristine-stubs DIR]]\n"
-            "         [--no-leak-check]\n"
+            "         [--no-leak-check] [--asan-libs LIBS]\n"
             "  %s run [--timeout S] [--tally FILE] [--label L] -- PROGRAM [ARGS...]\n"
             "  %s autograding [--manifest FILE] [--ch LIST] json|workflow\n"
             "  %s hint [--manifest FILE] [--state DIR] [--ex CH/NAME]\n",
@@ -1902,7 +1905,7 @@ static int cmd_exercises(int argc, char **argv)
         if (strcmp(argv[i], "--hints") == 0) { o.hints = 1; continue; }
         if (strcmp(argv[i], "--list") == 0) { o.list = 1; continue; }
         if (strcmp(argv[i], "--no-leak-check") == 0) { no_leak_check = 1; continue; }
-        if (opt_val(argc, argv, &i, "--state", &o.state) ||
+        if (opt_val(argc, argv, &i, "--state", &o.state) || opt_val(argc, argv, &i, "--asan-libs", &o.asan_libs) ||
             opt_val(argc, argv, &i, "--pristine-stubs", &o.pristine_stubs))
             continue;
         if (strcmp(argv[i], "--require-all") == 0) { require_all = 1; continue; }
