@@ -255,7 +255,27 @@ static struct {
 /* The user the test programs run as: root's RLIMIT_NPROC is not enforced,
  * so under root they run as nobody (which also keeps them from writing to
  * the course's files). */
-static uid_t child_uid(void) { return geteuid() == 0 ? (uid_t)NOBODY : getuid(); }
+
+/* Can nobody execute prog (every directory on its path searchable by
+ * others)?  A course cloned into root's 0700 home is not: there the test
+ * programs stay root, without the process limit. */
+static int nobody_can_run(const char *prog)
+{
+    char *full = realpath(prog, NULL);
+    if (!full) return 0;
+    int ok = 1;
+    struct stat st;
+    for (char *p = full + 1; ok; p++) {
+        char c = *p;
+        if (c != '/' && c != '\0') continue;
+        *p = '\0';
+        ok = stat(full, &st) == 0 && (st.st_mode & S_IXOTH);
+        *p = c;
+        if (c == '\0') break;
+    }
+    free(full);
+    return ok;
+}
 
 /* Tasks (processes and threads: RLIMIT_NPROC counts both) of uid now. */
 static long user_tasks(uid_t uid)
@@ -281,7 +301,7 @@ static long user_tasks(uid_t uid)
     return n;
 }
 
-static void apply_limits_in_child(long nproc_base)
+static void apply_limits_in_child(long nproc_base, int as_nobody)
 {
     if (!limits.on) return;
     if (limits.mem_mb > 0 && !limits.asan) {
@@ -296,7 +316,7 @@ static void apply_limits_in_child(long nproc_base)
         setenv("ASAN_OPTIONS", buf, 1);
     }
     if (limits.procs > 0) {
-        if (geteuid() == 0) { /* drop to nobody, or the limit means nothing */
+        if (as_nobody) { /* root's limit means nothing: drop to nobody */
             if (setgroups(0, NULL) != 0 || setgid(NOBODY) != 0 || setuid(NOBODY) != 0) {
                 dprintf(2, "runner: cannot run the test as nobody: %s\n", strerror(errno));
                 _exit(126);
@@ -386,8 +406,9 @@ static void run_isolated(char *const argv[], const char *report, double timeout_
     drain_chld_pipe();
     fflush(stdout);
     fflush(stderr);
-    long nproc_base = limited && limits.on && limits.procs > 0 ? user_tasks(child_uid()) : 0;
-    if (limited && limits.on && limits.procs > 0 && report && geteuid() == 0 &&
+    int as_nobody = limited && limits.on && limits.procs > 0 && geteuid() == 0 && nobody_can_run(argv[0]);
+    long nproc_base = limited && limits.on && limits.procs > 0 ? user_tasks(as_nobody ? (uid_t)NOBODY : getuid()) : 0;
+    if (as_nobody && report &&
         chown(report, NOBODY, NOBODY) != 0)
         die("cannot hand %s to nobody: %s", report, strerror(errno));
     double start = now_s();
@@ -404,7 +425,7 @@ static void run_isolated(char *const argv[], const char *report, double timeout_
         if (p[1] > 2) close(p[1]);
         if (report) setenv("CHECK_REPORT", report, 1);
         else unsetenv("CHECK_REPORT");
-        if (limited) apply_limits_in_child(nproc_base);
+        if (limited) apply_limits_in_child(nproc_base, as_nobody);
         execvp(argv[0], argv);
         dprintf(2, "runner: cannot execute %s: %s\n", argv[0], strerror(errno));
         _exit(127);
