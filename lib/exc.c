@@ -35,6 +35,7 @@ const asy_exc_type asy_RecursionError = {"RecursionError", &asy_RuntimeError};
 const asy_exc_type asy_SystemError = {"SystemError", &asy_Exception};
 const asy_exc_type asy_TypeError = {"TypeError", &asy_Exception};
 const asy_exc_type asy_ValueError = {"ValueError", &asy_Exception};
+const asy_exc_type asy_EOFError = {"EOFError", &asy_Exception};
 
 static void exc_dealloc(asy_obj *self)
 {

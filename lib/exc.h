@@ -27,6 +27,7 @@
  *                                that raised without an exception)
  *         +-- TypeError
  *         +-- ValueError
+ *         +-- EOFError                                  (chapter 27)
  *
  * so asy_exc_is(e, &asy_Exception) is "except Exception" and catches a
  * TypeError, while GeneratorExit (and, from chapter 13, CancelledError)
@@ -138,6 +139,7 @@ extern const asy_exc_type asy_RecursionError;
 extern const asy_exc_type asy_SystemError;
 extern const asy_exc_type asy_TypeError;
 extern const asy_exc_type asy_ValueError;
+extern const asy_exc_type asy_EOFError;
 
 /* An exception holds Python's e.args, with at most one argument (the
  * course never needs more; see "Arguments" below), the text of str(e)
@@ -152,6 +154,8 @@ typedef struct asy_exc {
     struct asy_exc *cause;   /* __cause__: "raise X from Y" sets Y here */
     struct asy_exc *context; /* __context__: what was being handled when X was raised */
     int errnum;              /* OSError.errno (chapter 26); 0 for None */
+    long long num;           /* one number an asyncio type carries (chapter 27):
+                              * LimitOverrunError.consumed, IncompleteReadError.expected */
 } asy_exc;
 
 /* Arguments, str and repr, as Python's BaseException has them:
