@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "lock.h" /* ASY_RAISE_IF */
 #include "streams.h"
 #include "task.h"
 #include "trace.h"
@@ -420,6 +421,382 @@ static void test_fuzz_random_splits_give_the_same_reads(void)
     }
 }
 
+
+/* ---- over real loopback sockets ---------------------------------------- */
+
+#include <dirent.h>
+
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    if (d == NULL)
+        return -1;
+    while (readdir(d) != NULL)
+        n++;
+    closedir(d);
+    return n - 3;
+}
+
+static void record_handler(asy_loop *loop, const asy_error_context *ctx, void *arg)
+{
+    (void)loop;
+    (void)arg;
+    note("[%s%s%s]", ctx->message, ctx->exception ? ": " : "", ctx->exception ? ASY_EXC_STR(ctx->exception) : "");
+}
+
+static int fds_at_start;
+
+static asy_loop *rloop(void)
+{
+    trace_reset();
+    fds_at_start = count_fds();
+    asy_loop *loop = asy_loop_new(NULL, NULL);
+    CHECK_FATAL(loop != NULL);
+    asy_loop_set_exception_handler(loop, record_handler, NULL);
+    return loop;
+}
+
+static void rdone(asy_loop *loop)
+{
+    done_with(loop);
+    CHECK_INT_EQ(count_fds(), fds_at_start);
+}
+
+static int server_port(asy_value server)
+{
+    int fd;
+    asy_sockaddr a;
+    if (asy_server_sockets(asy_value_server(server), &fd, 1) != 1 || asy_sock_getsockname(fd, &a) != NULL)
+        return -1;
+    return asy_sockaddr_port(&a);
+}
+
+/* The server side of the echo: every line back, upper-cased after "up ",
+ * until EOF; then "bye\n", and close.
+ *     async def handle(reader, writer):
+ *         async for line in reader:
+ *             writer.write(line); await writer.drain()
+ *         writer.write(b'bye\n'); writer.close(); await writer.wait_closed() */
+typedef struct {
+    asy_coro co;
+    asy_stream_reader *r;
+    asy_stream_writer *w;
+} handler_frame;
+
+static asy_status echo_handler_body(asy_coro *co)
+{
+    handler_frame *f = (handler_frame *)co;
+    ASY_BEGIN(co);
+    for (;;) {
+        ASY_AWAIT(co, asy_stream_reader_readline(f->r));
+        if (asy_bytes_len(ASY_SENT(co)) == 0)
+            break;
+        note("srv:%s", ASY_REPR(ASY_SENT(co)));
+        ASY_RAISE_IF(co, asy_stream_writer_write(f->w, asy_bytes_data(ASY_SENT(co)), asy_bytes_len(ASY_SENT(co))));
+        ASY_AWAIT(co, asy_stream_writer_drain(f->w));
+    }
+    note("srv:eof at_eof=%d", asy_stream_reader_at_eof(f->r));
+    ASY_RAISE_IF(co, asy_stream_writer_write(f->w, "bye\n", 4));
+    asy_stream_writer_close(f->w);
+    CHECK(asy_stream_writer_is_closing(f->w));
+    ASY_AWAIT(co, asy_stream_writer_wait_closed(f->w));
+    note("srv:closed");
+    ASY_END(co);
+}
+
+static void handler_clear(asy_gen *g)
+{
+    handler_frame *f = (handler_frame *)g;
+    asy_decref(f->r);
+    asy_decref(f->w);
+    f->r = NULL;
+    f->w = NULL;
+}
+
+static asy_coro *echo_handler(asy_stream_reader *r, asy_stream_writer *w, void *arg)
+{
+    (void)arg;
+    handler_frame *f = ASY_CORO_NEW(handler_frame, echo_handler_body, "handle_echo");
+    asy_gen_set_clear(&f->co, handler_clear);
+    f->r = asy_incref(r);
+    f->w = asy_incref(w);
+    return &f->co;
+}
+
+static const asy_stream_handler echo = {echo_handler, NULL, 0};
+
+typedef struct {
+    asy_coro co;
+    asy_value server;
+    asy_stream_reader *r;
+    asy_stream_writer *w;
+} client_frame;
+
+static void client_clear(asy_gen *g)
+{
+    client_frame *f = (client_frame *)g;
+    asy_value_clear(&f->server);
+    asy_decref(f->r);
+    asy_decref(f->w);
+    f->r = NULL;
+    f->w = NULL;
+}
+
+static asy_status echo_client_body(asy_coro *co)
+{
+    client_frame *f = (client_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT(co, asy_start_server(&echo, "127.0.0.1", 0));
+    f->server = asy_value_incref(ASY_SENT(co));
+    ASY_AWAIT(co, asy_open_connection("127.0.0.1", server_port(f->server), 0));
+    CHECK(asy_stream_pair(ASY_SENT(co), &f->r, &f->w));
+    CHECK(asy_stream_writer_can_write_eof(f->w));
+    {
+        asy_value peer = asy_stream_writer_get_extra_info(f->w, "peername", asy_none());
+        char want[64];
+        snprintf(want, sizeof want, "('127.0.0.1', %d)", server_port(f->server));
+        CHECK_STR_EQ(ASY_STR(peer), want);
+        asy_value_decref(peer);
+        asy_value items[2] = {asy_bytes("hel", 3), asy_bytes("lo\nsecond\n", 10)};
+        ASY_RAISE_IF(co, asy_stream_writer_writelines(f->w, items, 2));
+        asy_value_decref(items[0]);
+        asy_value_decref(items[1]);
+    }
+    ASY_AWAIT(co, asy_stream_writer_drain(f->w));
+    ASY_AWAIT(co, asy_stream_reader_readline(f->r));
+    note("cli:%s", ASY_REPR(ASY_SENT(co)));
+    ASY_AWAIT(co, asy_stream_reader_readexactly(f->r, 7));
+    note("cli:%s", ASY_REPR(ASY_SENT(co)));
+    ASY_RAISE_IF(co, asy_stream_writer_write_eof(f->w));
+    ASY_AWAIT(co, asy_stream_reader_read(f->r, -1)); /* the server's bye, then EOF */
+    note("cli:%s at_eof=%d", ASY_REPR(ASY_SENT(co)), asy_stream_reader_at_eof(f->r));
+    asy_stream_writer_close(f->w);
+    ASY_AWAIT(co, asy_stream_writer_wait_closed(f->w));
+    asy_server_close(asy_value_server(f->server));
+    ASY_AWAIT(co, asy_server_wait_closed(asy_value_server(f->server)));
+    note("cli:done");
+    ASY_END(co);
+}
+
+static void test_echo_over_streams(void)
+{
+    asy_loop *loop = rloop();
+    client_frame *f = ASY_CORO_NEW(client_frame, echo_client_body, "main");
+    asy_gen_set_clear(&f->co, client_clear);
+    asy_result r = asy_loop_run_until_complete(loop, &f->co);
+    if (r.status == ASY_RAISED)
+        note("raised %s", ASY_EXC_STR(r.exc));
+    asy_result_clear(&r);
+    CHECK_STR_EQ(trace, "srv:b'hello\\n' srv:b'second\\n' cli:b'hello\\n' cli:b'second\\n' srv:eof at_eof=1 "
+                        "srv:closed cli:b'bye\\n' at_eof=1 cli:done");
+    rdone(loop);
+}
+
+/* Back-pressure: a server that never reads; the client writes 16 KiB
+ * blocks with drain. drain returns at once below the high-water mark and
+ * waits above it; without drain the buffer just grows. */
+static asy_future *stop_reading; /* the silent server waits on it */
+
+/* A small kernel send buffer, so that the transport's own buffer fills
+ * soon. (Shrinking the receiver's buffer on a connected socket makes the
+ * kernel drop segments and retransmit slowly: not done.) */
+static void small_buffers(asy_stream_writer *w, int which)
+{
+    asy_value s = asy_stream_writer_get_extra_info(w, "socket", asy_int(-1));
+    int size = 65536;
+    setsockopt((int)s.u.i, SOL_SOCKET, which, &size, sizeof size);
+}
+
+static asy_status silent_body(asy_coro *co)
+{
+    handler_frame *f = (handler_frame *)co;
+    ASY_BEGIN(co);
+    asy_transport_pause_reading(asy_stream_writer_transport(f->w));
+    ASY_AWAIT(co, asy_incref(stop_reading));
+    note("srv:reading");
+    asy_transport_resume_reading(asy_stream_writer_transport(f->w));
+    ASY_AWAIT(co, asy_stream_reader_read(f->r, -1)); /* now take it all */
+    note("srv:read %zu", asy_bytes_len(ASY_SENT(co)));
+    asy_stream_writer_close(f->w);
+    ASY_END(co);
+}
+
+static asy_coro *silent_handler(asy_stream_reader *r, asy_stream_writer *w, void *arg)
+{
+    (void)arg;
+    handler_frame *f = ASY_CORO_NEW(handler_frame, silent_body, "silent");
+    asy_gen_set_clear(&f->co, handler_clear);
+    f->r = asy_incref(r);
+    f->w = asy_incref(w);
+    return &f->co;
+}
+
+static const asy_stream_handler silent = {silent_handler, NULL, 0};
+
+typedef struct {
+    client_frame c;
+    int i;
+    char *block;
+    size_t max_buffered;
+    int waited;
+} flood_frame;
+
+static void flood_clear(asy_gen *g)
+{
+    flood_frame *f = (flood_frame *)g;
+    free(f->block);
+    f->block = NULL;
+    client_clear(g);
+}
+
+static asy_status flood_body(asy_coro *co)
+{
+    flood_frame *f = (flood_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT(co, asy_start_server(&silent, "127.0.0.1", 0));
+    f->c.server = asy_value_incref(ASY_SENT(co));
+    ASY_AWAIT(co, asy_open_connection("127.0.0.1", server_port(f->c.server), 0));
+    CHECK(asy_stream_pair(ASY_SENT(co), &f->c.r, &f->c.w));
+    small_buffers(f->c.w, SO_SNDBUF);
+    f->block = calloc(1, 16384);
+    for (f->i = 0; f->i < 200; f->i++) {
+        ASY_RAISE_IF(co, asy_stream_writer_write(f->c.w, f->block, 16384));
+        {
+            size_t b = asy_transport_get_write_buffer_size(asy_stream_writer_transport(f->c.w));
+            if (b > f->max_buffered)
+                f->max_buffered = b;
+            if (b > 64 * 1024)
+                f->waited++; /* this drain must wait */
+        }
+        ASY_AWAIT(co, asy_stream_writer_drain(f->c.w));
+        /* after drain, the buffer is at most the low-water mark... or was
+         * never above the high one */
+        CHECK(asy_transport_get_write_buffer_size(asy_stream_writer_transport(f->c.w)) <= 64 * 1024);
+    }
+    asy_stream_writer_close(f->c.w);
+    ASY_AWAIT(co, asy_stream_writer_wait_closed(f->c.w));
+    asy_server_close(asy_value_server(f->c.server));
+    ASY_AWAIT(co, asy_server_wait_closed(asy_value_server(f->c.server)));
+    ASY_END(co);
+}
+
+static asy_exc *start_reading(asy_value arg)
+{
+    (void)arg;
+    return asy_future_set_result(stop_reading, asy_none());
+}
+
+static void test_drain_waits_at_the_high_water_mark(void)
+{
+    asy_loop *loop = rloop();
+    stop_reading = asy_future_new(loop);
+    asy_decref(asy_loop_call_later(loop, 0.1, start_reading, asy_none(), NULL));
+    flood_frame *f = ASY_CORO_NEW(flood_frame, flood_body, "flood");
+    asy_gen_set_clear(&f->c.co, flood_clear);
+    asy_incref(f);
+    asy_result r = asy_loop_run_until_complete(loop, &f->c.co);
+    if (r.status == ASY_RAISED)
+        note("raised %s", ASY_EXC_STR(r.exc));
+    asy_result_clear(&r);
+    CHECK(f->waited > 0);
+    CHECK(f->max_buffered <= 64 * 1024 + 16384);
+    asy_decref(f);
+    asy_decref(stop_reading);
+    /* the server read all 200 blocks in the end */
+    CHECK_STR_EQ(trace, "srv:reading srv:read 3276800");
+    rdone(loop);
+}
+
+/* A peer that resets the connection: the waiting read raises
+ * ConnectionResetError, so do drain and wait_closed. */
+static asy_status reset_handler_body(asy_coro *co)
+{
+    handler_frame *f = (handler_frame *)co;
+    ASY_BEGIN(co);
+    {
+        struct linger lg = {1, 0}; /* close() sends RST */
+        int fd = (int)asy_transport_get_extra_info(asy_stream_writer_transport(f->w), "socket", asy_int(-1)).u.i;
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    }
+    ASY_AWAIT(co, asy_stream_reader_readline(f->r));
+    asy_transport_abort(asy_stream_writer_transport(f->w));
+    ASY_END(co);
+}
+
+static asy_coro *reset_handler(asy_stream_reader *r, asy_stream_writer *w, void *arg)
+{
+    (void)arg;
+    handler_frame *f = ASY_CORO_NEW(handler_frame, reset_handler_body, "resetter");
+    asy_gen_set_clear(&f->co, handler_clear);
+    f->r = asy_incref(r);
+    f->w = asy_incref(w);
+    return &f->co;
+}
+
+static const asy_stream_handler resetter = {reset_handler, NULL, 0};
+
+#define TRY_NOTE(co, what)                                        \
+    do {                                                          \
+        ASY_AWAIT_TRY(co, what);                                  \
+        if (ASY_EXC(co) != NULL) {                                \
+            asy_exc *e_ = ASY_CATCH(co);                          \
+            note("%s", ASY_EXC_STR(e_));                          \
+            asy_decref(e_);                                       \
+        } else {                                                  \
+            note("%s", ASY_REPR(ASY_SENT(co)));                   \
+        }                                                         \
+    } while (0)
+
+static asy_status reset_client_body(asy_coro *co)
+{
+    client_frame *f = (client_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT(co, asy_start_server(&resetter, "127.0.0.1", 0));
+    f->server = asy_value_incref(ASY_SENT(co));
+    ASY_AWAIT(co, asy_open_connection("127.0.0.1", server_port(f->server), 0));
+    CHECK(asy_stream_pair(ASY_SENT(co), &f->r, &f->w));
+    ASY_RAISE_IF(co, asy_stream_writer_write(f->w, "hi\n", 3));
+    TRY_NOTE(co, asy_stream_reader_readline(f->r));
+    TRY_NOTE(co, asy_stream_reader_read(f->r, 10));
+    TRY_NOTE(co, asy_stream_writer_drain(f->w));
+    TRY_NOTE(co, asy_stream_writer_wait_closed(f->w));
+    asy_server_close(asy_value_server(f->server));
+    ASY_AWAIT(co, asy_server_wait_closed(asy_value_server(f->server)));
+    ASY_END(co);
+}
+
+static void test_a_reset_peer_raises_at_every_await(void)
+{
+    asy_loop *loop = rloop();
+    client_frame *f = ASY_CORO_NEW(client_frame, reset_client_body, "main");
+    asy_gen_set_clear(&f->co, client_clear);
+    asy_result r = asy_loop_run_until_complete(loop, &f->co);
+    if (r.status == ASY_RAISED)
+        note("raised %s", ASY_EXC_STR(r.exc));
+    asy_result_clear(&r);
+    CHECK_STR_EQ(trace, "ConnectionResetError: [Errno 104] Connection reset by peer "
+                        "ConnectionResetError: [Errno 104] Connection reset by peer "
+                        "ConnectionResetError: [Errno 104] Connection reset by peer "
+                        "ConnectionResetError: [Errno 104] Connection reset by peer");
+    rdone(loop);
+}
+
+static void test_open_connection_refused(void)
+{
+    asy_loop *loop = rloop();
+    int fd = asy_socket_listen("127.0.0.1", 0, 1, NULL);
+    asy_sockaddr a;
+    CHECK_NULL(asy_sock_getsockname(fd, &a));
+    close(fd); /* nobody listens there now */
+    char buf[256];
+    const char *got = outcome(loop, asy_open_connection("127.0.0.1", asy_sockaddr_port(&a), 0), buf, sizeof buf);
+    CHECK(strstr(got, "ConnectionRefusedError: [Errno 111] Connect call failed") == got);
+    CHECK_STR_EQ(OUT(loop, asy_start_server(NULL, "127.0.0.1", 0)),
+                 "TypeError: a client_connected_cb was expected, got NULL");
+    rdone(loop);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -433,6 +810,10 @@ int main(int argc, char **argv)
         {"set_exception wakes the waiter and stays", test_set_exception_wakes_the_waiter_and_stays},
         {"a cancelled read leaves the reader usable", test_cancelled_read_leaves_the_reader_usable},
         {"fuzz: random splits give the same reads", test_fuzz_random_splits_give_the_same_reads},
+        {"echo over streams", test_echo_over_streams},
+        {"drain waits at the high-water mark", test_drain_waits_at_the_high_water_mark},
+        {"a reset peer raises at every await", test_a_reset_peer_raises_at_every_await},
+        {"open_connection refused", test_open_connection_refused},
         {NULL, NULL},
     };
     return check_main("streams", tests, argc, argv);
