@@ -67,10 +67,17 @@ static int bytes_format(asy_obj *self, char *buf, size_t size, bool repr)
     return snprintf(buf, size, "%s", tmp);
 }
 
+static bool bytes_eq_slot(asy_obj *a, asy_obj *b)
+{
+    bytes_obj *x = (bytes_obj *)a, *y = (bytes_obj *)b;
+    return x->len == y->len && memcmp(x->data, y->data, x->len) == 0;
+}
+
 static const asy_type bytes_type = {
     .name = "bytes",
     .dealloc = bytes_dealloc,
     .format = bytes_format,
+    .eq = bytes_eq_slot, /* asy_value_eq compares bytes by content */
 };
 
 asy_value asy_bytes(const void *data, size_t n)

@@ -15,10 +15,11 @@
  *     len(b)               asy_bytes_len(b)
  *     b[i]                 asy_bytes_data(b)[i]                  (borrowed)
  *     print(repr(b))       printf("%s\n", ASY_REPR(b));
- *     b == c               asy_bytes_eq(b, c)
+ *     b == c               asy_value_eq(b, c)   or asy_bytes_eq(b, c)
  *
- * asy_value_eq (value.h) compares objects by identity; compare bytes by
- * content with asy_bytes_eq.
+ * asy_value_eq (value.h) compares two bytes by content, as Python's ==
+ * does (the type's eq slot); asy_bytes_eq is the same for two values you
+ * know are bytes. b'a' == 'a' is False, in Python and here.
  */
 #ifndef ASY_BYTES_H
 #define ASY_BYTES_H

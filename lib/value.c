@@ -490,6 +490,8 @@ bool asy_value_eq(asy_value a, asy_value b)
             str_obj *x = (str_obj *)a.u.o, *y = (str_obj *)b.u.o;
             return x->len == y->len && memcmp(x->text, y->text, x->len) == 0;
         }
+        if (a.u.o->type == b.u.o->type && a.u.o->type->eq != NULL)
+            return a.u.o->type->eq(a.u.o, b.u.o);
         return a.u.o == b.u.o;
     default:
         return false;

@@ -55,6 +55,9 @@ struct asy_type {
      * async iterator, or NULL for objects that are not one. `async for`
      * (asyncgen.h) calls it. */
     struct asy_gen *(*anext)(asy_obj *self);
+    /* Python's == between two objects of this type, or NULL: identity.
+     * (bytes compares by content, chapter 27.) */
+    bool (*eq)(asy_obj *a, asy_obj *b);
 };
 
 /* The header that starts every object. */
@@ -210,7 +213,8 @@ long asy_obj_allocations(void);
 
 /* ---- comparing and printing ---- */
 /* Python's ==, for the kinds here: numbers compare by value (1 == 1.0 ==
- * True), strings by content, other objects by identity. */
+ * True), strings by content, objects whose type has an eq slot with it
+ * (bytes by content), other objects by identity. */
 bool asy_value_eq(asy_value a, asy_value b);
 
 /* Write str(v) or repr(v) into buf (always NUL-terminated when size > 0;
