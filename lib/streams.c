@@ -149,10 +149,15 @@ static int reader_format(asy_obj *o, char *buf, size_t size, bool repr)
     return snprintf(buf, size, "<StreamReader%s>", parts);
 }
 
+static asy_gen *reader_anext(asy_obj *self);
+
+/* The __anext__ slot makes `async for line in reader` work (asyncgen.h's
+ * ASY_ASYNC_FOR): readline until it returns b''. */
 const asy_type asy_stream_reader_type = {
     .name = "StreamReader",
     .dealloc = reader_dealloc,
     .format = reader_format,
+    .anext = reader_anext,
 };
 
 asy_stream_reader *asy_stream_reader_new(size_t limit)
@@ -284,7 +289,7 @@ static void wait_end(asy_stream_reader *r, asy_future **fut)
 
 /* ---- the reads --------------------------------------------------------- */
 
-typedef enum { OP_READ, OP_READLINE, OP_READUNTIL, OP_READEXACTLY } read_op;
+typedef enum { OP_READ, OP_READLINE, OP_READUNTIL, OP_READEXACTLY, OP_ANEXT } read_op;
 
 typedef struct {
     asy_coro co;
@@ -457,7 +462,7 @@ static asy_status read_body(asy_coro *co)
             if (f->offset > r->limit) {
                 asy_exc *e = asy_limit_overrun_error("Separator is not found, and chunk exceed the limit",
                                                      (long long)f->offset);
-                if (f->op == OP_READLINE)
+                if (f->op != OP_READUNTIL)
                     e = readline_overrun(r, e, f->sep, f->seplen);
                 ASY_RAISE(co, e);
             }
@@ -466,6 +471,12 @@ static asy_status read_body(asy_coro *co)
             asy_value chunk = buf_take(r, r->len);
             if (f->op == OP_READLINE) /* readline: the partial line, b'' at EOF */
                 ASY_RETURN(co, chunk);
+            if (f->op == OP_ANEXT) { /* __anext__: readline, and b'' ends the loop */
+                if (asy_bytes_len(chunk) > 0)
+                    ASY_RETURN(co, chunk);
+                asy_value_decref(chunk);
+                ASY_RAISE(co, asy_exc_new(&asy_StopAsyncIteration, NULL));
+            }
             ASY_RAISE(co, asy_incomplete_read_error(chunk, -1));
         }
         WAIT_FOR_DATA(co, f, "readuntil");
@@ -473,7 +484,7 @@ static asy_status read_body(asy_coro *co)
     if ((size_t)f->isep > r->limit) {
         asy_exc *e = asy_limit_overrun_error("Separator is found, but chunk is longer than limit",
                                              (long long)f->isep);
-        if (f->op == OP_READLINE)
+        if (f->op != OP_READUNTIL)
             e = readline_overrun(r, e, f->sep, f->seplen);
         ASY_RAISE(co, e);
     }
@@ -501,7 +512,7 @@ static void read_clear(asy_gen *g)
     f->r = NULL;
 }
 
-static const char *op_names[] = {"read", "readline", "readuntil", "readexactly"};
+static const char *op_names[] = {"read", "readline", "readuntil", "readexactly", "__anext__"};
 
 static asy_coro *new_read(asy_stream_reader *r, read_op op, long n, const void *sep, size_t seplen)
 {
@@ -514,7 +525,7 @@ static asy_coro *new_read(asy_stream_reader *r, read_op op, long n, const void *
         return &f->co;
     }
     f->r = asy_incref(r);
-    if (op == OP_READLINE || op == OP_READUNTIL) {
+    if (op == OP_READLINE || op == OP_READUNTIL || op == OP_ANEXT) {
         if (seplen == 0 || sep == NULL) {
             f->refused = asy_exc_new(&asy_ValueError, "Separator should be at least one-byte string");
             return &f->co;
@@ -537,6 +548,15 @@ asy_coro *asy_stream_reader_readuntil(asy_stream_reader *r, const void *sep, siz
 asy_coro *asy_stream_reader_readexactly(asy_stream_reader *r, long n)
 {
     return new_read(r, OP_READEXACTLY, n, NULL, 0);
+}
+
+/* async def __anext__(self):
+ *     val = await self.readline()
+ *     if val == b'': raise StopAsyncIteration
+ *     return val                                                          */
+static asy_gen *reader_anext(asy_obj *self)
+{
+    return new_read((asy_stream_reader *)self, OP_ANEXT, 0, "\n", 1);
 }
 
 /* ---- the protocol between a transport and the streams -------------------

@@ -66,14 +66,15 @@
  * (a NULL reader gives a coroutine raising TypeError).
  *
  * ASYNC ITERATION. Python's `async for line in reader` calls readline()
- * until it returns b''. This module's chapter comes before the course has
- * a general async-for; write the same loop:
+ * until it returns b''. The reader's type has the __anext__ slot
+ * (value.h, chapter 25), so asyncgen.h's macros do the same here:
  *
- *     for (;;) {
- *         ASY_AWAIT(co, asy_stream_reader_readline(f->reader));
- *         if (asy_bytes_len(ASY_SENT(co)) == 0) break;     // b'': EOF
- *         ... ASY_SENT(co) is the line ...
- *     }
+ *     async for line in reader:          ASY_ASYNC_FOR(co, f->reader) {
+ *         print(line)                        printf("%s\n", ASY_REPR(ASY_SENT(co)));
+ *                                        } ASY_ASYNC_FOR_END(co);
+ *
+ * (asy_anext(reader) is `await reader.__anext__()`: the next line, or
+ * StopAsyncIteration at EOF.)
  *
  * OWNERSHIP. Readers and writers are counted objects (new references from
  * the constructors). Every coroutine here holds a reference to its reader

@@ -4,19 +4,19 @@
  * The client ends with write_eof(): the server's loop ends, it says bye
  * and closes.
  *
- *     async for line in reader:            for (;;) {
- *         ...                                  ASY_AWAIT(co, asy_stream_reader_readline(f->reader));
- *                                              if (asy_bytes_len(ASY_SENT(co)) == 0) break;
- *                                              ...
- *                                          }
+ *     async for line in reader:            ASY_ASYNC_FOR(co, f->reader) {
+ *         ...                                  ... ASY_SENT(co) is the line ...
+ *                                          } ASY_ASYNC_FOR_END(co);
  *
- * `async for line in reader` is readline() until it returns b'' (EOF);
- * the C writes that loop out. 2-line-protocol.py is the Python.
+ * `async for line in reader` calls readline() until it returns b''; the
+ * reader's type has chapter 25's __anext__ slot, so ASY_ASYNC_FOR works on
+ * it as on an async generator. 2-line-protocol.py is the Python.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "lock.h" /* ASY_RAISE_IF */
+#include "asyncgen.h" /* ASY_ASYNC_FOR */
+#include "lock.h"     /* ASY_RAISE_IF */
 #include "streams.h"
 #include "task.h"
 
@@ -32,10 +32,7 @@ static asy_status calculator_body(asy_coro *co)
 {
     calc_frame *f = (calc_frame *)co;
     ASY_BEGIN(co);
-    for (;;) { /* async for line in reader: */
-        ASY_AWAIT(co, asy_stream_reader_readline(f->reader));
-        if (asy_bytes_len(ASY_SENT(co)) == 0)
-            break;
+    ASY_ASYNC_FOR(co, f->reader) { /* async for line in reader: */
         {
             asy_value line = ASY_SENT(co);
             char op[8], answer[32];
@@ -48,7 +45,7 @@ static asy_status calculator_body(asy_coro *co)
         }
         ASY_AWAIT(co, asy_stream_writer_drain(f->writer));
         f->count++;
-    }
+    } ASY_ASYNC_FOR_END(co);
     printf("server: EOF after %d lines, at_eof() = %s\n", f->count,
            asy_stream_reader_at_eof(f->reader) ? "True" : "False");
     ASY_RAISE_IF(co, asy_stream_writer_write(f->writer, "bye\n", 4));

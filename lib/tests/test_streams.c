@@ -15,11 +15,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "asyncgen.h"
 #include "check.h"
 #include "lock.h" /* ASY_RAISE_IF */
 #include "streams.h"
 #include "task.h"
 #include "trace.h"
+#include "wait_for.h"
 
 static asy_loop *vloop(void)
 {
@@ -289,6 +291,56 @@ static void test_cancelled_read_leaves_the_reader_usable(void)
     feed(shared, "ab");
     CHECK_STR_EQ(OUT(loop, asy_stream_reader_readexactly(shared, 2)), "b'ab'");
     asy_decref(shared);
+    done_with(loop);
+}
+
+/* async for line in reader: ... */
+typedef struct {
+    asy_coro co;
+    asy_stream_reader *r;
+} for_frame;
+
+static asy_status for_body(asy_coro *co)
+{
+    for_frame *f = (for_frame *)co;
+    ASY_BEGIN(co);
+    ASY_ASYNC_FOR(co, f->r) {
+        note("%s", ASY_REPR(ASY_SENT(co)));
+    } ASY_ASYNC_FOR_END(co);
+    note("end");
+    ASY_END(co);
+}
+
+static void test_async_for_over_the_lines(void)
+{
+    asy_loop *loop = vloop();
+    asy_stream_reader *r = asy_stream_reader_new(0);
+    feeding a = {r, "a\nb"}, b = {r, "\nc"}, eof = {r, NULL};
+    later(loop, 1, &a);
+    later(loop, 2, &b);
+    later(loop, 3, &eof);
+    for_frame *f = ASY_CORO_NEW(for_frame, for_body, "lines");
+    f->r = r;
+    asy_result res = asy_loop_run_until_complete(loop, &f->co);
+    CHECK(res.status == ASY_RETURNED);
+    asy_result_clear(&res);
+    CHECK_STR_EQ(trace, "feed@1 b'a\\n' feed@2 b'b\\n' feed@3 b'c' end");
+    /* __anext__ at EOF, again: StopAsyncIteration */
+    CHECK_STR_EQ(OUT(loop, asy_anext(r)), "StopAsyncIteration");
+    asy_decref(r);
+    done_with(loop);
+}
+
+static void test_a_silent_peer_under_wait_for(void)
+{
+    asy_loop *loop = vloop();
+    asy_stream_reader *r = asy_stream_reader_new(0);
+    CHECK_STR_EQ(OUT(loop, asy_wait_for(asy_stream_reader_readline(r), 1.5)), "TimeoutError");
+    CHECK_DBL_NEAR(asy_loop_time(loop), 1.5, 1e-9);
+    CHECK_NULL(r->waiter); /* the cancelled read left no waiter behind */
+    feed(r, "late\n");
+    CHECK_STR_EQ(OUT(loop, asy_stream_reader_readline(r)), "b'late\\n'");
+    asy_decref(r);
     done_with(loop);
 }
 
@@ -809,6 +861,8 @@ int main(int argc, char **argv)
         {"one waiter at a time", test_one_waiter_at_a_time},
         {"set_exception wakes the waiter and stays", test_set_exception_wakes_the_waiter_and_stays},
         {"a cancelled read leaves the reader usable", test_cancelled_read_leaves_the_reader_usable},
+        {"async for over the lines", test_async_for_over_the_lines},
+        {"a silent peer under wait_for", test_a_silent_peer_under_wait_for},
         {"fuzz: random splits give the same reads", test_fuzz_random_splits_give_the_same_reads},
         {"echo over streams", test_echo_over_streams},
         {"drain waits at the high-water mark", test_drain_waits_at_the_high_water_mark},
