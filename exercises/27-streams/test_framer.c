@@ -50,6 +50,8 @@ static asy_status reader_body(asy_coro *co)
     ASY_END(co);
 }
 
+static void reader_clear(asy_gen *g) { framer_clear(&((reader_frame *)g)->fr); }
+
 /* Feed text cut at cuts[0..n), letting the task run between pieces. */
 static void run(const size_t *cuts, size_t ncuts)
 {
@@ -59,7 +61,7 @@ static void run(const size_t *cuts, size_t ncuts)
     asy_stream_reader *r = asy_stream_reader_new(0);
     reader_frame *f = ASY_CORO_NEW(reader_frame, reader_body, "reader");
     framer_init(&f->fr, r);
-    framer *fr = &f->fr;
+    asy_gen_set_clear(&f->co, reader_clear); /* the framer goes with the frame */
     asy_task *t = asy_loop_create_task(loop, &f->co, NULL, NULL);
     size_t prev = 0, n = strlen(text);
     for (size_t i = 0; i <= ncuts; i++) {
@@ -70,8 +72,7 @@ static void run(const size_t *cuts, size_t ncuts)
         prev = end;
     }
     asy_stream_reader_feed_eof(r);
-    asy_result res = asy_loop_run_until_complete(loop, t); /* f lives while t does */
-    framer_clear(fr);
+    asy_result res = asy_loop_run_until_complete(loop, t);
     asy_result_clear(&res);
     asy_decref(r);
     asy_decref(asy_loop_close(loop));
