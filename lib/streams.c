@@ -801,9 +801,11 @@ asy_exc *asy_stream_writer_writelines(asy_stream_writer *w, const asy_value *ite
 {
     if (w == NULL)
         return null_writer();
-    for (size_t i = 0; i < n; i++)
+    if (items == NULL && n > 0)
+        return asy_exc_new(&asy_TypeError, "writelines() expects a list of bytes, got NULL");
+    for (size_t i = 0; i < n; i++) /* b''.join(list_of_data)'s check and words (3.11) */
         if (!asy_is_bytes(items[i]))
-            return asy_exc_new(&asy_TypeError, "data argument must be a bytes-like object, not '%s'",
+            return asy_exc_new(&asy_TypeError, "sequence item %zu: expected a bytes-like object, %s found", i,
                                asy_value_type_name(items[i]));
     /* One write of the joined bytes, as the transport's writelines. */
     size_t total = 0;

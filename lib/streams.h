@@ -148,7 +148,8 @@ void asy_stream_reader_feed_eof(asy_stream_reader *r);
  * NULL). */
 bool asy_stream_reader_at_eof(const asy_stream_reader *r);
 /* reader.set_exception(exc): exc (borrowed; a reference is taken) is
- * raised by every read from now on, and by the one waiting. */
+ * raised by every read from now on, and by the one waiting. A NULL
+ * reader or exc is ignored. */
 void asy_stream_reader_set_exception(asy_stream_reader *r, asy_exc *exc);
 /* reader.exception(): the exception set, borrowed, or NULL. */
 asy_exc *asy_stream_reader_exception(const asy_stream_reader *r);
@@ -182,7 +183,8 @@ asy_stream_writer *asy_value_stream_writer(asy_value v);
  * NULL, or the transport's error (RuntimeError after write_eof). */
 asy_exc *asy_stream_writer_write(asy_stream_writer *w, const void *data, size_t n);
 /* writer.writelines(items): every bytes value of items[0..n) in order
- * (borrowed). TypeError for an item that is not bytes (nothing written). */
+ * (borrowed). TypeError for an item that is not bytes (nothing written),
+ * or for NULL items with n > 0. */
 asy_exc *asy_stream_writer_writelines(asy_stream_writer *w, const asy_value *items, size_t n);
 /* writer.write_eof(): the peer's reads see EOF once the buffer is sent. */
 asy_exc *asy_stream_writer_write_eof(asy_stream_writer *w);

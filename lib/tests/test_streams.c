@@ -80,6 +80,9 @@ static void test_reads_from_a_filled_buffer(void)
     asy_exc *e = asy_stream_reader_feed_data(r, "x", 1);
     CHECK_STR_EQ(e ? ASY_EXC_STR(e) : "none", "RuntimeError: feed_data after feed_eof");
     asy_decref(e);
+    e = asy_stream_reader_feed_data(NULL, "x", 1);
+    CHECK_STR_EQ(e ? ASY_EXC_STR(e) : "none", "TypeError: a StreamReader was expected, got NULL");
+    asy_decref(e);
     asy_decref(r);
     done_with(loop);
 }
@@ -610,6 +613,12 @@ static asy_status echo_client_body(asy_coro *co)
         snprintf(want, sizeof want, "('127.0.0.1', %d)", server_port(f->server));
         CHECK_STR_EQ(ASY_STR(peer), want);
         asy_value_decref(peer);
+        asy_value bad[2] = {asy_bytes("x", 1), asy_int(1)};
+        asy_exc *e = asy_stream_writer_writelines(f->w, bad, 2); /* nothing is written */
+        CHECK_STR_EQ(e ? ASY_EXC_STR(e) : "none",
+                     "TypeError: sequence item 1: expected a bytes-like object, int found");
+        asy_decref(e);
+        asy_value_decref(bad[0]);
         asy_value items[2] = {asy_bytes("hel", 3), asy_bytes("lo\nsecond\n", 10)};
         ASY_RAISE_IF(co, asy_stream_writer_writelines(f->w, items, 2));
         asy_value_decref(items[0]);
