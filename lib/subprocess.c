@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include "future.h"
+#include "gather.h"
+#include "list.h"
+#include "transport.h"
 
 const asy_exc_type asy_FileNotFoundError = {"FileNotFoundError", &asy_OSError};
 const asy_exc_type asy_PermissionError = {"PermissionError", &asy_OSError};
@@ -30,7 +33,7 @@ size_t asy_subprocess_live_children(void) { return live_children; }
  * directory: 'prog'" (no filename: without the last part). */
 static asy_exc *os_error(int errnum, const char *filename)
 {
-    const asy_exc_type *type = &asy_OSError;
+    const asy_exc_type *type = asy_exc_oserror_type(errnum); /* chapter 26's table */
     switch (errnum) {
     case ENOENT: type = &asy_FileNotFoundError; break;
     case EACCES:
@@ -39,9 +42,11 @@ static asy_exc *os_error(int errnum, const char *filename)
     case ECHILD: type = &asy_ChildProcessError; break;
     default: break;
     }
-    if (filename == NULL)
-        return asy_exc_new(type, "[Errno %d] %s", errnum, strerror(errnum));
-    return asy_exc_new(type, "[Errno %d] %s: '%s'", errnum, strerror(errnum), filename);
+    asy_exc *e = filename == NULL
+                     ? asy_exc_new(type, "[Errno %d] %s", errnum, strerror(errnum))
+                     : asy_exc_new(type, "[Errno %d] %s: '%s'", errnum, strerror(errnum), filename);
+    e->errnum = errnum;
+    return e;
 }
 
 /* ---- the child watcher ---- */
@@ -136,16 +141,22 @@ static void close_fd(int *fd)
     *fd = -1;
 }
 
+static void read_pipe_close(asy_read_pipe *p);
+
 static void process_dealloc(asy_obj *self)
 {
     asy_process *proc = (asy_process *)self;
-    close_fd(&proc->stdin_fd);
-    close_fd(&proc->stdout_fd);
-    close_fd(&proc->stderr_fd);
+    asy_pipe_writer_close(proc->stdin_w);
+    asy_decref(proc->stdin_w);
+    read_pipe_close(proc->stdout_p);
+    read_pipe_close(proc->stderr_p);
+    asy_decref(proc->stdout_p);
+    asy_decref(proc->stderr_p);
     if (proc->watch != NULL) {
         proc->watch->proc = NULL; /* the loop still reaps the child */
         asy_decref(proc->watch);
     }
+    asy_decref(proc->loop);
     asy_obj_free(proc);
 }
 
@@ -236,6 +247,403 @@ asy_coro *asy_process_wait(asy_process *proc)
     f->proc = asy_incref(proc);
     asy_waiter_init(&f->w);
     asy_gen_set_clear(&f->co, wait_clear);
+    return &f->co;
+}
+
+/* ---- the child's stdout and stderr: pipes feeding StreamReaders ---- */
+
+struct asy_read_pipe {
+    asy_obj ob;
+    int fd;                      /* -1 once closed */
+    asy_loop *loop;              /* borrowed: the Process owns a reference */
+    asy_stream_reader *reader;   /* owned */
+};
+
+static void read_pipe_dealloc(asy_obj *self)
+{
+    asy_read_pipe *p = (asy_read_pipe *)self;
+    close_fd(&p->fd); /* only when the loop dropped the reader (closed) */
+    asy_decref(p->reader);
+    asy_obj_free(p);
+}
+
+static const asy_type read_pipe_type = {.name = "_UnixReadPipeTransport", .dealloc = read_pipe_dealloc};
+
+/* transport.close(): stop reading, close the descriptor; the reader sees
+ * EOF (connection_lost(None) -> feed_eof). NULL and twice are fine. */
+static void read_pipe_close(asy_read_pipe *p)
+{
+    if (p == NULL || p->fd < 0)
+        return;
+    asy_incref(p);
+    if (!asy_loop_is_closed(p->loop))
+        asy_loop_remove_reader(p->loop, p->fd);
+    close_fd(&p->fd);
+    asy_stream_reader_feed_eof(p->reader);
+    asy_decref(p);
+}
+
+/* The pipe is readable: data (feed_data), EOF (feed_eof, close), or an
+ * error (the reader raises it from then on). */
+static asy_exc *read_pipe_ready(asy_value arg)
+{
+    asy_read_pipe *p = (asy_read_pipe *)arg.u.o;
+    char buf[ASY_TRANSPORT_MAX_READ];
+    ssize_t n = read(p->fd, buf, sizeof buf);
+    if (n > 0)
+        return asy_stream_reader_feed_data(p->reader, buf, (size_t)n);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return NULL;
+    if (n < 0) {
+        asy_exc *e = os_error(errno, NULL);
+        asy_stream_reader_set_exception(p->reader, e);
+        asy_decref(e);
+    }
+    read_pipe_close(p);
+    return NULL;
+}
+
+static asy_read_pipe *read_pipe_new(asy_loop *loop, int fd, asy_exc **error)
+{
+    asy_read_pipe *p = asy_obj_new(&read_pipe_type, sizeof *p);
+    p->fd = fd;
+    p->loop = loop;
+    p->reader = asy_stream_reader_new(0);
+    *error = asy_loop_add_reader(loop, fd, read_pipe_ready, asy_obj_value(asy_incref(p)));
+    return p;
+}
+
+/* ---- the child's stdin: a pipe writer ---- */
+
+enum { PIPE_HIGH_WATER = 64 * 1024, PIPE_LOW_WATER = 16 * 1024 };
+
+static void writer_wake(asy_pipe_writer *w)
+{
+    for (asy_ilist *p = w->drain_waiters.next; p != &w->drain_waiters; p = p->next)
+        asy_waiter_wake(ASY_WAITER_OF(p), asy_none());
+}
+
+/* The end: no more writes, the descriptor closed, drain() told. */
+static void writer_lost(asy_pipe_writer *w)
+{
+    w->lost = true;
+    w->closing = true;
+    w->pos = w->len = 0;
+    if (w->fd >= 0) {
+        asy_incref(w);
+        if (!asy_loop_is_closed(w->loop))
+            asy_loop_remove_writer(w->loop, w->fd);
+        close_fd(&w->fd);
+        writer_wake(w);
+        asy_decref(w);
+    }
+}
+
+static void pipe_writer_dealloc(asy_obj *self)
+{
+    asy_pipe_writer *w = (asy_pipe_writer *)self;
+    close_fd(&w->fd);
+    free(w->buf);
+    asy_decref(w->loop);
+    asy_obj_free(w);
+}
+
+static int pipe_writer_format(asy_obj *self, char *buf, size_t size, bool repr)
+{
+    (void)repr;
+    asy_pipe_writer *w = (asy_pipe_writer *)self;
+    return snprintf(buf, size, "<StreamWriter transport=<_UnixWritePipeTransport fd=%d%s>>", w->fd,
+                    w->lost ? " closed" : w->closing ? " closing" : "");
+}
+
+const asy_type asy_pipe_writer_type = {
+    .name = "StreamWriter", .dealloc = pipe_writer_dealloc, .format = pipe_writer_format};
+
+static asy_pipe_writer *pipe_writer_new(asy_loop *loop, int fd)
+{
+    asy_pipe_writer *w = asy_obj_new(&asy_pipe_writer_type, sizeof *w);
+    w->fd = fd;
+    w->loop = asy_incref(loop);
+    asy_ilist_init(&w->drain_waiters);
+    /* Python ignores SIGPIPE from startup: a write to a pipe nobody reads
+     * fails with EPIPE instead of killing the program. */
+    struct sigaction old;
+    if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+        signal(SIGPIPE, SIG_IGN);
+    return w;
+}
+
+/* write() as much of the buffer as the pipe takes. */
+static asy_exc *writer_flush(asy_value arg)
+{
+    asy_pipe_writer *w = (asy_pipe_writer *)arg.u.o;
+    while (w->len > 0) {
+        ssize_t n = write(w->fd, w->buf + w->pos, w->len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN) {
+            if (w->len <= PIPE_LOW_WATER) /* resume_writing */
+                writer_wake(w);
+            return NULL; /* full: the loop calls us again */
+        }
+        if (n < 0) {
+            writer_lost(w); /* EPIPE: the child closed its end */
+            return NULL;
+        }
+        w->pos += (size_t)n;
+        w->len -= (size_t)n;
+    }
+    w->pos = 0;
+    asy_incref(w);
+    asy_loop_remove_writer(w->loop, w->fd);
+    if (w->closing)
+        writer_lost(w);
+    writer_wake(w);
+    asy_decref(w);
+    return NULL;
+}
+
+asy_exc *asy_pipe_writer_write(asy_pipe_writer *w, const void *data, size_t n)
+{
+    if (w == NULL || (data == NULL && n > 0))
+        return asy_exc_new(&asy_TypeError, "data expected, got NULL");
+    if (n == 0 || w->closing)
+        return NULL;
+    const char *p = data;
+    if (w->len == 0) { /* nothing queued: try at once */
+        ssize_t k;
+        do
+            k = write(w->fd, p, n);
+        while (k < 0 && errno == EINTR);
+        if (k < 0 && errno != EAGAIN) {
+            writer_lost(w);
+            return NULL;
+        }
+        if (k > 0) {
+            p += k;
+            n -= (size_t)k;
+        }
+        if (n == 0)
+            return NULL;
+        asy_exc *e = asy_loop_add_writer(w->loop, w->fd, writer_flush, asy_obj_value(asy_incref(w)));
+        if (e != NULL)
+            return e;
+    }
+    if (w->pos + w->len + n > w->cap) {
+        if (w->len > 0)
+            memmove(w->buf, w->buf + w->pos, w->len);
+        w->pos = 0;
+        size_t cap = w->cap ? w->cap : 4096;
+        while (cap < w->len + n)
+            cap *= 2;
+        if (cap != w->cap && (w->buf = realloc(w->buf, cap)) == NULL)
+            abort();
+        w->cap = cap;
+    }
+    memcpy(w->buf + w->pos + w->len, p, n);
+    w->len += n;
+    return NULL;
+}
+
+void asy_pipe_writer_close(asy_pipe_writer *w)
+{
+    if (w == NULL || w->closing)
+        return;
+    w->closing = true;
+    if (w->len == 0)
+        writer_lost(w);
+}
+
+bool asy_pipe_writer_is_closing(const asy_pipe_writer *w) { return w == NULL || w->closing; }
+
+size_t asy_pipe_writer_buffered(const asy_pipe_writer *w) { return w != NULL ? w->len : 0; }
+
+typedef struct {
+    asy_coro co;
+    asy_pipe_writer *w; /* owned */
+    asy_waiter waiter;
+} drain_frame;
+
+/* async def drain(self):  (StreamWriter.drain with FlowControlMixin)
+ *     if self._connection_lost: raise ConnectionResetError('Connection lost')
+ *     if not self._paused: return
+ *     ... wait for resume_writing or connection_lost, then look again */
+static asy_status drain_body(asy_coro *co)
+{
+    drain_frame *f = (drain_frame *)co;
+    ASY_BEGIN(co);
+    if (f->w == NULL)
+        ASY_RAISE(co, asy_exc_new(&asy_TypeError, "a StreamWriter was expected, got NULL"));
+    while (!f->w->lost && f->w->len > PIPE_HIGH_WATER) { /* paused */
+        asy_waiter_enqueue(&f->waiter, &f->w->drain_waiters, f->w->loop);
+        ASY_AWAIT_TRY(co, asy_incref(f->waiter.fut));
+        asy_waiter_leave(&f->waiter);
+        if (ASY_EXC(co) != NULL)
+            ASY_RERAISE(co);
+    }
+    if (f->w->lost)
+        ASY_RAISE(co, asy_exc_new(&asy_ConnectionResetError, "Connection lost"));
+    ASY_END(co);
+}
+
+static void drain_clear(asy_gen *g)
+{
+    drain_frame *f = (drain_frame *)g;
+    asy_waiter_clear(&f->waiter);
+    asy_decref(f->w);
+    f->w = NULL;
+}
+
+asy_coro *asy_pipe_writer_drain(asy_pipe_writer *w)
+{
+    drain_frame *f = ASY_CORO_NEW(drain_frame, drain_body, "drain");
+    f->w = asy_incref(w);
+    asy_waiter_init(&f->waiter);
+    asy_gen_set_clear(&f->co, drain_clear);
+    return &f->co;
+}
+
+asy_pipe_writer *asy_process_stdin(const asy_process *proc) { return proc != NULL ? proc->stdin_w : NULL; }
+
+asy_stream_reader *asy_process_stdout(const asy_process *proc)
+{
+    return proc != NULL && proc->stdout_p != NULL ? proc->stdout_p->reader : NULL;
+}
+
+asy_stream_reader *asy_process_stderr(const asy_process *proc)
+{
+    return proc != NULL && proc->stderr_p != NULL ? proc->stderr_p->reader : NULL;
+}
+
+/* ---- communicate() ---- */
+
+typedef struct {
+    asy_coro co;
+    asy_process *proc;   /* owned */
+    char *input;         /* owned copy, or NULL for None */
+    size_t n;
+    int which;           /* _read_stream(1 or 2) */
+    asy_list *outs;      /* owned: gather's result */
+} comm_frame;
+
+static void comm_clear(asy_gen *g)
+{
+    comm_frame *f = (comm_frame *)g;
+    asy_decref(f->proc);
+    asy_decref(f->outs);
+    free(f->input);
+    f->proc = NULL;
+    f->outs = NULL;
+    f->input = NULL;
+}
+
+static comm_frame *comm_new(asy_gen_body body, const char *name, asy_process *proc)
+{
+    comm_frame *f = ASY_CORO_NEW(comm_frame, body, name);
+    f->proc = asy_incref(proc);
+    asy_gen_set_clear(&f->co, comm_clear);
+    return f;
+}
+
+/* async def _noop(self): return None */
+static asy_status noop_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    ASY_END(co);
+}
+
+/* async def _feed_stdin(self, input):
+ *     try:
+ *         if input is not None: self.stdin.write(input)
+ *         await self.stdin.drain()
+ *     except (BrokenPipeError, ConnectionResetError):
+ *         pass          # the child does not want it all: not an error
+ *     self.stdin.close()                                                  */
+static asy_status feed_stdin_body(asy_coro *co)
+{
+    comm_frame *f = (comm_frame *)co;
+    ASY_BEGIN(co);
+    if (f->input != NULL)
+        ASY_RAISE_IF(co, asy_pipe_writer_write(f->proc->stdin_w, f->input, f->n));
+    ASY_AWAIT_TRY(co, asy_pipe_writer_drain(f->proc->stdin_w));
+    if (asy_exc_is(ASY_EXC(co), &asy_BrokenPipeError) || asy_exc_is(ASY_EXC(co), &asy_ConnectionResetError))
+        asy_decref(ASY_CATCH(co));
+    if (ASY_EXC(co) != NULL)
+        ASY_RERAISE(co);
+    asy_pipe_writer_close(f->proc->stdin_w);
+    ASY_END(co);
+}
+
+/* async def _read_stream(self, fd):
+ *     output = await stream.read()
+ *     transport.close()
+ *     return output                                                       */
+static asy_status read_stream_body(asy_coro *co)
+{
+    comm_frame *f = (comm_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT(co, asy_stream_reader_read(f->which == 1 ? asy_process_stdout(f->proc) : asy_process_stderr(f->proc), -1));
+    read_pipe_close(f->which == 1 ? f->proc->stdout_p : f->proc->stderr_p);
+    ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
+    ASY_END(co);
+}
+
+/* async def communicate(self, input=None):
+ *     stdin = self._feed_stdin(input) if self.stdin else self._noop()
+ *     stdout = self._read_stream(1) if self.stdout else self._noop()
+ *     stderr = self._read_stream(2) if self.stderr else self._noop()
+ *     stdin, stdout, stderr = await tasks.gather(stdin, stdout, stderr)
+ *     await self.wait()
+ *     return (stdout, stderr)                                             */
+static asy_status communicate_body(asy_coro *co)
+{
+    comm_frame *f = (comm_frame *)co;
+    ASY_BEGIN(co);
+    if (f->proc == NULL)
+        ASY_RAISE(co, asy_exc_new(&asy_TypeError, "a Process was expected, got NULL"));
+    {
+        void *aws[3];
+        if (f->proc->stdin_w != NULL) {
+            comm_frame *in = comm_new(feed_stdin_body, "_feed_stdin", f->proc);
+            in->input = f->input;
+            in->n = f->n;
+            f->input = NULL;
+            aws[0] = in;
+        } else {
+            aws[0] = asy_coro_new(sizeof(asy_coro), noop_body, "_noop");
+        }
+        for (int i = 1; i <= 2; i++) {
+            if ((i == 1 ? f->proc->stdout_p : f->proc->stderr_p) != NULL) {
+                comm_frame *rd = comm_new(read_stream_body, "_read_stream", f->proc);
+                rd->which = i;
+                aws[i] = rd;
+            } else {
+                aws[i] = asy_coro_new(sizeof(asy_coro), noop_body, "_noop");
+            }
+        }
+        ASY_AWAIT(co, asy_gather(false, 3, aws));
+    }
+    f->outs = asy_incref(asy_value_list(ASY_SENT(co)));
+    ASY_AWAIT(co, asy_process_wait(f->proc));
+    {
+        asy_list *pair = asy_list_new();
+        asy_list_append(pair, asy_value_incref(asy_list_get(f->outs, 1)));
+        asy_list_append(pair, asy_value_incref(asy_list_get(f->outs, 2)));
+        ASY_RETURN(co, asy_obj_value(pair));
+    }
+    ASY_END(co);
+}
+
+asy_coro *asy_process_communicate(asy_process *proc, const void *input, size_t n)
+{
+    comm_frame *f = comm_new(communicate_body, "communicate", proc);
+    if (input != NULL) {
+        f->input = malloc(n > 0 ? n : 1);
+        if (f->input == NULL)
+            abort();
+        memcpy(f->input, input, n);
+        f->n = n;
+    }
     return &f->co;
 }
 
@@ -374,12 +782,25 @@ static asy_process *spawn(char **argv, const asy_subprocess_opts *o, asy_loop *l
     }
     asy_process *proc = asy_obj_new(&asy_process_type, sizeof *proc);
     proc->pid = pid;
+    proc->loop = asy_incref(loop);
     proc->watch = w; /* our reference */
     w->proc = proc;
     asy_ilist_init(&proc->waiters);
-    proc->stdin_fd = parent[0];
-    proc->stdout_fd = parent[1];
-    proc->stderr_fd = parent[2];
+    /* From here on the Process owns the descriptors: its dealloc closes
+     * them, so an error below leaves nothing open. */
+    if (parent[0] >= 0)
+        proc->stdin_w = pipe_writer_new(loop, parent[0]);
+    if (parent[1] >= 0)
+        proc->stdout_p = read_pipe_new(loop, parent[1], &e);
+    if (e == NULL && parent[2] >= 0)
+        proc->stderr_p = read_pipe_new(loop, parent[2], &e);
+    else
+        close_fd(&parent[2]);
+    if (e != NULL) {
+        asy_decref(proc);
+        *error = e;
+        return NULL;
+    }
     *error = NULL;
     return proc;
 }

@@ -19,6 +19,8 @@
 #include "trace.h"
 #include "subprocess.h"
 #include "task.h"
+#include "list.h"
+#include "bytes.h"
 
 static int count_fds(void)
 {
@@ -51,18 +53,17 @@ static void end(void)
     CHECK_INT_EQ(asy_obj_live(), 0);
 }
 
-/* Read a pipe to EOF (blocking reads are fine once the child is done:
- * the test waits first, and the outputs fit in a pipe's buffer). */
-static void slurp(int fd, char *buf, size_t size)
+/* A bytes value equals the C string s. */
+#define CHECK_BYTES(v, s) CHECK_STR_EQ(bytes_cstr(v), (s))
+static char bytes_buf[4096];
+static const char *bytes_cstr(asy_value v)
 {
-    size_t n = 0;
-    for (;;) {
-        ssize_t r = read(fd, buf + n, size - 1 - n);
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    buf[n] = '\0';
+    if (!asy_is_bytes(v))
+        return "(not bytes)";
+    size_t n = asy_bytes_len(v) < sizeof bytes_buf - 1 ? asy_bytes_len(v) : sizeof bytes_buf - 1;
+    memcpy(bytes_buf, asy_bytes_data(v), n);
+    bytes_buf[n] = '\0';
+    return bytes_buf;
 }
 
 /* A frame that fits every test's main coroutine. */
@@ -102,8 +103,6 @@ static void check_returned(asy_result r)
 
 /* ---- returncodes ---- */
 
-static char out[4096];
-
 static asy_status echo_body(asy_coro *co)
 {
     main_frame *f = (main_frame *)co;
@@ -115,8 +114,9 @@ static asy_status echo_body(asy_coro *co)
     TAKE_PROC(co, f);
     CHECK(f->proc->pid > 0);
     CHECK(!asy_process_returncode(f->proc, NULL)); /* None while it runs */
-    CHECK_INT_EQ(f->proc->stdin_fd, -1);
-    CHECK_INT_EQ(f->proc->stderr_fd, -1);
+    CHECK_NULL(asy_process_stdin(f->proc));
+    CHECK_NULL(asy_process_stderr(f->proc));
+    CHECK_NOT_NULL(asy_process_stdout(f->proc));
     ASY_AWAIT(co, asy_process_wait(f->proc));
     CHECK_INT_EQ(ASY_SENT(co).u.i, 0);
     {
@@ -124,8 +124,8 @@ static asy_status echo_body(asy_coro *co)
         CHECK(asy_process_returncode(f->proc, &rc));
         CHECK_INT_EQ(rc, 0);
     }
-    slurp(f->proc->stdout_fd, out, sizeof out);
-    CHECK_STR_EQ(out, "hello world\n");
+    ASY_AWAIT(co, asy_stream_reader_read(asy_process_stdout(f->proc), -1));
+    CHECK_BYTES(ASY_SENT(co), "hello world\n");
     ASY_END(co);
 }
 
@@ -218,11 +218,11 @@ static asy_status stderr_to_stdout_body(asy_coro *co)
         ASY_AWAIT(co, asy_create_subprocess_shell("echo out; echo err >&2; cat; echo end", &o));
     }
     TAKE_PROC(co, f);
-    CHECK_INT_EQ(f->proc->stderr_fd, -1);
+    CHECK_NULL(asy_process_stderr(f->proc));
     ASY_AWAIT(co, asy_process_wait(f->proc));
     CHECK_INT_EQ(ASY_SENT(co).u.i, 0);
-    slurp(f->proc->stdout_fd, out, sizeof out);
-    CHECK_STR_EQ(out, "out\nerr\nend\n"); /* cat read /dev/null: EOF at once */
+    ASY_AWAIT(co, asy_stream_reader_read(asy_process_stdout(f->proc), -1));
+    CHECK_BYTES(ASY_SENT(co), "out\nerr\nend\n"); /* cat read /dev/null: EOF at once */
     ASY_END(co);
 }
 
@@ -242,15 +242,15 @@ static asy_status three_pipes_body(asy_coro *co)
         ASY_AWAIT(co, asy_create_subprocess_shell("read x; echo got $x; echo oops >&2; exit 1", &o));
     }
     TAKE_PROC(co, f);
-    CHECK(write(f->proc->stdin_fd, "42\n", 3) == 3);
-    close(f->proc->stdin_fd);
-    f->proc->stdin_fd = -1;
+    CHECK_NULL(asy_pipe_writer_write(asy_process_stdin(f->proc), "42\n", 3));
+    asy_pipe_writer_close(asy_process_stdin(f->proc));
+    CHECK(asy_pipe_writer_is_closing(asy_process_stdin(f->proc)));
     ASY_AWAIT(co, asy_process_wait(f->proc));
     CHECK_INT_EQ(ASY_SENT(co).u.i, 1);
-    slurp(f->proc->stdout_fd, out, sizeof out);
-    CHECK_STR_EQ(out, "got 42\n");
-    slurp(f->proc->stderr_fd, out, sizeof out);
-    CHECK_STR_EQ(out, "oops\n");
+    ASY_AWAIT(co, asy_stream_reader_read(asy_process_stdout(f->proc), -1));
+    CHECK_BYTES(ASY_SENT(co), "got 42\n");
+    ASY_AWAIT(co, asy_stream_reader_read(asy_process_stderr(f->proc), -1));
+    CHECK_BYTES(ASY_SENT(co), "oops\n");
     ASY_END(co);
 }
 
@@ -277,8 +277,8 @@ static asy_status child_fds_body(asy_coro *co)
     TAKE_PROC(co, f);
     ASY_AWAIT(co, asy_process_wait(f->proc));
     CHECK_INT_EQ(ASY_SENT(co).u.i, 0);
-    slurp(f->proc->stdout_fd, out, sizeof out);
-    CHECK_STR_EQ(out, "0\n1\n2\n3\n");
+    ASY_AWAIT(co, asy_stream_reader_read(asy_process_stdout(f->proc), -1));
+    CHECK_BYTES(ASY_SENT(co), "0\n1\n2\n3\n");
     ASY_END(co);
 }
 
@@ -502,6 +502,229 @@ static void test_loop_closed_under_running_child(void)
     end();
 }
 
+
+/* ---- pipes as streams ---- */
+
+/* async for line in proc.stdout, while a ticker ticks */
+static asy_status lines_body(asy_coro *co)
+{
+    main_frame *f = (main_frame *)co;
+    ASY_BEGIN(co);
+    {
+        asy_subprocess_opts o = {.out = ASY_PIPE};
+        ASY_AWAIT(co, asy_create_subprocess_shell("for i in 1 2 3; do echo line $i; sleep 0.12; done", &o));
+    }
+    TAKE_PROC(co, f);
+    f->t1 = spawn_task(ticker_body, NULL);
+    for (;;) {
+        ASY_AWAIT(co, asy_stream_reader_readline(asy_process_stdout(f->proc)));
+        if (asy_bytes_len(ASY_SENT(co)) == 0)
+            break;
+        note("%.*s", (int)asy_bytes_len(ASY_SENT(co)) - 1, asy_bytes_data(ASY_SENT(co)));
+    }
+    ASY_AWAIT(co, asy_process_wait(f->proc));
+    note("rc=%lld", ASY_SENT(co).u.i);
+    asy_task_cancel(f->t1, NULL);
+    ASY_AWAIT_TRY(co, asy_incref(f->t1));
+    asy_decref(ASY_CATCH(co));
+    ASY_END(co);
+}
+
+static void test_readline_while_ticking(void)
+{
+    begin();
+    check_returned(run_main(lines_body));
+    /* the ticks fall between the lines: line 1 tick.. line 2 tick.. line 3 */
+    const char *l1 = strstr(trace, "line 1"), *l2 = strstr(trace, "line 2"), *l3 = strstr(trace, "line 3");
+    CHECK_FATAL(l1 != NULL && l2 != NULL && l3 != NULL);
+    CHECK_MSG(l1 < l2 && l2 < l3, "%s", trace);
+    const char *t = strstr(l1, "tick");
+    CHECK_MSG(t != NULL && t < l2, "%s", trace);
+    t = strstr(l2, "tick");
+    CHECK_MSG(t != NULL && t < l3, "%s", trace);
+    CHECK(strstr(trace, "rc=0") != NULL);
+    end();
+}
+
+static asy_value comm_out, comm_err;
+static int comm_rc;
+
+static void take_pair(asy_value pair)
+{
+    asy_list *l = asy_value_list(pair);
+    CHECK_FATAL(l != NULL && asy_list_len(l) == 2);
+    comm_out = asy_value_incref(asy_list_get(l, 0));
+    comm_err = asy_value_incref(asy_list_get(l, 1));
+}
+
+static void drop_pair(void)
+{
+    asy_value_clear(&comm_out);
+    asy_value_clear(&comm_err);
+}
+
+static const char *comm_cmd;
+static asy_subprocess_opts comm_opts;
+static const char *comm_input;
+static size_t comm_n;
+
+static asy_status communicate_main(asy_coro *co)
+{
+    main_frame *f = (main_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT(co, asy_create_subprocess_shell(comm_cmd, &comm_opts));
+    TAKE_PROC(co, f);
+    ASY_AWAIT(co, asy_process_communicate(f->proc, comm_input, comm_n));
+    take_pair(ASY_SENT(co));
+    CHECK(asy_process_returncode(f->proc, &comm_rc));
+    ASY_END(co);
+}
+
+static void run_communicate(const char *cmd, asy_stdio in, asy_stdio out, asy_stdio err, const char *input,
+                            size_t n)
+{
+    comm_cmd = cmd;
+    comm_opts = (asy_subprocess_opts){in, out, err};
+    comm_input = input;
+    comm_n = n;
+    check_returned(run_main(communicate_main));
+}
+
+static void test_communicate_with_input(void)
+{
+    begin();
+    run_communicate("cat; echo bye >&2", ASY_PIPE, ASY_PIPE, ASY_PIPE, "a\nb\n", 4);
+    CHECK_BYTES(comm_out, "a\nb\n");
+    CHECK_BYTES(comm_err, "bye\n");
+    CHECK_INT_EQ(comm_rc, 0);
+    drop_pair();
+    /* without PIPEs: None for both, the input ignored */
+    run_communicate("exit 4", ASY_INHERIT, ASY_DEVNULL, ASY_INHERIT, "x", 1);
+    CHECK(asy_is_none(comm_out));
+    CHECK(asy_is_none(comm_err));
+    CHECK_INT_EQ(comm_rc, 4);
+    drop_pair();
+    end();
+}
+
+/* The child writes 1 MB to stdout BEFORE it reads its stdin: a parent
+ * that wrote all its input first would wait for the child, which waits
+ * for the parent to read. communicate does both at once. */
+static char big[1000000];
+
+static void test_communicate_does_not_deadlock(void)
+{
+    begin();
+    memset(big, 'x', sizeof big);
+    run_communicate("head -c 1000000 /dev/zero; wc -c >&2", ASY_PIPE, ASY_PIPE, ASY_PIPE, big, sizeof big);
+    CHECK_INT_EQ(asy_bytes_len(comm_out), 1000000);
+    CHECK_BYTES(comm_err, "1000000\n");
+    CHECK_INT_EQ(comm_rc, 0);
+    drop_pair();
+    end();
+}
+
+/* A child that exits (or closes its stdin) without reading the input:
+ * EPIPE while communicate writes is not an error. */
+static void test_communicate_child_closes_stdin(void)
+{
+    begin();
+    run_communicate("exec 0<&-; echo closed", ASY_PIPE, ASY_PIPE, ASY_INHERIT, big, sizeof big);
+    CHECK_BYTES(comm_out, "closed\n");
+    CHECK(asy_is_none(comm_err));
+    CHECK_INT_EQ(comm_rc, 0);
+    drop_pair();
+    run_communicate("exit 2", ASY_PIPE, ASY_INHERIT, ASY_INHERIT, big, sizeof big);
+    CHECK_INT_EQ(comm_rc, 2);
+    drop_pair();
+    end();
+}
+
+/* proc.stdin.write + drain by hand: drain waits while more than 64 KiB is
+ * buffered; after the child is gone it raises ConnectionResetError. */
+static asy_status drain_main(asy_coro *co)
+{
+    main_frame *f = (main_frame *)co;
+    ASY_BEGIN(co);
+    {
+        asy_subprocess_opts o = {.in = ASY_PIPE, .out = ASY_PIPE};
+        ASY_AWAIT(co, asy_create_subprocess_shell("sleep 0.1; wc -c", &o));
+    }
+    TAKE_PROC(co, f);
+    CHECK_NULL(asy_pipe_writer_write(asy_process_stdin(f->proc), big, 300000));
+    CHECK(asy_pipe_writer_buffered(asy_process_stdin(f->proc)) > 64 * 1024); /* the pipe took 64 KiB at most */
+    ASY_AWAIT(co, asy_pipe_writer_drain(asy_process_stdin(f->proc)));
+    CHECK(asy_pipe_writer_buffered(asy_process_stdin(f->proc)) <= 16 * 1024);
+    asy_pipe_writer_close(asy_process_stdin(f->proc));
+    ASY_AWAIT(co, asy_stream_reader_read(asy_process_stdout(f->proc), -1));
+    CHECK_BYTES(ASY_SENT(co), "300000\n");
+    ASY_AWAIT(co, asy_process_wait(f->proc));
+    /* closed: writes are dropped, drain reports the lost pipe */
+    CHECK_NULL(asy_pipe_writer_write(asy_process_stdin(f->proc), "x", 1));
+    ASY_AWAIT_TRY(co, asy_pipe_writer_drain(asy_process_stdin(f->proc)));
+    CHECK_STR_EQ(ASY_EXC_REPR(ASY_EXC(co)), "ConnectionResetError('Connection lost')");
+    asy_decref(ASY_CATCH(co));
+    ASY_END(co);
+}
+
+static void test_write_and_drain(void)
+{
+    begin();
+    check_returned(run_main(drain_main));
+    end();
+}
+
+static asy_status broken_pipe_main(asy_coro *co)
+{
+    main_frame *f = (main_frame *)co;
+    ASY_BEGIN(co);
+    {
+        asy_subprocess_opts o = {.in = ASY_PIPE};
+        ASY_AWAIT(co, asy_create_subprocess_exec(&o, "true"));
+    }
+    TAKE_PROC(co, f);
+    ASY_AWAIT(co, asy_process_wait(f->proc));
+    CHECK_NULL(asy_pipe_writer_write(asy_process_stdin(f->proc), "xxxxxxxxxx", 10)); /* EPIPE, not SIGPIPE */
+    ASY_AWAIT_TRY(co, asy_pipe_writer_drain(asy_process_stdin(f->proc)));
+    CHECK_STR_EQ(ASY_EXC_REPR(ASY_EXC(co)), "ConnectionResetError('Connection lost')");
+    asy_decref(ASY_CATCH(co));
+    ASY_END(co);
+}
+
+static void test_write_to_exited_child(void)
+{
+    begin();
+    check_returned(run_main(broken_pipe_main));
+    end();
+}
+
+/* The Process released with its pipes open and the child running: the
+ * pipes close (the child's write gets EPIPE) and the loop reaps it. */
+static asy_status release_pipes_main(asy_coro *co)
+{
+    main_frame *f = (main_frame *)co;
+    ASY_BEGIN(co);
+    {
+        asy_subprocess_opts o = {.in = ASY_PIPE, .out = ASY_PIPE, .err = ASY_PIPE};
+        ASY_AWAIT(co, asy_create_subprocess_shell("sleep 0.1; echo late", &o));
+    }
+    TAKE_PROC(co, f);
+    CHECK_NULL(asy_pipe_writer_write(asy_process_stdin(f->proc), big, 100000));
+    asy_decref(f->proc);
+    f->proc = NULL;
+    for (f->i = 0; f->i < 100 && asy_subprocess_live_children() > 0; f->i++)
+        ASY_AWAIT(co, asy_sleep(0.02, asy_none()));
+    CHECK_INT_EQ(asy_subprocess_live_children(), 0);
+    ASY_END(co);
+}
+
+static void test_released_with_pipes(void)
+{
+    begin();
+    check_returned(run_main(release_pipes_main));
+    end();
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -520,6 +743,13 @@ int main(int argc, char **argv)
         {"a cancelled wait() leaves the waiters", test_cancelled_wait},
         {"a Process released before its child exits: the loop reaps it", test_released_process_is_reaped},
         {"the loop closed under a running child: killed and reaped", test_loop_closed_under_running_child},
+        {"readline on stdout while a ticker ticks", test_readline_while_ticking},
+        {"communicate(input): stdout and stderr; None without PIPEs", test_communicate_with_input},
+        {"communicate: a child that writes 1 MB before reading does not deadlock", test_communicate_does_not_deadlock},
+        {"communicate: a child that closes stdin early is not an error", test_communicate_child_closes_stdin},
+        {"stdin.write + drain: back-pressure, then ConnectionResetError", test_write_and_drain},
+        {"a write to an exited child: EPIPE, drain raises ConnectionResetError", test_write_to_exited_child},
+        {"a Process released with open pipes: closed, reaped", test_released_with_pipes},
         {NULL, NULL},
     };
     return check_main("subprocess", tests, argc, argv);
