@@ -59,6 +59,7 @@ struct asy_child_watch {
     bool reaped;
     int returncode;
     asy_process *proc;  /* borrowed; NULL once the Process is released */
+    asy_ilist link;     /* the SIGCHLD fallback: in its loop's registration */
 };
 
 /* os.waitstatus_to_exitcode: the exit status, or -signal. */
@@ -131,6 +132,152 @@ static void watch_dealloc(asy_obj *self)
 }
 
 static const asy_type watch_type = {.name = "_PidfdChildWatcher", .dealloc = watch_dealloc};
+
+/* ---- the fallback: SIGCHLD through a self-pipe ----
+ *
+ * For kernels without pidfd_open (before 5.3). The SIGCHLD handler does
+ * the one thing that is safe in a signal handler: it writes a byte into a
+ * non-blocking pipe. That pipe is a reader of the loop, like any other
+ * descriptor; its callback empties the pipe, then asks waitpid(pid,
+ * WNOHANG) about each child the loop watches: several exits can merge into
+ * one signal, and a signal names no pid (CPython's SafeChildWatcher did
+ * the same walk, O(n) per signal). Only our own pids are asked about, so
+ * children that other code makes are left alone.
+ * One registration object per loop owns that loop's watches, and the
+ * loop's reader owns the registration: a loop closed under running
+ * children releases them, and each is killed and reaped (watch_dealloc).
+ * The handler is installed once, before the first fork, and stays (as an
+ * asyncio signal handler would). The loops of one thread only: two loops
+ * running at once in two threads would race for the bytes. */
+
+typedef struct sigchld_reg {
+    asy_obj ob;
+    asy_loop *loop;          /* borrowed: the loop owns us through the reader */
+    asy_ilist watches;       /* asy_child_watch links, each holding a reference */
+    struct sigchld_reg *next; /* in all_regs (borrowed) */
+} sigchld_reg;
+
+static int sigchld_pipe[2] = {-1, -1};
+static sigchld_reg *all_regs;
+static bool force_sigchld;
+static int pidfd_supported = -1; /* unknown until the first spawn */
+
+void asy_subprocess_force_sigchld(bool on) { force_sigchld = on; }
+
+static void on_sigchld(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    ssize_t n = write(sigchld_pipe[1], "", 1); /* full pipe: a wakeup is pending anyway */
+    (void)n;
+    errno = saved;
+}
+
+static asy_exc *install_sigchld(void)
+{
+    if (sigchld_pipe[0] >= 0)
+        return NULL;
+    if (pipe2(sigchld_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+        return os_error(errno, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigchld;
+    sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGCHLD, &sa, NULL) < 0) {
+        asy_exc *e = os_error(errno, NULL);
+        close(sigchld_pipe[0]);
+        close(sigchld_pipe[1]);
+        sigchld_pipe[0] = sigchld_pipe[1] = -1;
+        return e;
+    }
+    return NULL;
+}
+
+static void reg_dealloc(asy_obj *self)
+{
+    sigchld_reg *r = (sigchld_reg *)self;
+    for (sigchld_reg **p = &all_regs; *p != NULL; p = &(*p)->next)
+        if (*p == r) {
+            *p = r->next;
+            break;
+        }
+    while (!asy_ilist_empty(&r->watches)) { /* the loop closed under them */
+        asy_child_watch *w = ASY_CONTAINER_OF(asy_ilist_pop_front(&r->watches), asy_child_watch, link);
+        asy_decref(w);
+    }
+    asy_obj_free(r);
+}
+
+static const asy_type reg_type = {.name = "_SigchldChildWatcher", .dealloc = reg_dealloc};
+
+/* The self-pipe is readable: a SIGCHLD came. Ask about each child. */
+static asy_exc *sigchld_ready(asy_value arg)
+{
+    sigchld_reg *r = (sigchld_reg *)arg.u.o;
+    char buf[64];
+    while (read(sigchld_pipe[0], buf, sizeof buf) > 0)
+        ;
+    asy_incref(r);
+    asy_ilist *p = r->watches.next;
+    while (p != &r->watches) {
+        asy_child_watch *w = ASY_CONTAINER_OF(p, asy_child_watch, link);
+        p = p->next;
+        int status = 0;
+        pid_t got;
+        do
+            got = waitpid(w->pid, &status, WNOHANG);
+        while (got < 0 && errno == EINTR);
+        if (got == 0)
+            continue; /* still running */
+        if (got < 0)
+            status = 255 << 8;
+        asy_ilist_remove(&w->link);
+        watch_reaped(w, status);
+        asy_decref(w);
+    }
+    if (asy_ilist_empty(&r->watches))
+        asy_loop_remove_reader(r->loop, sigchld_pipe[0]); /* releases r */
+    asy_decref(r);
+    return NULL;
+}
+
+/* Watch w through SIGCHLD on `loop`: the list takes a reference. */
+static asy_exc *watch_by_sigchld(asy_loop *loop, asy_child_watch *w)
+{
+    sigchld_reg *r = all_regs;
+    while (r != NULL && r->loop != loop)
+        r = r->next;
+    if (r == NULL) {
+        r = asy_obj_new(&reg_type, sizeof *r);
+        r->loop = loop;
+        asy_ilist_init(&r->watches);
+        asy_exc *e = asy_loop_add_reader(loop, sigchld_pipe[0], sigchld_ready, asy_obj_value(r));
+        if (e != NULL)
+            return e; /* r was released by add_reader */
+        r->next = all_regs;
+        all_regs = r;
+    }
+    asy_incref(w);
+    asy_ilist_push_back(&r->watches, &w->link);
+    /* A child that exited before we listed it wrote its byte already: the
+     * pipe is readable, and the next turn asks about it. */
+    return NULL;
+}
+
+/* pidfd_open exists here (Linux 5.3+)? Asked once, about ourselves. */
+static bool use_pidfd(void)
+{
+    if (force_sigchld)
+        return false;
+    if (pidfd_supported < 0) {
+        int fd = (int)syscall(SYS_pidfd_open, getpid(), 0u);
+        pidfd_supported = fd >= 0 || errno != ENOSYS;
+        if (fd >= 0)
+            close(fd);
+    }
+    return pidfd_supported;
+}
 
 /* ---- the Process ---- */
 
@@ -725,6 +872,9 @@ static asy_process *spawn(char **argv, const asy_subprocess_opts *o, asy_loop *l
         e = open_stdio(o->err, false, &child[2], &parent[2]);
     if (e == NULL && pipe2(errp, O_CLOEXEC) < 0)
         e = os_error(errno, NULL);
+    bool by_pidfd = use_pidfd();
+    if (e == NULL && !by_pidfd)
+        e = install_sigchld(); /* before fork: the child may exit at once */
     pid_t pid = -1;
     if (e == NULL) {
         pid = fork();
@@ -750,7 +900,7 @@ static asy_process *spawn(char **argv, const asy_subprocess_opts *o, asy_loop *l
     }
     close_fd(&errp[0]);
     int pidfd = -1;
-    if (e == NULL) {
+    if (e == NULL && by_pidfd) {
         pidfd = (int)syscall(SYS_pidfd_open, pid, 0u); /* close-on-exec by default */
         if (pidfd < 0) {
             e = os_error(errno, NULL);
@@ -772,7 +922,11 @@ static asy_process *spawn(char **argv, const asy_subprocess_opts *o, asy_loop *l
     w->pidfd = pidfd;
     w->loop = loop;
     live_children++;
-    e = asy_loop_add_reader(loop, pidfd, child_ready, asy_obj_value(asy_incref(w)));
+    asy_ilist_init(&w->link);
+    if (by_pidfd)
+        e = asy_loop_add_reader(loop, pidfd, child_ready, asy_obj_value(asy_incref(w)));
+    else
+        e = watch_by_sigchld(loop, w);
     if (e != NULL) {
         asy_decref(w); /* not watched: kills and reaps it */
         for (int i = 0; i < 3; i++)

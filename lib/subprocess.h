@@ -40,10 +40,10 @@
  * for it: when the Process is released too, the watch kills it (SIGKILL)
  * and reaps it (CPython kills it too, from the transport's close()).
  * The fallback for kernels without pidfd_open (ENOSYS) is SIGCHLD through
- * the loop's wakeup: a signal handler writes a byte into a self-pipe the
- * loop reads, and its reader calls waitpid(pid, WNOHANG) for every child
- * it watches (chapter 28's README). This module does not implement it: it
- * raises OSError when pidfd_open is missing.
+ * a self-pipe: the signal handler writes a byte into a pipe the loop
+ * reads, and that reader calls waitpid(pid, WNOHANG) for every child the
+ * loop watches. It serves the loops of one thread at a time, and installs
+ * a SIGCHLD handler for the whole process (once, before the first fork).
  *
  * PIPES. stdout=PIPE and stderr=PIPE become chapter 27's StreamReaders:
  * the pipe is one more reader of the loop, whose callback read()s what
@@ -203,6 +203,11 @@ size_t asy_pipe_writer_buffered(const asy_pipe_writer *w);
 
 /* The Process held by a value (borrowed), or NULL. */
 asy_process *asy_value_process(asy_value v);
+
+/* Use the SIGCHLD fallback for the children spawned from now on, even
+ * where pidfd_open works (for the tests and the chapter's text); false
+ * goes back to pidfds. */
+void asy_subprocess_force_sigchld(bool on);
 
 /* How many children the loops of this process still watch (spawned and
  * not yet reaped): 0 at the end of every test. */

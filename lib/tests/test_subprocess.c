@@ -725,6 +725,83 @@ static void test_released_with_pipes(void)
     end();
 }
 
+/* ---- the SIGCHLD fallback ---- */
+
+/* A child made by other code (a plain fork) is not ours to reap: after
+ * our child is waited for, the other one is still there for its owner. */
+static pid_t foreign;
+
+static asy_status foreign_body(asy_coro *co)
+{
+    main_frame *f = (main_frame *)co;
+    ASY_BEGIN(co);
+    foreign = fork();
+    if (foreign == 0)
+        _exit(7);
+    ASY_AWAIT(co, asy_create_subprocess_shell("sleep 0.1; exit 1", NULL));
+    TAKE_PROC(co, f);
+    ASY_AWAIT(co, asy_process_wait(f->proc));
+    CHECK_INT_EQ(ASY_SENT(co).u.i, 1);
+    ASY_END(co);
+}
+
+static void test_foreign_child_left_alone(void)
+{
+    begin();
+    check_returned(run_main(foreign_body));
+    int status = 0;
+    CHECK_INT_EQ(waitpid(foreign, &status, 0), foreign); /* still ours to reap */
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+    end();
+}
+
+static asy_status two_children_body(asy_coro *co)
+{
+    main_frame *f = (main_frame *)co;
+    ASY_BEGIN(co);
+    ASY_AWAIT(co, asy_create_subprocess_shell("sleep 0.2; exit 2", NULL));
+    TAKE_PROC(co, f);
+    f->t2 = spawn_task(waiter_body, f->proc);
+    asy_decref(f->proc);
+    f->proc = NULL;
+    ASY_AWAIT(co, asy_create_subprocess_shell("exit 5", NULL));
+    TAKE_PROC(co, f);
+    ASY_AWAIT(co, asy_process_wait(f->proc));
+    note("first=%lld", ASY_SENT(co).u.i);
+    ASY_AWAIT(co, asy_incref(f->t2));
+    ASY_END(co);
+}
+
+static void test_two_children(void)
+{
+    begin();
+    check_returned(run_main(two_children_body));
+    CHECK_STR_EQ(trace, "first=5 w=2");
+    end();
+}
+
+/* The fallback's self-pipe is made once and stays: make it before the
+ * test counts descriptors. */
+static void with_sigchld(void (*test)(void))
+{
+    asy_subprocess_force_sigchld(true);
+    asy_result r = asy_run(asy_create_subprocess_exec(NULL, "true"), NULL);
+    asy_result_clear(&r);
+    CHECK_INT_EQ(asy_subprocess_live_children(), 0); /* the loop closed and the Process went: killed, reaped */
+    test();
+    asy_subprocess_force_sigchld(false);
+}
+
+static void test_sigchld_echo(void) { with_sigchld(test_echo); }
+static void test_sigchld_exit_status(void) { with_sigchld(test_exit_status); }
+static void test_sigchld_terminate(void) { with_sigchld(test_terminate); }
+static void test_sigchld_concurrent(void) { with_sigchld(test_wait_lets_others_run); }
+static void test_sigchld_two_children(void) { with_sigchld(test_two_children); }
+static void test_sigchld_released(void) { with_sigchld(test_released_process_is_reaped); }
+static void test_sigchld_loop_closed(void) { with_sigchld(test_loop_closed_under_running_child); }
+static void test_sigchld_communicate(void) { with_sigchld(test_communicate_does_not_deadlock); }
+static void test_sigchld_foreign(void) { with_sigchld(test_foreign_child_left_alone); }
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -750,6 +827,17 @@ int main(int argc, char **argv)
         {"stdin.write + drain: back-pressure, then ConnectionResetError", test_write_and_drain},
         {"a write to an exited child: EPIPE, drain raises ConnectionResetError", test_write_to_exited_child},
         {"a Process released with open pipes: closed, reaped", test_released_with_pipes},
+        {"a child made by plain fork is left to its owner", test_foreign_child_left_alone},
+        {"two children exit in the other order", test_two_children},
+        {"SIGCHLD fallback: echo", test_sigchld_echo},
+        {"SIGCHLD fallback: exit status", test_sigchld_exit_status},
+        {"SIGCHLD fallback: terminate", test_sigchld_terminate},
+        {"SIGCHLD fallback: wait() lets a ticker run", test_sigchld_concurrent},
+        {"SIGCHLD fallback: two children", test_sigchld_two_children},
+        {"SIGCHLD fallback: a released Process is reaped", test_sigchld_released},
+        {"SIGCHLD fallback: the loop closed under a running child", test_sigchld_loop_closed},
+        {"SIGCHLD fallback: communicate without deadlock", test_sigchld_communicate},
+        {"SIGCHLD fallback: a foreign child is left alone", test_sigchld_foreign},
         {NULL, NULL},
     };
     return check_main("subprocess", tests, argc, argv);
