@@ -2,9 +2,10 @@
  * Chapter 28, demo 2: a child's output, line by line, while a ticker ticks.
  *
  * The child prints a line every half second. main() reads them as they
- * come with readline() on proc.stdout (chapter 27's StreamReader, fed by
- * the loop from the pipe); between two lines main is suspended, and the
- * ticker task ticks every 0.1 s: waiting for a child blocks nobody.
+ * come with `async for` over proc.stdout (chapter 27's StreamReader, fed
+ * by the loop from the pipe: each step is a readline(), and b'' ends the
+ * loop); between two lines main is suspended, and the ticker task ticks
+ * every 0.1 s: waiting for a child blocks nobody.
  *
  *     async def main():
  *         proc = await asyncio.create_subprocess_shell(
@@ -20,7 +21,7 @@
  */
 #include <stdio.h>
 
-#include "bytes.h"
+#include "asyncgen.h" /* ASY_ASYNC_FOR */
 #include "subprocess.h"
 #include "task.h"
 
@@ -56,12 +57,9 @@ static asy_status main_body(asy_coro *co)
         if (f->t == NULL)
             ASY_RAISE(co, err);
     }
-    for (;;) { /* async for line in proc.stdout */
-        ASY_AWAIT(co, asy_stream_reader_readline(asy_process_stdout(f->proc)));
-        if (asy_bytes_len(ASY_SENT(co)) == 0)
-            break;
+    ASY_ASYNC_FOR(co, asy_process_stdout(f->proc)) { /* async for line in proc.stdout: */
         printf("got %s\n", ASY_REPR(ASY_SENT(co)));
-    }
+    } ASY_ASYNC_FOR_END(co);
     ASY_AWAIT(co, asy_process_wait(f->proc));
     printf("EOF, returncode %s\n", ASY_STR(ASY_SENT(co)));
     asy_task_cancel(f->t, NULL);
