@@ -10,7 +10,8 @@
  *     proc = await asyncio.create_subprocess_exec(      asy_subprocess_opts o = {0};
  *         "sh", "-c", "exit 3")                          ASY_AWAIT(co, asy_create_subprocess_exec(
  *                                                            &o, "sh", "-c", "exit 3"));
- *                                                        f->proc = asy_value_process(ASY_SENT(co));
+ *                                                        f->proc = asy_value_process(   // keep it
+ *                                                            asy_value_incref(ASY_SENT(co)));
  *     rc = await proc.wait()      # 3                    ASY_AWAIT(co, asy_process_wait(f->proc));
  *
  * SPAWNING. fork, then exec in the child, as CPython's _posixsubprocess:
@@ -57,8 +58,12 @@
  *
  * OWNERSHIP. asy_create_subprocess_exec/_shell return a new coroutine
  * whose result is the Process (a new reference, in an ASY_OBJ value).
- * asy_process_wait returns a new coroutine holding a reference to the
- * Process until it finishes.
+ * asy_process_wait and asy_process_communicate return new coroutines that
+ * hold a reference to the Process until they finish; asy_pipe_writer_drain
+ * one that holds the writer. The Process holds a reference to its loop
+ * (so it may outlive asyncio.run), owns its pipes, and closes them when it
+ * is released. asy_process_stdin/stdout/stderr answer borrowed pointers,
+ * valid while the Process lives (incref to keep one longer).
  */
 #ifndef ASY_SUBPROCESS_H
 #define ASY_SUBPROCESS_H
