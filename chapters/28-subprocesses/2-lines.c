@@ -19,11 +19,33 @@
  * How many ticks fall between two lines depends on the machine's timing
  * (about five), so 2-lines.sed squeezes each run of "tick" lines into one.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
+#include <sys/wait.h>
 
 #include "asyncgen.h" /* ASY_ASYNC_FOR */
 #include "subprocess.h"
 #include "task.h"
+
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    while (d != NULL && readdir(d) != NULL)
+        n++;
+    if (d != NULL)
+        closedir(d);
+    return n;
+}
+
+static void leftovers(int fds_before)
+{
+    errno = 0;
+    bool none = waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
+    printf("%s, %d descriptors more than at the start\n", none ? "no child left" : "a child is left",
+           count_fds() - fds_before);
+}
 
 /* async def ticker(): while True: print("tick"); await asyncio.sleep(0.1) */
 static asy_status ticker_body(asy_coro *co)
@@ -80,6 +102,7 @@ static void main_clear(asy_gen *g)
 
 int main(void)
 {
+    int fds_before = count_fds();
     main_frame *f = ASY_CORO_NEW(main_frame, main_body, "main");
     asy_gen_set_clear(&f->co, main_clear);
     asy_result r = asy_run(&f->co, NULL);
@@ -87,5 +110,6 @@ int main(void)
     if (failed)
         asy_exc_print(r.exc, stderr);
     asy_result_clear(&r);
+    leftovers(fds_before);
     return failed;
 }

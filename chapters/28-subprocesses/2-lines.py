@@ -1,5 +1,16 @@
 # Chapter 28, demo 2: a child's output, line by line, while a ticker ticks.
 import asyncio
+import os
+
+
+def leftovers(fds_before):
+    try:
+        os.waitpid(-1, os.WNOHANG)
+        children = "a child is left"
+    except ChildProcessError:
+        children = "no child left"
+    fds = len(os.listdir("/proc/self/fd")) - fds_before
+    print(f"{children}, {fds} descriptors more than at the start")
 
 
 async def ticker():
@@ -23,4 +34,6 @@ async def main():
         print("ticker cancelled")
 
 
+fds_before = len(os.listdir("/proc/self/fd"))
 asyncio.run(main())
+leftovers(fds_before)
