@@ -816,9 +816,12 @@ static void child_exec(char **argv, int fds[3], bool err_to_out, int errw)
     /* close_fds=True: nothing above 2 but the error pipe survives exec
      * (they are close-on-exec anyway when this module made them; this
      * covers the descriptors the rest of the program made without it). */
-    if (errw > 3)
-        syscall(SYS_close_range, 3u, (unsigned)errw - 1, 0u);
-    syscall(SYS_close_range, (unsigned)errw + 1, ~0u, 0u);
+    bool closed = errw == 3 || syscall(SYS_close_range, 3u, (unsigned)errw - 1, 0u) == 0;
+    if (!closed || syscall(SYS_close_range, (unsigned)errw + 1, ~0u, 0u) != 0) {
+        for (int fd = 3; fd < 1024; fd++) /* no close_range (Linux < 5.9) */
+            if (fd != errw)
+                close(fd);
+    }
     /* restore_signals: an ignored SIGPIPE would be inherited through exec */
     signal(SIGPIPE, SIG_DFL);
     sigset_t none;
