@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 
 #include "bytes.h"
@@ -130,6 +131,7 @@ static void main_clear(asy_gen *g) { asy_decref(((main_frame *)g)->proc); }
 
 int main(void)
 {
+    setenv("LC_ALL", "C", 1); /* ls speaks English whatever the locale */
     int fds_before = count_fds();
     main_frame *f = ASY_CORO_NEW(main_frame, main_body, "main");
     asy_gen_set_clear(&f->co, main_clear);

@@ -41,6 +41,7 @@ async def main():
         print(f"{type(e).__name__}: {e}")
 
 
+os.environ["LC_ALL"] = "C"  # ls speaks English whatever the locale
 fds_before = len(os.listdir("/proc/self/fd"))
 asyncio.run(main())
 leftovers(fds_before)
