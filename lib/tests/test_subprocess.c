@@ -356,6 +356,19 @@ static void test_bad_arguments(void)
     asy_subprocess_opts o = {.out = ASY_STDOUT};
     expect_raise(asy_create_subprocess_exec(&o, "true"), "ValueError: STDOUT can only be used for stderr");
     expect_raise(asy_process_wait(NULL), "TypeError: a Process was expected, got NULL");
+    expect_raise(asy_process_communicate(NULL, "x", 1), "TypeError: a Process was expected, got NULL");
+    expect_raise(asy_pipe_writer_drain(NULL), "TypeError: a StreamWriter was expected, got NULL");
+    {
+        asy_exc *e = asy_pipe_writer_write(NULL, "x", 1);
+        CHECK(asy_exc_is(e, &asy_TypeError));
+        asy_decref(e);
+    }
+    asy_pipe_writer_close(NULL);
+    CHECK(asy_pipe_writer_is_closing(NULL));
+    CHECK_INT_EQ(asy_pipe_writer_buffered(NULL), 0);
+    CHECK_NULL(asy_process_stdin(NULL));
+    CHECK_NULL(asy_process_stdout(NULL));
+    CHECK_NULL(asy_process_stderr(NULL));
     /* without a running loop */
     asy_coro *c = asy_create_subprocess_exec(NULL, "true");
     asy_result r = asy_gen_send(c, asy_none());
