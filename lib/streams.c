@@ -70,7 +70,7 @@ static void buf_append(asy_stream_reader *r, const void *data, size_t n)
                 cap *= 2;
             char *nb = realloc(r->buf, cap);
             if (nb == NULL)
-                abort(); /* the course does not survive malloc failure */
+                asy_out_of_memory("a stream buffer");
             r->buf = nb;
             r->cap = cap;
         }
@@ -332,7 +332,7 @@ static void acc_append(read_frame *f, asy_value block)
             cap *= 2;
         char *nb = realloc(f->acc, cap);
         if (nb == NULL)
-            abort();
+            asy_out_of_memory("a read buffer");
         f->acc = nb;
         f->acccap = cap;
     }
@@ -532,7 +532,7 @@ static asy_coro *new_read(asy_stream_reader *r, read_op op, long n, const void *
         }
         f->sep = seplen <= sizeof f->small_sep ? f->small_sep : malloc(seplen);
         if (f->sep == NULL)
-            abort();
+            asy_out_of_memory("a separator");
         memcpy(f->sep, sep, seplen);
         f->seplen = seplen;
     }
@@ -591,7 +591,7 @@ static stream_proto *proto_new(asy_loop *loop, size_t limit)
 {
     stream_proto *p = calloc(1, sizeof *p);
     if (p == NULL)
-        abort();
+        asy_out_of_memory("a stream protocol");
     p->loop = loop;
     p->reader = asy_stream_reader_new(limit);
     p->closed = asy_future_new(loop);
@@ -813,7 +813,7 @@ asy_exc *asy_stream_writer_writelines(asy_stream_writer *w, const asy_value *ite
         total += asy_bytes_len(items[i]);
     char *all = malloc(total ? total : 1);
     if (all == NULL)
-        abort();
+        asy_out_of_memory("writelines' data");
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         memcpy(all + k, asy_bytes_data(items[i]), asy_bytes_len(items[i]));
@@ -907,7 +907,7 @@ static asy_status drain_body(asy_coro *co)
             size_t cap = p->cdrain ? 2 * p->cdrain : 4;
             asy_future **nw = realloc(p->drain_waiters, cap * sizeof *nw);
             if (nw == NULL)
-                abort();
+                asy_out_of_memory("drain's waiters");
             p->drain_waiters = nw;
             p->cdrain = cap;
         }

@@ -584,7 +584,7 @@ asy_exc *asy_pipe_writer_write(asy_pipe_writer *w, const void *data, size_t n)
         while (cap < w->len + n)
             cap *= 2;
         if (cap != w->cap && (w->buf = realloc(w->buf, cap)) == NULL)
-            abort();
+            asy_out_of_memory("a pipe write buffer");
         w->cap = cap;
     }
     memcpy(w->buf + w->pos + w->len, p, n);
@@ -787,7 +787,7 @@ asy_coro *asy_process_communicate(asy_process *proc, const void *input, size_t n
     if (input != NULL) {
         f->input = malloc(n > 0 ? n : 1);
         if (f->input == NULL)
-            abort();
+            asy_out_of_memory("communicate's input");
         memcpy(f->input, input, n);
         f->n = n;
     }
@@ -1029,10 +1029,10 @@ static asy_coro *create_new(const char *const *argv, const asy_subprocess_opts *
         n++;
     f->argv = calloc(n + 1, sizeof *f->argv);
     if (f->argv == NULL)
-        abort();
+        asy_out_of_memory("an argument vector");
     for (size_t i = 0; i < n; i++)
         if ((f->argv[i] = strdup(argv[i])) == NULL)
-            abort();
+            asy_out_of_memory("an argument");
     return &f->co;
 }
 
