@@ -7,7 +7,7 @@
 #include "lock.h"
 #include "semaphore.h"
 #include "taskgroup.h"
-#include "wait_for.h"
+#include "timeout.h"
 
 /* async def then(aw, value, exc): await aw; if exc: raise exc; return value */
 typedef struct {

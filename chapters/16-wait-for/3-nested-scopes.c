@@ -13,7 +13,8 @@
  */
 #include <stdio.h>
 
-#include "wait_for.h"
+#include "task.h"
+#include "timeout.h"
 
 static double t0;
 

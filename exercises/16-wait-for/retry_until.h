@@ -1,7 +1,7 @@
 /*
  * retry_until.h - exercise 16/retry_until: a retry loop with ONE deadline
  * for everything (all the attempts and the pauses between them), written
- * with a timeout scope (lib/wait_for.h: asy_timeout_new / _enter / _exit).
+ * with a timeout scope (lib/timeout.h: asy_timeout_new / _enter / _exit).
  *
  * The Python it stands for:
  *
@@ -18,7 +18,8 @@
 #ifndef EX16_RETRY_UNTIL_H
 #define EX16_RETRY_UNTIL_H
 
-#include "wait_for.h"
+#include "task.h"
+#include "timeout.h"
 
 /* Makes attempt number i (1, 2, 3, ...) as a new coroutine (new reference). */
 typedef asy_coro *(*attempt_fn)(int i, void *arg);

@@ -18,7 +18,7 @@
 #include "taskgroup.h"
 #include "trace.h"
 #include "vloop.h"
-#include "wait_for.h"
+#include "timeout.h"
 
 #define T() ASY_STR(asy_float(now()))
 /* The one place that knows create_task's signature. */

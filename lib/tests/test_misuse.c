@@ -33,6 +33,7 @@
 #include "shield.h"
 #include "task.h"
 #include "taskgroup.h"
+#include "timeout.h"
 #include "trampoline.h"
 #include "wait.h"
 #include "wait_for.h"

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "trace.h"
+#include "timeout.h"
 #include "wait_for.h"
 
 static double now(void)
