@@ -264,6 +264,16 @@ asy_exc *asy_iter_close(asy_obj *it);
 #define ASY_RETURN(g, v) return asy__return((g), (v))
 /* raise e (steals e): the generator finishes; the caller sees ASY_RAISED. */
 #define ASY_RAISE(g, e) return asy__raise((g), (e))
+/* `raise e` if a C call gave an exception: `call` returns asy_exc * (NULL
+ * or a new reference, the library's form 1, exc.h) and a non-NULL result is
+ * raised here. E.g. ASY_RAISE_IF(co, asy_lock_release(f->lock)) at the end
+ * of an `async with lock:` body (chapter 20). */
+#define ASY_RAISE_IF(g, call)               \
+    do {                                    \
+        asy_exc *raise_if_e_ = (call);      \
+        if (raise_if_e_ != NULL)            \
+            ASY_RAISE((g), raise_if_e_);    \
+    } while (0)
 /* Let the exception in ASY_EXC(g) go on (Python's bare `raise`). */
 #define ASY_RERAISE(g) return asy__reraise(g)
 /* Falling off the end of the body: return None. */

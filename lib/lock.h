@@ -40,7 +40,7 @@
  *     ... body: each await is ASY_AWAIT_TRY, then
  *         if (ASY_EXC(co) != NULL) goto unlock;        //   (skip the rest)
  *   unlock:
- *     ASY_RAISE_IF(co, asy_lock_release(f->lock));     // __aexit__
+ *     ASY_RAISE_IF(co, asy_lock_release(f->lock));     // __aexit__ (gen.h)
  *     ...                                              // a pending exception
  *                                                      // goes on from here
  *
@@ -109,15 +109,6 @@ bool asy_waiter_wake(asy_waiter *w, asy_value result);
 /* Is w's future done / cancelled? */
 bool asy_waiter_done(const asy_waiter *w);
 bool asy_waiter_cancelled(const asy_waiter *w);
-
-/* `raise e` if the call gave an exception: for a release() at the end of
- * an `async with` body, and any other call that returns asy_exc *. */
-#define ASY_RAISE_IF(co, call)              \
-    do {                                    \
-        asy_exc *raise_if_e_ = (call);      \
-        if (raise_if_e_ != NULL)            \
-            ASY_RAISE((co), raise_if_e_);   \
-    } while (0)
 
 /* ---- asyncio.Lock ---- */
 
