@@ -44,11 +44,12 @@
 #include "lock.h"
 #include "loop.h"
 #include "value.h"
+#include "waiters.h"
 
 typedef struct asy_condition {
     asy_obj ob;
     asy_lock *lock;     /* owned: the underlying lock */
-    asy_ilist waiters;  /* asy_waiter links (lock.h) of wait() calls */
+    asy_ilist waiters;  /* asy_waiter links (waiters.h) of wait() calls */
     asy_loop *loop;     /* owned; bound on the first wait, or NULL */
 } asy_condition;
 

@@ -4,7 +4,7 @@
  *
  * Mirrors CPython 3.11 asyncio/locks.py (class Event).
  *
- * An event (事件) is a boolean flag plus a waiter queue (lock.h). wait()
+ * An event (事件) is a boolean flag plus a waiter queue (waiters.h). wait()
  * on a set event returns True at once, without suspending. wait() on a
  * clear event queues a future and awaits it. set() raises the flag and
  * completes EVERY queued future in one go: unlike a lock's release(), which
@@ -31,14 +31,14 @@
 
 #include "coro.h"
 #include "ilist.h"
-#include "lock.h"
 #include "loop.h"
 #include "value.h"
+#include "waiters.h"
 
 typedef struct asy_event {
     asy_obj ob;
     bool value;         /* the flag */
-    asy_ilist waiters;  /* asy_waiter links (lock.h), first come first */
+    asy_ilist waiters;  /* asy_waiter links (waiters.h), first come first */
     asy_loop *loop;     /* owned; bound on the first wait, or NULL */
 } asy_event;
 

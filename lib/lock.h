@@ -1,9 +1,8 @@
 /*
- * lock.h - asyncio.Lock, and the waiter queue every primitive is made of.
+ * lock.h - asyncio.Lock.
  * Chapter: 20
  *
- * Mirrors CPython 3.11 asyncio/locks.py (class Lock) and mixins.py
- * (_LoopBoundMixin).
+ * Mirrors CPython 3.11 asyncio/locks.py (class Lock).
  *
  * A lock (锁) is a flag, locked or not, plus a queue of the coroutines
  * waiting for it. No thread is ever blocked: a coroutine that finds the
@@ -18,12 +17,9 @@
  *
  * THE WAITER QUEUE. Every synchronization primitive of chapters 20-24
  * (Lock, Event, Condition, Semaphore, Queue) is this same thing: a state,
- * and a queue of futures that somebody completes. The queue is intrusive
- * (ilist.h): the node, an asy_waiter, lives inside the frame of the
- * coroutine that waits (acquire(), wait(), get() ...), so queueing a
- * waiter allocates only its future. The waiting coroutine leaves the queue
- * itself, in its cleanup path, whether it was woken, cancelled or closed;
- * a frame freed while queued is unlinked by its clear function.
+ * and a queue of futures that somebody completes. The queue and the loop
+ * binding they share have a module of their own, waiters.h (also chapter
+ * 20); the Lock is its first user.
  *
  * CANCELLATION. A waiter may be cancelled while queued, or right after
  * release() has picked it (its future is done but its task has not run
@@ -48,9 +44,9 @@
  * lock was never taken and the ASY_AWAIT propagates it at once: release()
  * is not reached, exactly as __aexit__ does not run when __aenter__ fails.
  *
- * LOOP BINDING. A primitive is bound to the running loop the first time it
- * needs a future (mixins._LoopBoundMixin); using it from another loop is
- * RuntimeError "<...> is bound to a different event loop".
+ * LOOP BINDING. A lock is bound to the running loop the first time it
+ * needs a future (waiters.h); using it from another loop is RuntimeError
+ * "<...> is bound to a different event loop".
  *
  * OWNERSHIP. asy_lock_new returns a new reference. asy_lock_acquire
  * returns a new coroutine, which holds a reference to the lock until it
@@ -68,47 +64,7 @@
 #include "ilist.h"
 #include "loop.h"
 #include "value.h"
-
-/* ---- the waiter queue (chapters 20-24) ---- */
-
-/* One queued waiter: a link in a primitive's queue and the future its
- * coroutine awaits. Embed it in the coroutine's frame. */
-typedef struct asy_waiter {
-    asy_ilist link;   /* in the primitive's queue while waiting */
-    asy_future *fut;  /* owned; NULL before the first enqueue */
-} asy_waiter;
-
-/* The waiter whose link this is. */
-#define ASY_WAITER_OF(node) ASY_CONTAINER_OF((node), asy_waiter, link)
-
-/* A waiter that is in no queue and has no future. */
-void asy_waiter_init(asy_waiter *w);
-
-/* mixins._LoopBoundMixin._get_loop(): the running loop (borrowed). The
- * first call binds *bound to it (*bound takes a reference); later calls
- * from another loop fail. On failure returns NULL and sets *error (new
- * reference): RuntimeError "no running event loop", or "<repr of owner> is
- * bound to a different event loop". */
-asy_loop *asy_primitive_get_loop(asy_loop **bound, const void *owner, asy_exc **error);
-
-/* waiters.append(fut): give w a new pending future on `loop` (releasing an
- * old one) and link it at the back of `queue`. */
-void asy_waiter_enqueue(asy_waiter *w, asy_ilist *queue, asy_loop *loop);
-
-/* waiters.remove(fut): unlink w (nothing happens if it is not queued).
- * The future stays with w. */
-void asy_waiter_leave(asy_waiter *w);
-
-/* Unlink w and release its future: for a frame's clear function. */
-void asy_waiter_clear(asy_waiter *w);
-
-/* Complete w's future with `result` (stolen) unless it is done already
- * (a cancelled waiter's is). Returns true if this woke it. */
-bool asy_waiter_wake(asy_waiter *w, asy_value result);
-
-/* Is w's future done / cancelled? */
-bool asy_waiter_done(const asy_waiter *w);
-bool asy_waiter_cancelled(const asy_waiter *w);
+#include "waiters.h"
 
 /* ---- asyncio.Lock ---- */
 

@@ -5,7 +5,7 @@
  * Mirrors CPython 3.11 asyncio/queues.py.
  *
  * A queue (队列) connects producers and consumers. It is a buffer of items
- * plus TWO waiter queues (lock.h): getters wait while the buffer is empty,
+ * plus TWO waiter queues (waiters.h): getters wait while the buffer is empty,
  * putters wait while it is full (maxsize > 0 only). Every put wakes the
  * first getter, every get wakes the first putter. A bounded queue thus
  * gives back-pressure: a producer that runs ahead is suspended in put()
@@ -66,9 +66,9 @@
 #include "event.h"
 #include "exc.h"
 #include "ilist.h"
-#include "lock.h"
 #include "loop.h"
 #include "value.h"
+#include "waiters.h"
 
 /* asyncio.QueueEmpty and asyncio.QueueFull (both Exception subtypes). */
 extern const asy_exc_type asy_QueueEmpty;
@@ -89,7 +89,7 @@ typedef struct asy_queue {
     long maxsize;              /* <= 0: unbounded */
     asy_queue_entry *items;    /* FIFO: a ring from head; LIFO and heap: from 0 */
     size_t head, len, cap;
-    asy_ilist getters;         /* asy_waiter links (lock.h) of get() calls */
+    asy_ilist getters;         /* asy_waiter links (waiters.h) of get() calls */
     asy_ilist putters;         /* asy_waiter links of put() calls */
     long unfinished_tasks;
     asy_event *finished;       /* owned: set while unfinished_tasks == 0 */

@@ -5,7 +5,7 @@
  * Mirrors CPython 3.11.7 asyncio/locks.py (classes Semaphore and
  * BoundedSemaphore).
  *
- * A semaphore (信号量) is a counter plus a waiter queue (lock.h). The
+ * A semaphore (信号量) is a counter plus a waiter queue (waiters.h). The
  * counter says how many more acquire() calls may go through right now.
  * acquire() takes one (counter - 1) or, at 0, queues a future and waits;
  * release() gives one back (counter + 1) and wakes the first waiter. A
@@ -47,15 +47,15 @@
 
 #include "coro.h"
 #include "ilist.h"
-#include "lock.h"
 #include "loop.h"
 #include "value.h"
+#include "waiters.h"
 
 typedef struct asy_semaphore {
     asy_obj ob;
     long value;         /* units available now (never below 0) */
     long bound;         /* BoundedSemaphore: the initial value; -1: unbounded */
-    asy_ilist waiters;  /* asy_waiter links (lock.h), first come first */
+    asy_ilist waiters;  /* asy_waiter links (waiters.h), first come first */
     asy_loop *loop;     /* owned; bound on the first wait, or NULL */
 } asy_semaphore;
 

@@ -1,7 +1,7 @@
 /*
  * mutex.c - exercise 20/mutex. See mutex.h.
  *
- * Tools (lib/lock.h, "the waiter queue"):
+ * Tools (lib/waiters.h, the waiter queue):
  *   asy_waiter w;  asy_waiter_init(&w)          a node for the frame
  *   asy_primitive_get_loop(&loop, owner, &err)   the running loop (a mutex is
  *       not an object: asy_get_running_loop(&err) is enough here)

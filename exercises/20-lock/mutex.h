@@ -22,8 +22,8 @@
 
 #include <stdbool.h>
 
-#include "lock.h"   /* asy_waiter and its helpers; not asy_lock itself */
 #include "task.h"
+#include "waiters.h"   /* asy_waiter and its helpers */
 
 typedef struct mutex {
     bool locked;

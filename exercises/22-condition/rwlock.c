@@ -1,7 +1,7 @@
 /*
  * rwlock.c - exercise 22/rwlock. See rwlock.h.
  *
- * Tools (lib/lock.h, the waiter queue):
+ * Tools (lib/waiters.h, the waiter queue):
  *   asy_waiter_init(&w), asy_waiter_enqueue(&w, &rw->waiters, loop),
  *   asy_waiter_leave(&w), asy_waiter_clear(&w), asy_waiter_wake(w, value),
  *   ASY_WAITER_OF(link), asy_get_running_loop(&err)

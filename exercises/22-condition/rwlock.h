@@ -5,7 +5,7 @@
  * preferred: once a writer waits, new readers wait behind it, so a steady
  * stream of readers cannot starve the writers.
  *
- * It is a condition variable written by hand: one waiter queue (lib/lock.h)
+ * It is a condition variable written by hand: one waiter queue (lib/waiters.h)
  * where everyone who cannot enter sleeps, and a release that wakes them
  * ALL (notify_all); each one re-checks its own predicate and either
  * enters or queues again:
@@ -33,8 +33,8 @@
 
 #include <stdbool.h>
 
-#include "lock.h"   /* asy_waiter */
 #include "task.h"
+#include "waiters.h"   /* asy_waiter */
 
 typedef struct rwlock {
     int readers;          /* readers inside */

@@ -1,7 +1,7 @@
 /*
  * sem.c - exercise 23/sem. See sem.h.
  *
- * Tools (lib/lock.h, the waiter queue): asy_waiter_init, asy_waiter_enqueue,
+ * Tools (lib/waiters.h, the waiter queue): asy_waiter_init, asy_waiter_enqueue,
  * asy_waiter_leave, asy_waiter_clear, asy_waiter_wake, asy_waiter_done,
  * asy_waiter_cancelled, ASY_WAITER_OF; asy_get_running_loop(&err);
  * ASY_AWAIT_TRY(co, asy_incref(f->w.fut)).

@@ -46,8 +46,8 @@
 
 #include <stdbool.h>
 
-#include "lock.h"   /* asy_waiter */
 #include "task.h"
+#include "waiters.h"   /* asy_waiter */
 
 typedef struct sem {
     long value;

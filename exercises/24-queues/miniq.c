@@ -1,7 +1,7 @@
 /*
  * miniq.c - exercise 24/miniq. See miniq.h.
  *
- * Tools (lib/lock.h): asy_waiter_init, asy_waiter_enqueue(&w, &list, loop),
+ * Tools (lib/waiters.h): asy_waiter_init, asy_waiter_enqueue(&w, &list, loop),
  * asy_waiter_leave, asy_waiter_clear, asy_waiter_wake(w, v) (false if it
  * was done already), asy_waiter_cancelled, ASY_WAITER_OF,
  * asy_ilist_pop_front(&list); asy_future_cancel(fut, NULL);

@@ -47,9 +47,9 @@
 
 #include <stddef.h>
 
-#include "lock.h"   /* asy_waiter */
 #include "queue.h"  /* asy_QueueFull, asy_QueueEmpty */
 #include "task.h"
+#include "waiters.h" /* asy_waiter */
 
 #define MINIQ_CAP 8
 
