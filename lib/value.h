@@ -31,6 +31,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "objcache.h"
+
 typedef struct asy_obj asy_obj;
 typedef struct asy_type asy_type;
 struct asy_iter_ops; /* gen.h: send / throw / close, for objects you can await */
@@ -132,8 +134,9 @@ const char *asy_str_cstr(asy_value v);
  * common cases are inline, as CPython's Py_INCREF and Py_DECREF are: add
  * one, or take one away from a count that stays above zero. Everything
  * else (freeing the object when the last reference goes, and refusing a
- * reference given back twice) is asy__obj_release_last() in value.c. */
-void asy__obj_release_last(asy_obj *o);
+ * reference given back twice) is asy__obj_release_last() in objcache.c.
+ * Objects are made with asy_obj_new and freed with asy_obj_free
+ * (objcache.h, included here). */
 
 /* Take a reference to an object (NULL is allowed). Returns obj. */
 static inline void *asy_incref(void *obj)
@@ -149,7 +152,7 @@ static inline void *asy_incref(void *obj)
  *     asy: it was freed by the release at ./prog+0x1a2b
  * (the second line, for `addr2line -i -e ./prog 0x1a2b`, when the object's
  * memory had room to remember it) and aborts. This works for objects of
- * up to 512 bytes, which the per-thread cache keeps (value.c); a larger
+ * up to 512 bytes, which the per-thread cache keeps (objcache.h); a larger
  * one went back to malloc, and only the ASan build (CFG=asan), which
  * reports every use after free itself, catches it. */
 static inline void asy_decref(void *obj)
@@ -183,33 +186,6 @@ static inline void asy_value_clear(asy_value *v)
     *v = asy_none(); /* first, so a dealloc that looks at *v sees None */
     asy_value_decref(old);
 }
-
-/* Out of memory: print "asy: out of memory allocating WHAT" on stderr and
- * abort. The course does not try to survive malloc failure, but it does
- * not die without a word either: every allocation failure in the library
- * ends here, with this one message, and the demos and solutions call it
- * too. `what` names what was being allocated ("a Future", "the timer
- * heap"). */
-_Noreturn void asy_out_of_memory(const char *what);
-
-/* Allocate a zeroed object of `size` bytes (at least sizeof(asy_obj)) with
- * the given type and one reference (new reference). Out of memory:
- * asy_out_of_memory("a TYPE"). A NULL type gives NULL: an object without
- * a type could never be released. */
-void *asy_obj_new(const asy_type *type, size_t size);
-/* Free the memory of an object; for use by a type's dealloc. */
-void asy_obj_free(void *obj);
-/* The same for an object of a type whose size is fixed: `size` is the size
- * it was made with (sizeof its struct), which spares looking it up. Only
- * for a type's own dealloc; a wrong size corrupts the object cache. */
-void asy__obj_free_sized(void *obj, size_t size);
-/* How many objects are alive right now. Tests check it returns to where it
- * was: "nothing leaked" is an assertion, not a hope. */
-long asy_obj_live(void);
-/* How many objects asy_obj_new has made so far in this thread (never
- * decreases). The benchmarks of chapter 12 read it around a loop to show
- * what allocates: "no allocation per task step" is a number, not a claim. */
-long asy_obj_allocations(void);
 
 /* ---- comparing and printing ---- */
 /* Python's ==, for the kinds here: numbers compare by value (1 == 1.0 ==

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "trace.h"
@@ -373,6 +374,70 @@ static void test_trampoline_clear_closes_what_is_left(void)
     CHECK_NO_LEAKS();
 }
 
+/* The same as test_gen's long chain, with coroutines: each frame holds the
+ * next, never awaited. Releasing the head nests 200 000 deallocs, which
+ * the release path defers past a depth (objcache.h, DEEP CHAINS). Each
+ * coroutine says it was never awaited, as Python's would: stderr goes to a
+ * file meanwhile, and the test counts the lines. */
+typedef struct {
+    asy_coro co;
+    asy_coro *next; /* owned, or NULL */
+} chain_frame;
+
+static asy_status chain_body(asy_coro *co)
+{
+    chain_frame *f = (chain_frame *)co;
+    ASY_BEGIN(co);
+    if (f->next != NULL) {
+        asy_coro *next = f->next;
+        f->next = NULL;
+        ASY_AWAIT(co, next);
+    }
+    ASY_END(co);
+}
+
+static void chain_clear(asy_gen *g)
+{
+    chain_frame *f = (chain_frame *)g;
+    asy_coro *next = f->next;
+    f->next = NULL;
+    asy_decref(next);
+}
+
+static asy_coro *chain(asy_coro *next)
+{
+    chain_frame *f = ASY_CORO_NEW(chain_frame, chain_body, "chain");
+    f->next = next;
+    asy_gen_set_clear(&f->co, chain_clear);
+    return &f->co;
+}
+
+static void test_releasing_a_long_chain_of_coroutines(void)
+{
+    enum { N = 200000 };
+    asy_coro *c = NULL;
+    for (int i = 0; i < N; i++)
+        c = chain(c);
+    CHECK_INT_EQ(asy_obj_live(), N);
+    FILE *log = tmpfile();
+    CHECK_FATAL(log != NULL);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    dup2(fileno(log), STDERR_FILENO);
+    asy_decref(c);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    CHECK_NO_LEAKS();
+    rewind(log);
+    char line[128];
+    long warned = 0;
+    while (fgets(line, sizeof line, log) != NULL)
+        warned += strcmp(line, "RuntimeWarning: coroutine 'chain' was never awaited\n") == 0;
+    fclose(log);
+    CHECK_INT_EQ(warned, N);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -390,6 +455,7 @@ int main(int argc, char **argv)
         {"trampoline: failures and bad yields", test_trampoline_reports_failures_and_bad_yields},
         {"trampoline: clear closes what is left", test_trampoline_clear_closes_what_is_left},
         {"trampoline: without on_done the error reaches the caller", test_trampoline_without_on_done_returns_the_error},
+        {"releasing a 200k-long chain of unstarted coroutines does not overflow", test_releasing_a_long_chain_of_coroutines},
         {NULL, NULL},
     };
     return check_main("coro", tests, argc, argv);

@@ -670,6 +670,60 @@ static void test_delegation_deeper_than_the_limit(void)
     CHECK_NO_LEAKS();
 }
 
+/* A chain built eagerly, each frame holding the next, never started:
+ *     g = None
+ *     for _ in range(200_000): g = holder(g)
+ *     del g
+ * Each dealloc releases the next generator inside it; without the release
+ * path's deferral (objcache.h, DEEP CHAINS) 200 000 nested deallocs would
+ * overflow the C stack. */
+typedef struct {
+    asy_gen gen;
+    asy_gen *next; /* owned, or NULL */
+} holder_frame;
+
+static asy_status holder_body(asy_gen *g)
+{
+    ASY_BEGIN(g);
+    ASY_YIELD(g, asy_none());
+    ASY_END(g);
+}
+
+static void holder_clear(asy_gen *g)
+{
+    holder_frame *f = (holder_frame *)g;
+    asy_gen *next = f->next;
+    f->next = NULL;
+    asy_decref(next);
+}
+
+static asy_gen *holder(asy_gen *next)
+{
+    holder_frame *f = ASY_GEN_NEW(holder_frame, holder_body, "holder");
+    f->next = next;
+    asy_gen_set_clear(&f->gen, holder_clear);
+    return &f->gen;
+}
+
+static void test_releasing_a_long_chain_does_not_overflow(void)
+{
+    long before = asy_obj_live();
+    asy_gen *g = NULL;
+    for (int i = 0; i < 200000; i++)
+        g = holder(g);
+    CHECK_INT_EQ(asy_obj_live() - before, 200000);
+    asy_decref(g); /* everything is freed before this returns */
+    CHECK_INT_EQ(asy_obj_live(), before);
+    /* and twice in a row, with a suspended head this time (its close runs
+     * first), on the same thread */
+    g = NULL;
+    for (int i = 0; i < 200000; i++)
+        g = holder(g);
+    expect(asy_gen_next(g), ASY_YIELDED, "None");
+    asy_decref(g);
+    CHECK_NO_LEAKS();
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -698,6 +752,7 @@ int main(int argc, char **argv)
         {"delegation chain three deep", test_delegation_chain_three_deep},
         {"a broken body raises SystemError", test_broken_body_raises_system_error},
         {"delegation deeper than the limit raises RecursionError", test_delegation_deeper_than_the_limit},
+        {"releasing a 200k-long chain of generators does not overflow", test_releasing_a_long_chain_does_not_overflow},
         {NULL, NULL},
     };
     return check_main("gen", tests, argc, argv);
