@@ -8,6 +8,8 @@
  */
 #include "as_completed.h"
 
+#include "internal.h"
+
 #include <stdlib.h>
 #include <string.h>
 

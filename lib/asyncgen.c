@@ -12,6 +12,8 @@
  */
 #include "asyncgen.h"
 
+#include "internal.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -109,7 +109,7 @@ typedef struct asy_asyncgen {
     bool closed;         /* finished, or aclose started (ag_closed) */
     bool hooks_inited;   /* the first operation has been called */
     asy_loop *loop;      /* the loop it was first iterated on (owned), or NULL */
-    asy_ilist link;      /* in that loop's registry (asy__loop_asyncgens) */
+    asy_ilist link;      /* in that loop's registry (asy__loop_asyncgens, internal.h) */
 } asy_asyncgen;
 
 extern const asy_type asy_asyncgen_type;

@@ -6,6 +6,8 @@
  */
 #include "condition.h"
 
+#include "internal.h"
+
 #include "list.h"
 
 #include <stdio.h>

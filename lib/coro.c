@@ -3,6 +3,8 @@
  */
 #include "coro.h"
 
+#include "internal.h"
+
 asy_coro *asy_coro_new(size_t frame_size, asy_gen_body body, const char *name)
 {
     asy_gen *g = asy_gen_new(frame_size, body, name);

@@ -81,11 +81,5 @@ bool asy_iscoroutine(const void *obj);
  * Steals `co`. The result is yours: asy_result_clear() it. */
 asy_result asy_coro_drive(asy_coro *co);
 
-/* For the library's functions that return an awaitable: a new coroutine
- * named `name` that raises e (stolen) when it is awaited, so that a bad
- * argument is raised at the await; asy__coro_null raises
- * asy__null_error(what). Dropped unawaited, it warns as any coroutine. */
-asy_coro *asy__coro_raise(const char *name, asy_exc *e);
-asy_coro *asy__coro_null(const char *name, const char *what);
 
 #endif /* ASY_CORO_H */

@@ -3,6 +3,8 @@
  */
 #include "event.h"
 
+#include "internal.h"
+
 #include <stdio.h>
 
 static void event_dealloc(asy_obj *self)

@@ -3,6 +3,8 @@
  */
 #include "exc.h"
 
+#include "internal.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>

@@ -256,12 +256,5 @@ asy_value asy_exc_value(asy_exc *e);
 /* The exception held by a value, or NULL if it holds none (borrowed). */
 asy_exc *asy_value_exc(asy_value v);
 
-/* For the library: the one answer to a NULL where an object or a callback
- * is required, TypeError "<what> was expected, got NULL" (what: "a
- * Future", "an event loop"). New reference. asy__null_fail is the same in
- * shape 3: *error gets it (or it is released when error is NULL), and the
- * result is NULL. */
-asy_exc *asy__null_error(const char *what);
-void *asy__null_fail(const char *what, asy_exc **error);
 
 #endif /* ASY_EXC_H */

@@ -144,14 +144,6 @@ asy_exc *asy_future_set_exception(asy_future *fut, asy_exc *e);
  * cannot carry that: the future is cancelled, its callbacks are dropped
  * without running, and cancel returns true. */
 bool asy_future_cancel(asy_future *fut, const char *msg);
-/* Future.cancel itself, whatever the object: mark it cancelled and
- * schedule its callbacks (a task's cancel calls it when the coroutine has
- * let the CancelledError out: super().cancel()). */
-/* And Future.set_result / set_exception themselves, which a task's step
- * uses to record what its coroutine returned or raised. */
-asy_exc *asy__future_set_result_base(asy_future *fut, asy_value v);
-asy_exc *asy__future_set_exception_base(asy_future *fut, asy_exc *e);
-bool asy__future_cancel_base(asy_future *fut, const char *msg);
 
 /* fut.add_done_callback(fn, arg): steals arg. Returns NULL, or the error
  * (new reference): on a future that is already done the callback is
@@ -183,13 +175,8 @@ asy_exc *asy_future_make_cancelled_error(asy_future *fut);
 static inline asy_value asy_future_value(asy_future *fut) { return asy_obj_value(asy_incref(fut)); }
 asy_future *asy_value_future(asy_value v);
 
-/* For chapter 12's Task, which is a Future: initialise the future part of
- * a freshly allocated object of a type that extends the future's. */
+/* The future's type: chapter 12's Task extends it (asy_type.base). What a
+ * type that extends it calls to build on a future is in internal.h. */
 extern const asy_type asy_future_type;
-extern const asy_iter_ops asy__future_iter_ops; /* awaiting: yield self while pending */
-void asy__future_init(asy_future *fut, asy_loop *loop);
-void asy__future_release(asy_future *fut); /* what the future's dealloc frees */
-/* The repr text of the future's state, "pending", "finished result=1". */
-int asy__future_format_state(asy_future *fut, char *buf, size_t size);
 
 #endif /* ASY_FUTURE_H */

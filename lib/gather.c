@@ -7,6 +7,8 @@
  */
 #include "gather.h"
 
+#include "internal.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 

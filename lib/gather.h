@@ -28,7 +28,7 @@
  *   - a child cancelled on its own makes the gather raise CancelledError
  *     (return_exceptions false) and does not cancel the gather;
  *   - the same awaitable passed twice is wrapped once, and its result
- *     appears twice (found in one pass: asy__find_repeats below);
+ *     appears twice (found in one pass: asy__find_repeats, gather.c);
  *   - no awaitables: a future that is already done, with the result [].
  *
  * The wiring (diagrams/14-gather-wiring.svg):
@@ -110,28 +110,5 @@ asy_future *asy_gather(bool return_exceptions, size_t n, void **aws);
     asy_gather((return_exceptions), sizeof((void *[]){__VA_ARGS__}) / sizeof(void *), \
                (void *[]){__VA_ARGS__})
 
-/* For gather and as_completed (chapter 18): check that every aws[i] is a
- * future, a task or a coroutine, and that they can all live on one loop
- * (the first future's, or the running loop for a coroutine). Returns NULL
- * and sets *loop (borrowed; NULL when n == 0 and no loop runs), or the
- * error (a new reference). The aws are borrowed. */
-asy_exc *asy__check_awaitables(size_t n, void *const *aws, asy_loop **loop);
-
-/* Release aws[0..n-1] after a failed check: coroutines are closed first,
- * so that dropping them prints no "never awaited" warning. Steals them. */
-void asy__drop_awaitables(size_t n, void **aws);
-
-/* For gather and as_completed: which aws[i] repeat an earlier one
- * (Python: gather's arg_to_fut dict, as_completed's set(fs)), in O(n).
- * Both steal one reference per occurrence, so an awaitable passed k times
- * holds at least k references, and one holding a single reference is
- * passed once. Only the others go into the address map `seen` (which
- * find_repeats initializes; the caller frees it with asy_ptrmap_clear):
- * the usual gather of fresh coroutines never touches a map. Call it
- * before any child is made (making a task changes counts).
- * asy__first_index() is then the index of aws[i]'s first occurrence (i
- * itself for the first). The aws are borrowed. */
-void asy__find_repeats(size_t n, void *const *aws, asy_ptrmap *seen);
-size_t asy__first_index(const asy_ptrmap *seen, const void *aw, size_t i);
 
 #endif /* ASY_GATHER_H */

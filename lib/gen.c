@@ -19,6 +19,8 @@
  */
 #include "gen.h"
 
+#include "internal.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 

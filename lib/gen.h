@@ -192,15 +192,10 @@ asy_result asy_gen_throw(asy_gen *g, asy_exc *e);
  * delegate is closed first. */
 asy_exc *asy_gen_close(asy_gen *g);
 
-/* For the loop's recovery after a longjmp (loop.h, asy_loop_recover): a
- * generator left RUNNING because its body jumped out of the step is
- * finished without running anything more (its clear function releases its
- * frame's fields), and so is every running generator it delegates to. The
- * reference each step holds on its generator is given back. g is borrowed;
- * nothing happens unless g is running. */
-void asy__gen_abandon(asy_gen *g);
 
-/* inspect.isgenerator(obj): made by asy_gen_new (not a coroutine). */
+/* inspect.isgenerator(obj): made by asy_gen_new (not a coroutine).
+ * asy__is_type(obj, coroutine), which the inline function calls, asks
+ * whether obj is a coroutine (true) / a plain generator (false). */
 bool asy__is_type(const void *obj, bool coroutine);
 static inline bool asy_isgenerator(const void *obj) { return asy__is_type(obj, false); }
 
@@ -288,19 +283,14 @@ asy_exc *asy_iter_close(asy_obj *it);
  * it will not propagate. Release it with asy_decref. */
 #define ASY_CATCH(g) asy__catch(g)
 
-/* Helpers the macros call; not for direct use. */
+/* Helpers the macros call; not for direct use. They are declared here,
+ * not in internal.h, because every body that uses a macro compiles a call
+ * to them. */
 asy_status asy__yield(asy_gen *g, asy_value v);
 asy_status asy__return(asy_gen *g, asy_value v);
 asy_status asy__raise(asy_gen *g, asy_exc *e);
 asy_status asy__reraise(asy_gen *g);
 asy_status asy__delegate(asy_gen *g, asy_obj *sub, bool await);
 asy_exc *asy__catch(asy_gen *g);
-/* Turns a fresh frame into a coroutine (coro.h uses it). */
-void asy__gen_make_coroutine(asy_gen *g);
-/* The generator's dealloc, for types built on a generator frame (chapter
- * 25's async generator): it closes a suspended frame, then frees it. */
-void asy__gen_dealloc(asy_obj *self);
-/* Is obj a coroutine (true) / a plain generator (false)? */
-bool asy__is_type(const void *obj, bool coroutine);
 
 #endif /* ASY_GEN_H */

@@ -24,7 +24,17 @@
 #include <stddef.h>
 
 #include "exc.h"
+#include "gen.h"
 #include "value.h"
+
+/* Types of later chapters, as incomplete types (their headers define them). */
+typedef struct asy_gen asy_coro;        /* coro.h (chapter 04) */
+typedef struct asy_ilist asy_ilist;     /* ilist.h (chapter 04) */
+typedef struct asy_loop asy_loop;       /* loop.h (chapter 10) */
+typedef struct asy_ready asy_ready;     /* loop.h */
+typedef struct asy_timer asy_timer;     /* loop.h */
+typedef struct asy_future asy_future;   /* future.h (chapter 11) */
+typedef struct asy_ptrmap asy_ptrmap;   /* ptrmap.h (chapter 14) */
 
 /* ---- objects (objcache.c) ---- */
 
@@ -32,5 +42,139 @@
  * made with (sizeof its struct), which spares looking it up. Only for a
  * type's own dealloc; a wrong size corrupts the object cache. */
 void asy__obj_free_sized(void *obj, size_t size);
+
+/* ---- errors (exc.c) ---- */
+
+/* The one answer to a NULL where an object or a callback
+ * is required, TypeError "<what> was expected, got NULL" (what: "a
+ * Future", "an event loop"). New reference. asy__null_fail is the same in
+ * shape 3: *error gets it (or it is released when error is NULL), and the
+ * result is NULL. */
+asy_exc *asy__null_error(const char *what);
+void *asy__null_fail(const char *what, asy_exc **error);
+
+/* ---- generators (gen.c) ---- */
+
+/* For the loop's recovery after a longjmp (loop.h, asy_loop_recover): a
+ * generator left RUNNING because its body jumped out of the step is
+ * finished without running anything more (its clear function releases its
+ * frame's fields), and so is every running generator it delegates to. The
+ * reference each step holds on its generator is given back. g is borrowed;
+ * nothing happens unless g is running. */
+void asy__gen_abandon(asy_gen *g);
+/* Turns a fresh frame into a coroutine (coro.h uses it). */
+void asy__gen_make_coroutine(asy_gen *g);
+/* The generator's dealloc, for types built on a generator frame (chapter
+ * 25's async generator): it closes a suspended frame, then frees it. */
+void asy__gen_dealloc(asy_obj *self);
+
+/* ---- coroutines (coro.c) ---- */
+
+/* For the library's functions that return an awaitable: a new coroutine
+ * named `name` that raises e (stolen) when it is awaited, so that a bad
+ * argument is raised at the await; asy__coro_null raises
+ * asy__null_error(what). Dropped unawaited, it warns as any coroutine. */
+asy_coro *asy__coro_raise(const char *name, asy_exc *e);
+asy_coro *asy__coro_null(const char *name, const char *what);
+
+/* ---- futures (future.c) ---- */
+
+/* For chapter 12's Task, which is a Future: initialise the future part of
+ * a freshly allocated object of a type that extends the future's. */
+extern const asy_iter_ops asy__future_iter_ops; /* awaiting: yield self while pending */
+void asy__future_init(asy_future *fut, asy_loop *loop);
+void asy__future_release(asy_future *fut); /* what the future's dealloc frees */
+/* The repr text of the future's state, "pending", "finished result=1". */
+int asy__future_format_state(asy_future *fut, char *buf, size_t size);
+/* Future.set_result / set_exception themselves, which a task's step uses
+ * to record what its coroutine returned or raised. */
+asy_exc *asy__future_set_result_base(asy_future *fut, asy_value v);
+asy_exc *asy__future_set_exception_base(asy_future *fut, asy_exc *e);
+/* Future.cancel itself, whatever the object: mark it cancelled and
+ * schedule its callbacks (a task's cancel calls it when the coroutine has
+ * let the CancelledError out: super().cancel()). */
+bool asy__future_cancel_base(asy_future *fut, const char *msg);
+
+/* ---- gather and as_completed (gather.c) ---- */
+
+/* For gather and as_completed (chapter 18): check that every aws[i] is a
+ * future, a task or a coroutine, and that they can all live on one loop
+ * (the first future's, or the running loop for a coroutine). Returns NULL
+ * and sets *loop (borrowed; NULL when n == 0 and no loop runs), or the
+ * error (a new reference). The aws are borrowed. */
+asy_exc *asy__check_awaitables(size_t n, void *const *aws, asy_loop **loop);
+
+/* Release aws[0..n-1] after a failed check: coroutines are closed first,
+ * so that dropping them prints no "never awaited" warning. Steals them. */
+void asy__drop_awaitables(size_t n, void **aws);
+
+/* For gather and as_completed: which aws[i] repeat an earlier one
+ * (Python: gather's arg_to_fut dict, as_completed's set(fs)), in O(n).
+ * Both steal one reference per occurrence, so an awaitable passed k times
+ * holds at least k references, and one holding a single reference is
+ * passed once. Only the others go into the address map `seen` (which
+ * find_repeats initializes; the caller frees it with asy_ptrmap_clear):
+ * the usual gather of fresh coroutines never touches a map. Call it
+ * before any child is made (making a task changes counts).
+ * asy__first_index() is then the index of aws[i]'s first occurrence (i
+ * itself for the first). The aws are borrowed. */
+void asy__find_repeats(size_t n, void *const *aws, asy_ptrmap *seen);
+size_t asy__first_index(const asy_ptrmap *seen, const void *aw, size_t i);
+
+/* ---- the event loop (loop.c) ---- */
+
+/* For futures and tasks (chapters 11-12): queue an item they embed.
+ * The caller has already taken the reference that item->release gives
+ * back. */
+void asy__loop_schedule(asy_loop *loop, asy_ready *item);
+/* For tasks (chapter 12): the task whose step runs now, the list of live
+ * tasks (linked through asy_task.all_link; the loop does not own them),
+ * and the counter behind the names "Task-1", "Task-2"... (asyncio counts
+ * per process; this library keeps no global state, so it counts per loop). */
+void *asy__loop_current_task(const asy_loop *loop);
+void asy__loop_set_current_task(asy_loop *loop, void *task);
+asy_ilist *asy__loop_tasks(asy_loop *loop);
+unsigned long asy__loop_next_task_number(asy_loop *loop);
+/* What chapter 12 adds to the loop (task.c fills it in): refuse_turn makes
+ * the RuntimeError of a turn run from inside a task's step (CPython's
+ * _enter_task: "Cannot enter into task ... while another task ... is being
+ * executed."); recover does the task part of asy_loop_recover (exc
+ * stolen). run_until_complete hands the loop its reference to the future
+ * while the loop runs (set steals it; take gives it back; until borrows),
+ * so that recover can release it. */
+typedef struct asy_loop_task_hooks {
+    asy_exc *(*refuse_turn)(asy_loop *loop);
+    void (*recover)(asy_loop *loop, asy_exc *exc);
+} asy_loop_task_hooks;
+void asy__loop_set_task_hooks(asy_loop *loop, const asy_loop_task_hooks *hooks);
+void asy__loop_set_until(asy_loop *loop, asy_obj *fut);
+asy_obj *asy__loop_until(const asy_loop *loop);
+asy_obj *asy__loop_take_until(asy_loop *loop);
+/* Run by close() before it drops what is scheduled: chapter 12 uses it to
+ * abandon the tasks still pending (see task.c, abandon_tasks). */
+void asy__loop_set_close_hook(asy_loop *loop, void (*hook)(asy_loop *loop));
+/* For library modules (chapter 12's sleep): a timer embedded in an object
+ * of theirs, so that waking up at a time costs no TimerHandle. When
+ * node.when is due, the loop queues `ready` like any other ready item
+ * (its run and release are the owner's, and its reference is the one the
+ * caller took before asy__loop_timer_start). asy__loop_timer_stop takes a
+ * timer that is not yet due out of the heap at once, O(log n), calling
+ * ready.release; it returns false when the timer was not in the heap
+ * (already due, or never started). Such a timer is never "cancelled in
+ * place", so it counts in asy_loop_scheduled_count until it is stopped. */
+void asy__loop_timer_start(asy_loop *loop, asy_timer *t, double when);
+bool asy__loop_timer_stop(asy_loop *loop, asy_timer *t);
+/* For async generators (chapter 25). The loop's weak registry of the async
+ * generators first iterated while it ran (CPython's loop._asyncgens): a
+ * list linked through the generators, which the loop does not own; each
+ * one unlinks itself when freed. asyncgen.c also hands the loop the
+ * function behind loop.shutdown_asyncgens() when the first one registers:
+ * asy__loop_shutdown_asyncgens returns that coroutine (new reference), or
+ * NULL when no async generator was ever iterated on this loop. */
+asy_ilist *asy__loop_asyncgens(asy_loop *loop);
+void asy__loop_set_asyncgen_shutdown(asy_loop *loop, struct asy_gen *(*fn)(asy_loop *loop));
+struct asy_gen *asy__loop_shutdown_asyncgens(asy_loop *loop);
+/* For asyncio.run (chapter 12): is anything in the ready queue? */
+bool asy__loop_has_ready(const asy_loop *loop);
 
 #endif /* ASY_INTERNAL_H */

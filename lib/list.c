@@ -3,6 +3,8 @@
  */
 #include "list.h"
 
+#include "internal.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,6 +6,8 @@
  */
 #include "lock.h"
 
+#include "internal.h"
+
 #include <stdio.h>
 
 /* ---- the Lock object ---- */

@@ -7,6 +7,8 @@
  */
 #include "loop.h"
 
+#include "internal.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

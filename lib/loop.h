@@ -275,18 +275,6 @@ void asy_loop_call_exception_handler(asy_loop *loop, const asy_error_context *ct
 asy_value asy_loop_value(asy_loop *loop);
 asy_loop *asy_value_loop(asy_value v);
 
-/* For futures and tasks (chapters 11-12): queue an item they embed.
- * The caller has already taken the reference that item->release gives
- * back. */
-void asy__loop_schedule(asy_loop *loop, asy_ready *item);
-/* For tasks (chapter 12): the task whose step runs now, the list of live
- * tasks (linked through asy_task.all_link; the loop does not own them),
- * and the counter behind the names "Task-1", "Task-2"... (asyncio counts
- * per process; this library keeps no global state, so it counts per loop). */
-void *asy__loop_current_task(const asy_loop *loop);
-void asy__loop_set_current_task(asy_loop *loop, void *task);
-asy_ilist *asy__loop_tasks(asy_loop *loop);
-unsigned long asy__loop_next_task_number(asy_loop *loop);
 /* loop.set_task_factory(factory) and loop.get_task_factory() (chapter 12):
  * what create_task calls to make a task. NULL (the default) makes a task
  * whose first step is scheduled; task.h has asy_eager_task_factory, which
@@ -299,51 +287,13 @@ typedef struct asy_task *(*asy_task_factory)(asy_loop *loop, struct asy_gen *cor
                                              asy_exc **error);
 void asy_loop_set_task_factory(asy_loop *loop, asy_task_factory factory);
 asy_task_factory asy_loop_get_task_factory(const asy_loop *loop);
-/* What chapter 12 adds to the loop (task.c fills it in): refuse_turn makes
- * the RuntimeError of a turn run from inside a task's step (CPython's
- * _enter_task: "Cannot enter into task ... while another task ... is being
- * executed."); recover does the task part of asy_loop_recover (exc
- * stolen). run_until_complete hands the loop its reference to the future
- * while the loop runs (set steals it; take gives it back; until borrows),
- * so that recover can release it. */
-typedef struct asy_loop_task_hooks {
-    asy_exc *(*refuse_turn)(asy_loop *loop);
-    void (*recover)(asy_loop *loop, asy_exc *exc);
-} asy_loop_task_hooks;
-void asy__loop_set_task_hooks(asy_loop *loop, const asy_loop_task_hooks *hooks);
-void asy__loop_set_until(asy_loop *loop, asy_obj *fut);
-asy_obj *asy__loop_until(const asy_loop *loop);
-asy_obj *asy__loop_take_until(asy_loop *loop);
-/* Run by close() before it drops what is scheduled: chapter 12 uses it to
- * abandon the tasks still pending (see task.c, abandon_tasks). */
-void asy__loop_set_close_hook(asy_loop *loop, void (*hook)(asy_loop *loop));
-/* For library modules (chapter 12's sleep): a timer embedded in an object
- * of theirs, so that waking up at a time costs no TimerHandle. When
- * node.when is due, the loop queues `ready` like any other ready item
- * (its run and release are the owner's, and its reference is the one the
- * caller took before asy__loop_timer_start). asy__loop_timer_stop takes a
- * timer that is not yet due out of the heap at once, O(log n), calling
- * ready.release; it returns false when the timer was not in the heap
- * (already due, or never started). Such a timer is never "cancelled in
- * place", so it counts in asy_loop_scheduled_count until it is stopped. */
+/* A timer embedded in an object of a library module (chapter 12's sleep),
+ * so that waking up at a time costs no TimerHandle: internal.h,
+ * asy__loop_timer_start / asy__loop_timer_stop. */
 typedef struct asy_timer {
     asy_ready ready;
     asy_heap_node node;
 } asy_timer;
-void asy__loop_timer_start(asy_loop *loop, asy_timer *t, double when);
-bool asy__loop_timer_stop(asy_loop *loop, asy_timer *t);
-/* For async generators (chapter 25). The loop's weak registry of the async
- * generators first iterated while it ran (CPython's loop._asyncgens): a
- * list linked through the generators, which the loop does not own; each
- * one unlinks itself when freed. asyncgen.c also hands the loop the
- * function behind loop.shutdown_asyncgens() when the first one registers:
- * asy__loop_shutdown_asyncgens returns that coroutine (new reference), or
- * NULL when no async generator was ever iterated on this loop. */
-asy_ilist *asy__loop_asyncgens(asy_loop *loop);
-void asy__loop_set_asyncgen_shutdown(asy_loop *loop, struct asy_gen *(*fn)(asy_loop *loop));
-struct asy_gen *asy__loop_shutdown_asyncgens(asy_loop *loop);
-/* For asyncio.run (chapter 12): is anything in the ready queue? */
-bool asy__loop_has_ready(const asy_loop *loop);
 /* How many callbacks are waiting: ready items plus timers not cancelled.
  * Tests end by checking it is 0 ("nothing still scheduled"). 0 for NULL. */
 size_t asy_loop_scheduled_count(const asy_loop *loop);

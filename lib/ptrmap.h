@@ -37,7 +37,7 @@ typedef struct {
     size_t index;
 } asy_ptrmap_slot;
 
-typedef struct {
+typedef struct asy_ptrmap {
     asy_ptrmap_slot *slots; /* NULL until the first add */
     size_t cap;             /* a power of two (or 0) */
     size_t len;             /* keys in the map */

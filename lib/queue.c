@@ -8,6 +8,8 @@
  */
 #include "queue.h"
 
+#include "internal.h"
+
 #include "list.h"
 
 #include <stdio.h>

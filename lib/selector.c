@@ -6,6 +6,8 @@
  */
 #include "selector.h"
 
+#include "internal.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>

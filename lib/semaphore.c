@@ -7,6 +7,8 @@
  */
 #include "semaphore.h"
 
+#include "internal.h"
+
 #include <stdio.h>
 
 static void semaphore_dealloc(asy_obj *self)

@@ -19,6 +19,8 @@
  */
 #include "taskgroup.h"
 
+#include "internal.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -8,6 +8,8 @@
  */
 #include "timeout.h"
 
+#include "internal.h"
+
 #include <math.h>
 #include <stdio.h>
 

@@ -3,6 +3,8 @@
  */
 #include "trampoline.h"
 
+#include "internal.h"
+
 #include <stdlib.h>
 
 typedef struct job {

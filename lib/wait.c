@@ -6,6 +6,8 @@
  */
 #include "wait.h"
 
+#include "internal.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 

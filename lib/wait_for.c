@@ -6,6 +6,8 @@
  */
 #include "wait_for.h"
 
+#include "internal.h"
+
 #include <stdio.h>
 
 /* ---- wait_for ---- */

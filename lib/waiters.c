@@ -5,6 +5,8 @@
  */
 #include "waiters.h"
 
+#include "internal.h"
+
 void asy_waiter_init(asy_waiter *w)
 {
     if (w == NULL)
