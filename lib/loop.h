@@ -30,6 +30,12 @@
  *     if (h == NULL) { asy_exc_print(err, stderr); ... }  // a closed loop
  *     asy_decref(h);                                      // we will not cancel it
  *
+ * WHERE THE REST OF THE LOOP IS. Two methods of Python's loop need tasks
+ * (chapter 12), so they are declared with them in task.h, not here:
+ * loop.create_task(coro) is asy_loop_create_task, and
+ * loop.run_until_complete(aw) is asy_loop_run_until_complete.
+ * asyncio.run(main) is runners.h (CPython's runners.py), chapter 12 too.
+ *
  * OWNERSHIP. The loop is a counted object: asy_loop_new returns a new
  * reference; asy_loop_close releases what it holds but the struct lives
  * until the last asy_decref, so a closed loop answers "Event loop is

@@ -1,6 +1,7 @@
 /*
- * task.h - tasks: a future that drives a coroutine; sleep; run.
- * Chapter: 12 (tasks, sleep, run), 13 (cancellation)
+ * task.h - tasks: a future that drives a coroutine; sleep; the loop's
+ * run_until_complete and create_task.
+ * Chapter: 12 (tasks, sleep), 13 (cancellation)
  *
  * A task is chapter 04's trampoline job made into a future. It owns a
  * coroutine and advances it one step at a time: send(None), or throw an
@@ -37,9 +38,15 @@
  * propagate (then the task ends cancelled). cancelling() counts the
  * requests, uncancel() takes one back.
  *
+ * WHERE THINGS ARE. loop.create_task(coro) and loop.run_until_complete(aw)
+ * are methods of the loop in Python (base_events.py), but they need Task:
+ * they are declared here, as asy_loop_create_task and
+ * asy_loop_run_until_complete (loop.h points here). asyncio.run (CPython's
+ * runners.py) is runners.h, also chapter 12.
+ *
  * OWNERSHIP. create_task steals the coroutine and returns a new reference
  * to the task (or NULL and the error: exc.h's rule 3). sleep() returns a
- * new coroutine. run() steals its coroutine.
+ * new coroutine.
  */
 #ifndef ASY_TASK_H
 #define ASY_TASK_H
@@ -152,10 +159,5 @@ asy_coro *asy_sleep(double delay, asy_value result);
  * report "Event loop would wait forever ..." (loop.h, run_forever), with
  * aw still pending. */
 asy_result asy_loop_run_until_complete(asy_loop *loop, void *aw);
-
-/* asyncio.run(main): a new loop (options as asy_loop_new; NULL for the
- * defaults), run main to completion, cancel the tasks still left and let
- * them finish, close the loop. Steals main. */
-asy_result asy_run(asy_coro *main, const asy_loop_options *opts);
 
 #endif /* ASY_TASK_H */

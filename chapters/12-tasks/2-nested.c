@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 
+#include "runners.h"
 #include "task.h"
 
 /* async def nestedN():

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 
+#include "runners.h"
 #include "task.h"
 
 /* async def child(name):

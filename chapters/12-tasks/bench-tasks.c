@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "runners.h"
 #include "task.h"
 
 static double wall(void)

@@ -12,6 +12,7 @@
  */
 #include <stdio.h>
 
+#include "runners.h"
 #include "task.h"
 
 static const char *py_bool(bool b) { return b ? "True" : "False"; }

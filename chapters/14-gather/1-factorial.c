@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "gather.h"
+#include "runners.h"
 
 /* async def factorial(name, number):
  *     f = 1

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "gather.h"
+#include "runners.h"
 
 static double t0; /* loop time when main started */
 

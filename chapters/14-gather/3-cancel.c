@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "gather.h"
+#include "runners.h"
 
 static double t0;
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "gather.h"
+#include "runners.h"
 
 /* async def work(name): print(...); await asyncio.sleep(0.1); return name */
 typedef struct {

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "runners.h"
 #include "task.h"
 #include "wait.h"
 

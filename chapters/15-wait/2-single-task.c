@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 
+#include "runners.h"
 #include "task.h"
 #include "wait.h"
 

@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 
+#include "runners.h"
 #include "task.h"
 #include "wait.h"
 

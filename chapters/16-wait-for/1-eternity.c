@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 
+#include "runners.h"
 #include "wait_for.h"
 
 static double t0; /* loop time when main started */

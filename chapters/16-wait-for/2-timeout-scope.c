@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 
+#include "runners.h"
 #include "task.h"
 #include "timeout.h"
 

@@ -13,6 +13,7 @@
  */
 #include <stdio.h>
 
+#include "runners.h"
 #include "task.h"
 #include "timeout.h"
 

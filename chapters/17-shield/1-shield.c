@@ -13,6 +13,7 @@
  */
 #include <stdio.h>
 
+#include "runners.h"
 #include "shield.h"
 #include "wait_for.h"
 

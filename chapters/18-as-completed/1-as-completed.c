@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "as_completed.h"
+#include "runners.h"
 
 /* async def work(x):
  *     for _ in range(3):

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "as_completed.h"
+#include "runners.h"
 
 static double t0;
 

@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 
+#include "runners.h"
 #include "taskgroup.h"
 
 static double t0;

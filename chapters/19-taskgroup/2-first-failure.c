@@ -14,6 +14,7 @@
  */
 #include <stdio.h>
 
+#include "runners.h"
 #include "taskgroup.h"
 
 static double t0;

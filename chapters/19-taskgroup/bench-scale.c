@@ -31,6 +31,7 @@
 
 #include "as_completed.h"
 #include "gather.h"
+#include "runners.h"
 #include "taskgroup.h"
 #include "wait.h"
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "lock.h"
+#include "runners.h"
 #include "task.h"
 
 static long long balance;

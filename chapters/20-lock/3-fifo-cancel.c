@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "lock.h"
+#include "runners.h"
 #include "task.h"
 
 static double t0; /* loop time when main() started */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "event.h"
+#include "runners.h"
 #include "task.h"
 
 static const char *py_bool(bool b) { return b ? "True" : "False"; }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "event.h"
+#include "runners.h"
 #include "task.h"
 
 static double t0;

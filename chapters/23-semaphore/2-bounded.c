@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 
+#include "runners.h"
 #include "semaphore.h"
 #include "task.h"
 

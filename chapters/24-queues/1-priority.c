@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "queue.h"
+#include "runners.h"
 #include "semaphore.h"
 #include "task.h"
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "asyncgen.h"
+#include "runners.h"
 #include "task.h"
 
 /* async def async_generator():

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "asyncgen.h"
+#include "runners.h"
 #include "task.h"
 
 static double t0;

@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "asyncgen.h"
+#include "runners.h"
 #include "task.h"
 
 static asy_asyncgen *kept; /* the global `kept` */

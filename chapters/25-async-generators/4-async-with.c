@@ -14,6 +14,7 @@
 #include "async_with.h"
 #include "exceptiongroup.h"
 #include "lock.h"
+#include "runners.h"
 #include "task.h"
 #include "taskgroup.h"
 

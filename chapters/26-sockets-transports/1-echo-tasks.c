@@ -34,6 +34,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "runners.h"
 #include "sock.h"
 #include "task.h"
 

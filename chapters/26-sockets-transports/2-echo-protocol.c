@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "runners.h"
 #include "task.h"
 #include "transport.h"
 

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "runners.h"
 #include "task.h"
 #include "transport.h"
 

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "runners.h"
 #include "streams.h"
 #include "lock.h" /* ASY_RAISE_IF */
 #include "task.h"

@@ -17,6 +17,7 @@
 
 #include "asyncgen.h" /* ASY_ASYNC_FOR */
 #include "lock.h"     /* ASY_RAISE_IF */
+#include "runners.h"
 #include "streams.h"
 #include "task.h"
 

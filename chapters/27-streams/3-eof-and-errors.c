@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "lock.h" /* ASY_RAISE_IF */
+#include "runners.h"
 #include "streams.h"
 #include "task.h"
 

@@ -20,6 +20,7 @@
 
 #include "event.h"
 #include "lock.h" /* ASY_RAISE_IF */
+#include "runners.h"
 #include "streams.h"
 #include "task.h"
 

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 
 #include "asyncgen.h" /* ASY_ASYNC_FOR */
+#include "runners.h"
 #include "subprocess.h"
 #include "task.h"
 

@@ -23,6 +23,7 @@
 
 #include "bytes.h"
 #include "list.h"
+#include "runners.h"
 #include "subprocess.h"
 #include "task.h"
 

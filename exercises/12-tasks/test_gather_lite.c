@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "gather_lite.h"
+#include "runners.h"
 
 static char trace[1024];
 

@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "cleanup.h"
+#include "runners.h"
 
 /* ---- the resource the worker holds ---- */
 

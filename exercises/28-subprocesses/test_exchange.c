@@ -14,6 +14,7 @@
 #include "bytes.h"
 #include "check.h"
 #include "exchange.h"
+#include "runners.h"
 #include "task.h"
 #include "wait_for.h"
 

@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "run_timeout.h"
+#include "runners.h"
 #include "task.h"
 
 static int count_fds(void)

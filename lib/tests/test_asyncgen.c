@@ -13,6 +13,7 @@
 #include "asyncgen.h"
 #include "check.h"
 #include "lock.h"
+#include "runners.h"
 #include "semaphore.h"
 #include "task.h"
 #include "taskgroup.h"

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "runners.h"
 #include "trace.h"
 #include "as_completed.h"
 #include "condition.h"

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "runners.h"
 #include "trace.h"
 #include "subprocess.h"
 #include "task.h"

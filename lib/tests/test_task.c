@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "runners.h"
 #include "trace.h"
 #include "vloop.h"
 #include "task.h"
