@@ -174,6 +174,11 @@ static inline bool absorb_delegate_step(asy_gen *g, asy_result *r)
  * integer, because only its own thread touches it. */
 static _Thread_local unsigned step_depth;
 
+/* For the loop's recovery after a longjmp (internal.h): a jump out of
+ * nested steps skips their step_depth--. */
+unsigned asy__gen_step_depth(void) { return step_depth; }
+void asy__gen_set_step_depth(unsigned depth) { step_depth = depth; }
+
 /* The SystemError for a body that broke the contract of gen.h: it said
  * "raised" and left no exception, or returned a status that is none of
  * the three. CPython says the same of a C function that returns NULL

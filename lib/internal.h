@@ -62,6 +62,12 @@ void *asy__null_fail(const char *what, asy_exc **error);
  * reference each step holds on its generator is given back. g is borrowed;
  * nothing happens unless g is running. */
 void asy__gen_abandon(asy_gen *g);
+/* How many generator steps are running on this thread, one inside the
+ * other (the count behind gen.h's RecursionError), and setting it back:
+ * the loop remembers it when it starts running, and asy_loop_recover
+ * restores it, since a longjmp out of nested steps skips their ends. */
+unsigned asy__gen_step_depth(void);
+void asy__gen_set_step_depth(unsigned depth);
 /* Turns a fresh frame into a coroutine (coro.h uses it). */
 void asy__gen_make_coroutine(asy_gen *g);
 /* The generator's dealloc, for types built on a generator frame (chapter

@@ -55,6 +55,8 @@ struct asy_loop {
     asy_ready **running_items;  /* the items whose run() has not returned; */
     size_t nrunning, running_cap; /* more than one when a callback runs a turn */
     int forever_refs;           /* run_forever's own references to the loop */
+    unsigned entry_step_depth;  /* gen.c's nested-step count when the loop
+                                   started running: recover restores it */
     asy_obj *until;             /* run_until_complete's future (owned), or NULL */
     asy_task_factory task_factory; /* chapter 12; NULL: the default */
     asy_selector_event *events; /* step 2's buffer: as many as fds watched */
@@ -604,6 +606,8 @@ asy_exc *asy_loop_run_once(asy_loop *loop)
     if (e != NULL)
         return e;
     bool was_running = loop->running;
+    if (!was_running)
+        loop->entry_step_depth = asy__gen_step_depth();
     loop->running = true; /* close() and run_forever() refuse, as inside run_forever */
     running_loop = loop;
     e = run_once(loop);
@@ -734,6 +738,9 @@ asy_exc *asy_loop_recover(asy_loop *loop, asy_exc *exc)
         asy_decref(exc);
         return asy_exc_new(&asy_RuntimeError, "The event loop is not running: there is nothing to recover");
     }
+    /* The steps the jump left had no step_depth-- (gen.c): without this, the
+     * RecursionError guard would count them forever. */
+    asy__gen_set_step_depth(loop->entry_step_depth);
     /* The tasks whose step was cut short, and run_until_complete's
      * callback: chapter 12's part. */
     if (loop->task_hooks != NULL)
@@ -772,6 +779,7 @@ asy_exc *asy_loop_run_forever(asy_loop *loop)
     if (running_loop != NULL)
         return asy_exc_new(&asy_RuntimeError, "Cannot run the event loop while another loop is running");
     loop->running = true;
+    loop->entry_step_depth = asy__gen_step_depth();
     running_loop = loop;
     asy_incref(loop); /* no one can free it under our feet */
     loop->forever_refs++;

@@ -226,7 +226,10 @@ asy_exc *asy_loop_run_once(asy_loop *loop);
  *     must leave its frame consistent, as one that returns would). exc may
  *     be NULL: the task then ends with BaseException("longjmp out of the
  *     event loop");
- *   - run_until_complete's done callback and future are released.
+ *   - run_until_complete's done callback and future are released;
+ *   - the thread's count of nested generator steps (gen.h's RecursionError
+ *     guard) is back where it was when the loop started running: the steps
+ *     the jump left never ended, and would count against the limit.
  * Then the loop can be closed (which abandons the tasks still pending, and
  * runs THEIR cleanup, since they were suspended at an await), or run again;
  * and another loop can run in the thread. After a longjmp out of asy_run(),

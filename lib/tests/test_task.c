@@ -1155,6 +1155,75 @@ static void test_longjmp_out_of_run_then_recover(void)
     CHECK_INT_EQ(asy_obj_live(), 0);
 }
 
+/* An await chain: deep(n, jump) awaits deep(n - 1, jump) ... down to
+ * deep(0), which returns "bottom", or longjmps out of the loop when `jump`
+ * is set: the C form of a KeyboardInterrupt raised n + 1 steps deep. */
+typedef struct {
+    asy_coro co;
+    int n;
+    bool jump;
+} deep_frame;
+
+static asy_coro *deep(int n, bool jump);
+static asy_status deep_body(asy_coro *co)
+{
+    deep_frame *f = (deep_frame *)co;
+    ASY_BEGIN(co);
+    if (f->n == 0) {
+        if (f->jump)
+            longjmp(escape, 1);
+        ASY_RETURN(co, asy_str("bottom"));
+    }
+    ASY_AWAIT(co, deep(f->n - 1, f->jump));
+    ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
+    ASY_END(co);
+}
+static asy_coro *deep(int n, bool jump)
+{
+    deep_frame *f = ASY_CORO_NEW(deep_frame, deep_body, "deep");
+    f->n = n;
+    f->jump = jump;
+    return &f->co;
+}
+
+/* Every step the jump leaves behind was counted by gen.c's RecursionError
+ * guard and never uncounted: recover sets the count back, so a chain just
+ * under the limit (the task's step plus 900 coroutines) still works after
+ * a jump out of 600 nested steps, through run_until_complete and through
+ * a bare run_once. */
+static void test_recover_resets_the_recursion_count(void)
+{
+    for (volatile int via_run_once = 0; via_run_once <= 1; via_run_once++) {
+        asy_loop *loop = vloop();
+        asy_task *t = asy_loop_create_task(loop, deep(600, true), "jumper", NULL);
+        if (setjmp(escape) == 0) {
+            if (via_run_once) {
+                asy_decref(asy_loop_run_once(loop));
+            } else {
+                asy_result r = asy_loop_run_until_complete(loop, asy_incref(t));
+                asy_result_clear(&r);
+            }
+            CHECK_MSG(0, "the loop returned");
+            return;
+        }
+        CHECK_NULL(asy_loop_recover(loop, NULL));
+        CHECK(asy_future_done(&t->fut));
+        asy_decref(t);
+        asy_result r = asy_loop_run_until_complete(loop, deep(900, false));
+        CHECK_INT_EQ(r.status, ASY_RETURNED);
+        CHECK_STR_EQ(ASY_REPR(r.value), "'bottom'");
+        asy_result_clear(&r);
+        CHECK_NULL(asy_loop_close(loop));
+        asy_decref(loop);
+        CHECK_INT_EQ(asy_obj_live(), 0);
+    }
+    /* and asy_run on a fresh loop, the same */
+    asy_result r = asy_run(deep(900, false), &virtual_opts);
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    asy_result_clear(&r);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -1192,6 +1261,7 @@ int main(int argc, char **argv)
         {"a turn run from inside a task refuses", test_a_turn_inside_a_task_refuses},
         {"longjmp out of a task: recover, close, run another loop", test_longjmp_out_of_a_task_then_recover},
         {"longjmp out of run(): recover its loop, close it, run again", test_longjmp_out_of_run_then_recover},
+        {"recover after a longjmp out of a deep await chain resets the recursion count", test_recover_resets_the_recursion_count},
         {"cancel(NULL), cancel(\"\") and cancel(\"x\"): three CancelledErrors", test_cancel_message_none_empty_or_text},
         {NULL, NULL},
     };
