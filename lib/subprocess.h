@@ -74,7 +74,7 @@
 #include "coro.h"
 #include "streams.h"
 #include "exc.h"
-#include "lock.h"
+#include "waiters.h"
 #include "loop.h"
 #include "value.h"
 

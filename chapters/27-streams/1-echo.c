@@ -23,7 +23,6 @@
 
 #include "runners.h"
 #include "streams.h"
-#include "lock.h" /* ASY_RAISE_IF */
 #include "task.h"
 
 /* ---- async def handle_echo(reader, writer) ---- */

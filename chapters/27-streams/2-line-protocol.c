@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "asyncgen.h" /* ASY_ASYNC_FOR */
-#include "lock.h"     /* ASY_RAISE_IF */
 #include "runners.h"
 #include "streams.h"
 #include "task.h"

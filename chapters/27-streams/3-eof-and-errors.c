@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lock.h" /* ASY_RAISE_IF */
 #include "runners.h"
 #include "streams.h"
 #include "task.h"

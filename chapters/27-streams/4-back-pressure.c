@@ -19,7 +19,6 @@
 #include <sys/socket.h>
 
 #include "event.h"
-#include "lock.h" /* ASY_RAISE_IF */
 #include "runners.h"
 #include "streams.h"
 #include "task.h"

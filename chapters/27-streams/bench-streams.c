@@ -10,7 +10,6 @@
  */
 #include <stdio.h>
 
-#include "lock.h" /* ASY_RAISE_IF */
 #include "runners.h"
 #include "streams.h"
 #include "task.h"

@@ -13,7 +13,6 @@
  */
 #include "blast.h"
 
-#include "lock.h" /* ASY_RAISE_IF */
 
 typedef struct {
     asy_coro co;

@@ -18,7 +18,6 @@
 #include "exchange.h"
 
 #include "bytes.h"
-#include "lock.h"
 #include "streams.h"
 
 typedef struct {

@@ -18,7 +18,6 @@
  */
 #include "run_timeout.h"
 
-#include "lock.h"
 #include "wait_for.h"
 
 typedef struct {

@@ -8,7 +8,6 @@
 #include "exchange.h"
 
 #include "bytes.h"
-#include "lock.h"
 #include "streams.h"
 #include "task.h"
 

@@ -4,7 +4,6 @@
  */
 #include "run_timeout.h"
 
-#include "lock.h"
 #include "wait_for.h"
 
 typedef struct {
