@@ -183,4 +183,26 @@ struct asy_gen *asy__loop_shutdown_asyncgens(asy_loop *loop);
 /* For asyncio.run (chapter 12): is anything in the ready queue? */
 bool asy__loop_has_ready(const asy_loop *loop);
 
+/* For chapter 29's executor: the loop's default executor (loop thread
+ * only), what the loop calls to shut it down (asyncio.run, through
+ * asy__loop_shutdown_default_executor) and to stop it at close() (which
+ * waits for its threads: C cannot leave them running on freed memory), and
+ * the count of results other threads still owe the loop (a virtual clock
+ * with nothing else to do waits for them instead of reporting a
+ * deadlock). */
+typedef struct asy_loop_executor_hooks {
+    asy_exc *(*shutdown)(asy_loop *loop);
+    void (*close)(asy_loop *loop);
+} asy_loop_executor_hooks;
+void *asy__loop_default_executor(const asy_loop *loop);
+void asy__loop_set_default_executor(asy_loop *loop, void *executor, const asy_loop_executor_hooks *hooks);
+bool asy__loop_executor_shutdown_called(const asy_loop *loop);
+void asy__loop_mark_executor_shutdown(asy_loop *loop);
+void asy__loop_thread_jobs_add(asy_loop *loop, int delta);
+/* loop.shutdown_default_executor() as asyncio.run calls it: NULL when
+ * there is no default executor; otherwise the hook's outcome. */
+asy_exc *asy__loop_shutdown_default_executor(asy_loop *loop);
+/* The wakeup descriptor (for tests), -1 once closed. */
+int asy__loop_wakeup_fd(const asy_loop *loop);
+
 #endif /* ASY_INTERNAL_H */

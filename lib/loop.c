@@ -13,7 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 /* One per descriptor the loop watches: the selector key's data. */
 typedef struct io_watcher {
@@ -63,6 +67,19 @@ struct asy_loop {
     int events_cap;
     asy_ilist asyncgens;        /* chapter 25: loop._asyncgens, not owned */
     struct asy_gen *(*shutdown_asyncgens)(asy_loop *loop); /* chapter 25, or NULL */
+    /* Chapter 29: the door from other threads. Everything below `in_lock`
+     * is shared with other threads and touched only under it (or, for
+     * has_incoming, atomically). */
+    int wakeup_fd;              /* an eventfd, registered as a reader */
+    size_t thread_jobs;         /* loop thread only: results other threads will hand back */
+    void *default_executor;     /* loop thread only: chapter 29's executor, or NULL */
+    const asy_loop_executor_hooks *executor_hooks;
+    bool executor_shutdown_called;
+    pthread_mutex_t in_lock;
+    asy_ilist incoming;         /* handles from call_soon_threadsafe, in order */
+    atomic_bool has_incoming;   /* incoming is not empty: a cheap look per turn */
+    bool wake_pending;          /* a write to wakeup_fd nobody has drained yet */
+    bool ts_closed;             /* close() began: the door is shut */
 };
 
 /* One running loop per thread, as asyncio's _running_loop. */
@@ -210,6 +227,18 @@ static void handle_run(asy_ready *item)
 /* ---- the loop object ---- */
 
 static void loop_release_all(asy_loop *loop);
+static void move_all(asy_ilist *dst, asy_ilist *src, bool front);
+
+/* Chapter 29: the wakeup descriptor is readable: empty its counter. The
+ * callbacks it announced are in `incoming`; the turn moves them to the
+ * ready queue (take_incoming). Its selector key's data is &wakeup_fd, not
+ * an io_watcher: the loop reads it itself, no handle involved. */
+static void drain_wakeup(asy_loop *loop)
+{
+    uint64_t count;
+    while (read(loop->wakeup_fd, &count, sizeof count) < 0 && errno == EINTR)
+        continue; /* EAGAIN: already empty */
+}
 
 static void loop_dealloc(asy_obj *self)
 {
@@ -219,6 +248,7 @@ static void loop_dealloc(asy_obj *self)
         asy_decref(e); /* cannot be running: running holds no reference, but
                           run_forever is never entered with refcnt 0 */
     }
+    pthread_mutex_destroy(&loop->in_lock);
     asy_obj_free(loop);
 }
 
@@ -248,6 +278,9 @@ asy_loop *asy_loop_new(const asy_loop_options *opts, asy_exc **error)
     } else {
         loop->clock = asy_clock_monotonic();
     }
+    pthread_mutex_init(&loop->in_lock, NULL);
+    asy_ilist_init(&loop->incoming);
+    loop->wakeup_fd = -1;
     asy_exc *e = asy_selector_new(opts != NULL ? opts->selector : NULL, &loop->selector);
     if (e != NULL) {
         if (error != NULL)
@@ -258,6 +291,24 @@ asy_loop *asy_loop_new(const asy_loop_options *opts, asy_exc **error)
         asy_decref(loop);
         return NULL;
     }
+    /* Chapter 29: the wakeup descriptor, made with the loop (as CPython's
+     * self-pipe), so that another thread can wake the loop at any time. */
+    int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    e = fd < 0 ? asy_exc_new(&asy_OSError, "[Errno %d] %s", errno, strerror(errno))
+               : asy_selector_register(loop->selector, fd, ASY_EVENT_READ, &loop->wakeup_fd);
+    if (e != NULL) {
+        if (fd >= 0)
+            close(fd);
+        if (error != NULL)
+            *error = e;
+        else
+            asy_decref(e);
+        asy_exc *ce = asy_loop_close(loop);
+        asy_decref(ce);
+        asy_decref(loop);
+        return NULL;
+    }
+    loop->wakeup_fd = fd;
     return loop;
 }
 
@@ -311,6 +362,8 @@ static void loop_release_all(asy_loop *loop)
                 continue;
             io_watcher *w = key->data;
             asy_decref(asy_selector_unregister(loop->selector, fd));
+            if (fd == loop->wakeup_fd)
+                continue; /* the loop's own (chapter 29): no watcher */
             asy_decref(w->reader);
             asy_decref(w->writer);
             free(w);
@@ -330,9 +383,91 @@ asy_exc *asy_loop_close(asy_loop *loop)
         return NULL;
     if (loop->close_hook != NULL)
         loop->close_hook(loop);
+    /* Chapter 29: the default executor's threads end first (they may still
+     * hand results back), then the door shuts: call_soon_threadsafe says
+     * "Event loop is closed" from now on, and what came in is dropped. */
+    if (loop->default_executor != NULL && loop->executor_hooks != NULL)
+        loop->executor_hooks->close(loop);
+    pthread_mutex_lock(&loop->in_lock);
+    loop->ts_closed = true;
+    move_all(&loop->ready, &loop->incoming, false);
+    atomic_store(&loop->has_incoming, false);
+    pthread_mutex_unlock(&loop->in_lock);
     loop->closed = true;
     loop_release_all(loop);
+    if (loop->wakeup_fd >= 0)
+        close(loop->wakeup_fd);
+    loop->wakeup_fd = -1;
     return NULL;
+}
+
+/* ---- chapter 29: from other threads ---- */
+
+asy_exc *asy__loop_call_soon_threadsafe(asy_loop *loop, asy_callback_fn fn, const char *name, asy_value arg)
+{
+    if (loop == NULL || fn == NULL) {
+        asy_value_decref(arg);
+        return asy_exc_new(&asy_TypeError, loop == NULL ? "an event loop was expected, got NULL"
+                                                        : "a callback was expected, got NULL");
+    }
+    /* The handle is made here, in the calling thread; from the moment it
+     * is in `incoming`, only the loop's thread touches it. */
+    asy_handle *h = handle_new(loop, fn, name, arg);
+    pthread_mutex_lock(&loop->in_lock);
+    if (loop->ts_closed) {
+        pthread_mutex_unlock(&loop->in_lock);
+        asy_decref(h); /* releases arg */
+        return asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+    }
+    asy_ilist_push_back(&loop->incoming, &h->ready.link);
+    atomic_store_explicit(&loop->has_incoming, true, memory_order_release);
+    /* One write wakes the loop; the ones after it, until the loop has
+     * taken what came in, would only wake it again for nothing. (The
+     * write happens under the lock, so close() cannot close the
+     * descriptor between the check and the write.) */
+    if (!loop->wake_pending) {
+        loop->wake_pending = true;
+        uint64_t one = 1;
+        while (write(loop->wakeup_fd, &one, sizeof one) < 0 && errno == EINTR)
+            continue; /* EAGAIN: the counter is full, so the loop is awake anyway */
+    }
+    pthread_mutex_unlock(&loop->in_lock);
+    return NULL;
+}
+
+/* Move what other threads sent to the back of the ready queue. A turn
+ * calls it twice: first thing (so that a callback that came in while the
+ * loop was busy makes the wait 0) and right after the wait (so that the
+ * callback that woke the loop runs in this very turn). */
+static void take_incoming(asy_loop *loop)
+{
+    if (!atomic_load_explicit(&loop->has_incoming, memory_order_acquire))
+        return;
+    pthread_mutex_lock(&loop->in_lock);
+    move_all(&loop->ready, &loop->incoming, false);
+    atomic_store_explicit(&loop->has_incoming, false, memory_order_relaxed);
+    loop->wake_pending = false;
+    pthread_mutex_unlock(&loop->in_lock);
+}
+
+int asy__loop_wakeup_fd(const asy_loop *loop) { return loop->wakeup_fd; }
+void *asy__loop_default_executor(const asy_loop *loop) { return loop->default_executor; }
+bool asy__loop_executor_shutdown_called(const asy_loop *loop) { return loop->executor_shutdown_called; }
+void asy__loop_set_default_executor(asy_loop *loop, void *executor, const asy_loop_executor_hooks *hooks)
+{
+    loop->default_executor = executor;
+    if (hooks != NULL)
+        loop->executor_hooks = hooks;
+}
+void asy__loop_mark_executor_shutdown(asy_loop *loop) { loop->executor_shutdown_called = true; }
+void asy__loop_thread_jobs_add(asy_loop *loop, int delta) { loop->thread_jobs += (size_t)(ssize_t)delta; }
+
+asy_exc *asy__loop_shutdown_default_executor(asy_loop *loop)
+{
+    loop->executor_shutdown_called = true;
+    if (loop->default_executor == NULL || loop->executor_hooks == NULL)
+        return NULL;
+    return loop->executor_hooks->shutdown(loop);
 }
 
 /* ---- scheduling ---- */
@@ -525,7 +660,6 @@ static void schedule_io(asy_loop *loop, asy_handle *h)
 }
 
 static asy_exc *run_once(asy_loop *loop);
-static void move_all(asy_ilist *dst, asy_ilist *src, bool front);
 static void push_running(asy_loop *loop, asy_ready *item);
 
 /* Step 2 with descriptors registered: ask the selector, queue what is
@@ -557,6 +691,10 @@ static int wait_for_io(asy_loop *loop, double timeout)
     for (int i = 0; i < nready; i++) {
         if (events[i].key->events == 0)
             continue; /* unregistered by a callback of this batch */
+        if (events[i].key->data == &loop->wakeup_fd) {
+            drain_wakeup(loop); /* chapter 29: another thread woke us */
+            continue;
+        }
         io_watcher *w = events[i].key->data;
         if ((events[i].events & ASY_EVENT_READ) && w->reader != NULL)
             schedule_io(loop, w->reader);
@@ -564,19 +702,6 @@ static int wait_for_io(asy_loop *loop, double timeout)
             schedule_io(loop, w->writer);
     }
     return nready;
-}
-
-/* Step 2 with no descriptor registered and a timer ahead: epoll_wait on an
- * empty interest list is a sleep, so sleep (a signal cuts it short: sleep
- * what is left, as the selector does). */
-static void sleep_for(double timeout)
-{
-    /* (timeout is at most MAXIMUM_SELECT_TIMEOUT: it fits a time_t) */
-    struct timespec ts;
-    ts.tv_sec = (time_t)timeout;
-    ts.tv_nsec = (long)((timeout - (double)ts.tv_sec) * 1e9);
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        continue;
 }
 
 /* A turn run from inside a task's step would step other tasks (or this
@@ -624,9 +749,20 @@ static asy_exc *would_wait_forever(void)
                                           "will come due and no file descriptor is watched (virtual clock)");
 }
 
+/* The descriptors the program watches: the selector's, less the loop's
+ * own wakeup descriptor (chapter 29). */
+static size_t watched_fds(const asy_loop *loop)
+{
+    size_t n = asy_selector_count(loop->selector);
+    return loop->wakeup_fd >= 0 && n > 0 ? n - 1 : n;
+}
+
 static asy_exc *run_once(asy_loop *loop)
 {
     asy_heap_node *top;
+
+    /* 0. (Chapter 29) What other threads sent joins the ready queue. */
+    take_incoming(loop);
 
     /* 1. How long may the selector block? Not at all when something is
      *    ready or stop() was called (or the nearest timer is due); until the
@@ -650,25 +786,32 @@ static asy_exc *run_once(asy_loop *loop)
      *    never comes due, so it does not count. With nothing else to wait
      *    for, only I/O could wake the loop: it blocks on the selector, or,
      *    with no descriptor to watch, it would wait forever, which on a
-     *    virtual clock can only be a deadlock: the turn reports it. */
+     *    virtual clock can only be a deadlock: the turn reports it, unless
+     *    another thread owes the loop a result (run_in_executor, chapter
+     *    29): then it waits for the wakeup descriptor.
+     *    The wakeup descriptor (chapter 29) is always in the selector, so
+     *    even a loop that watches nothing else sleeps in the selector, where
+     *    another thread can wake it; only a turn with nothing to wait for
+     *    (timeout 0, no descriptor of the program) makes no system call at
+     *    all: tasks switching through the ready queue never enter the
+     *    kernel, and step 0 of the next turn still sees what other threads
+     *    sent. */
     bool jump = false;
+    size_t watched = watched_fds(loop);
     if (loop->clock->is_virtual && timeout != 0.0) {
         jump = top != NULL && isfinite(top->when);
         if (!jump) {
-            if (asy_selector_count(loop->selector) == 0)
+            if (watched == 0 && loop->thread_jobs == 0)
                 return would_wait_forever();
             timeout = -1.0;
         }
     }
     int nready = 0;
-    if (asy_selector_count(loop->selector) > 0 || timeout < 0)
+    if (watched > 0 || (!jump && timeout != 0.0))
         nready = wait_for_io(loop, jump ? 0.0 : timeout);
-    else if (!jump && timeout > 0.0)
-        sleep_for(timeout); /* no fd to watch: the selector would only sleep */
-    /* No fd and a zero timeout: nothing can be ready, so no system call at
-     * all. Tasks switching through the ready queue never enter the kernel. */
     if (jump && nready == 0 && (top = asy_heap_peek(&loop->timers)) != NULL)
         asy_clock_advance_to(loop->clock, top->when);
+    take_incoming(loop); /* (chapter 29) what woke the loop runs this turn */
 
     /* 3. Move the timers that are due to the ready queue, earliest first.
      *    (No timer, no need to read the clock.) */
@@ -823,7 +966,7 @@ asy_exc *asy__loop_add_io(asy_loop *loop, int fd, int event, asy_callback_fn fn,
         asy_value_decref(arg);
         return asy_exc_new(&asy_RuntimeError, "Event loop is closed");
     }
-    if (fd < 0) {
+    if (fd < 0 || fd == loop->wakeup_fd) { /* (the loop's own wakeup fd is not the program's) */
         asy_value_decref(arg);
         return asy_exc_new(&asy_ValueError, "Invalid file descriptor: %d", fd);
     }
@@ -856,7 +999,7 @@ asy_exc *asy__loop_add_io(asy_loop *loop, int fd, int event, asy_callback_fn fn,
 
 static bool remove_io(asy_loop *loop, int fd, int event)
 {
-    if (loop == NULL || loop->closed || loop->selector == NULL)
+    if (loop == NULL || loop->closed || loop->selector == NULL || fd == loop->wakeup_fd)
         return false;
     const asy_selector_key *key = asy_selector_get_key(loop->selector, fd);
     if (key == NULL)

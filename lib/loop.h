@@ -303,6 +303,25 @@ typedef struct asy_timer {
     asy_ready ready;
     asy_heap_node node;
 } asy_timer;
+/* ---- chapter 29: threads ----
+ * loop.call_soon_threadsafe(fn, arg): the only door into a loop from
+ * another thread. Schedules fn(arg) like call_soon (steals arg), but from
+ * any thread: the handle goes into a queue of its own, under a mutex; the
+ * loop moves that queue to its ready queue at the start of each turn (and
+ * right after its wait); and a write to the loop's wakeup descriptor (an
+ * eventfd in the selector) wakes the loop if it is asleep in epoll_wait.
+ * Plain call_soon from another thread is a data race: it pushes onto the
+ * ready queue while the loop's thread pops from it, and nothing wakes a
+ * sleeping loop (debug mode detects it, chapter 31).
+ * Returns NULL, or the error (new reference, arg released):
+ * RuntimeError "Event loop is closed" once close() has begun, TypeError
+ * for a NULL loop or fn. CPython returns the Handle; this returns none,
+ * because a handle held by two threads would need an atomic reference
+ * count (and Handle.cancel() from another thread races in CPython too).
+ * The loop must outlive the threads that may call this (join them, or
+ * shut their executor down, before the last asy_decref of the loop). */
+#define asy_loop_call_soon_threadsafe(loop, fn, arg) asy__loop_call_soon_threadsafe((loop), (fn), #fn, (arg))
+asy_exc *asy__loop_call_soon_threadsafe(asy_loop *loop, asy_callback_fn fn, const char *name, asy_value arg);
 /* How many callbacks are waiting: ready items plus timers not cancelled.
  * Tests end by checking it is 0 ("nothing still scheduled"). 0 for NULL. */
 size_t asy_loop_scheduled_count(const asy_loop *loop);

@@ -90,12 +90,17 @@ asy_result asy_run(asy_coro *main, const asy_loop_options *opts)
         turns = 2;
     }
     /* -- end of chapter 25's part -- */
-    /* This library has no default executor to shut down, but it gives what
-     * is ready the same turns. A turn runs only when something is ready:
+    /* Then it gives what is ready the turns CPython's two shutdown
+     * coroutines would take. A turn runs only when something is ready:
      * with only timers left, a turn would wait for them, and Python's turns
      * never do (their own task step is always ready). */
     for (int turn = 0; turn < turns && asy__loop_has_ready(loop); turn++)
         asy_decref(asy_loop_run_once(loop));
+    /* Chapter 29: shutdown_default_executor(). When run_in_executor or
+     * to_thread made the loop's default executor, wait for its threads,
+     * the loop turning meanwhile (the results they hand back through
+     * call_soon_threadsafe are delivered). Without one, nothing happens. */
+    asy_decref(asy__loop_shutdown_default_executor(loop));
     asy_decref(asy_loop_close(loop));
     asy_decref(loop);
     return r;
