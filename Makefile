@@ -4,6 +4,7 @@
 #   gcc    gcc, strict warnings as errors (default)
 #   clang  the same flags with clang
 #   asan   gcc with AddressSanitizer + LeakSanitizer + UBSan
+#   tsan   clang with ThreadSanitizer (chapter 29: what crosses threads)
 #   bench  gcc -O2, no sanitizers (used by `make bench`)
 # Layout: build/$(CFG)/libasy.a (every lib/*.c), build/$(CFG)/lib/tests/test_*,
 # build/$(CFG)/chapters/NN-slug/X (demo X.c), build/$(CFG)/tools/runner,
@@ -16,14 +17,15 @@ SHELL := /bin/sh
 .DELETE_ON_ERROR:
 
 CFG ?= gcc
-ifeq ($(filter $(CFG),gcc clang asan bench),)
-$(error unknown CFG=$(CFG): use gcc, clang, asan or bench)
+ifeq ($(filter $(CFG),gcc clang asan tsan bench),)
+$(error unknown CFG=$(CFG): use gcc, clang, asan, tsan or bench)
 endif
 B := build/$(CFG)
 
 CC_gcc   := gcc
 CC_clang := clang
 CC_asan  := gcc
+CC_tsan  := clang
 CC_bench := gcc
 CC       := $(CC_$(CFG))
 AR       ?= ar
@@ -32,7 +34,8 @@ STD      := -std=c11 -D_DEFAULT_SOURCE
 OPT      := $(if $(filter bench,$(CFG)),-O2 -g,-O1 -g)
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wpointer-arith -Wundef
 , := ,
-SAN      := $(if $(filter asan,$(CFG)),-fsanitize=address$(,)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+SAN      := $(if $(filter asan,$(CFG)),-fsanitize=address$(,)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined) \
+            $(if $(filter tsan,$(CFG)),-fsanitize=thread -fno-omit-frame-pointer)
 # Strict flags: the library, its tests, demos, tools, solutions.
 CFLAGS         := $(STD) $(OPT) $(WARN) -Werror $(SAN)
 # Student flags: warnings shown (when a compile fails) but not fatal.
@@ -56,6 +59,9 @@ TEST_LDLIBS  := -lcunit $(LDLIBS)
 ifeq ($(CFG),asan)
 export ASAN_OPTIONS  ?= detect_leaks=1:halt_on_error=1:abort_on_error=0
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+endif
+ifeq ($(CFG),tsan)
+export TSAN_OPTIONS ?= halt_on_error=1:second_deadlock_stack=1
 endif
 
 LIB_SRCS   := $(wildcard lib/*.c)
@@ -102,7 +108,7 @@ help:
 	@echo '  make check-stubs          (for tools/test.sh) stubs must compile and fail their tests (TALLY=file)'
 	@echo '  make check-runner         (for tools/test.sh) the runner'"'"'s own tests (TALLY=file)'
 	@echo '  make check-autograding    (for tools/test.sh) the Classroom config and CI workflow match the manifest'
-	@echo 'Variables: CFG=gcc|clang|asan (default gcc), CH=NN (2 or 02), HINTS=1, LDLIBS_EXTRA=...'
+	@echo 'Variables: CFG=gcc|clang|asan|tsan (default gcc), CH=NN (2 or 02), HINTS=1, LDLIBS_EXTRA=...'
 
 # ---- building --------------------------------------------------------------
 

@@ -32,6 +32,40 @@ struct asy_cfuture {
     size_t ncbs, cbs_cap;
 };
 
+/* ---- values that cross threads ----
+ * An object's reference count is not atomic, so an object must never be
+ * reachable from two threads at once. What a thread-safe future hands out
+ * is therefore a COPY of what it holds, made under its mutex: a str is
+ * copied, an exception is rebuilt (type, message, value, cause, context),
+ * plain values (ints, floats, None) need nothing. The future's own objects
+ * are touched only under its mutex, and freed by whoever drops the last
+ * reference to it. Other objects cannot be copied here: they are shared,
+ * and the rule is the caller's (one thread at a time; cfuture.h). */
+static asy_value thread_copy(asy_value v, int depth);
+
+static asy_exc *exc_thread_copy(asy_exc *e, int depth)
+{
+    if (e == NULL)
+        return NULL;
+    if (depth > 16)
+        return asy_incref(e);
+    asy_exc *c = asy_exc_new(e->type, "%s", e->msg);
+    c->value = thread_copy(e->value, depth + 1);
+    c->cause = exc_thread_copy(e->cause, depth + 1);
+    c->context = exc_thread_copy(e->context, depth + 1);
+    return c;
+}
+
+static asy_value thread_copy(asy_value v, int depth)
+{
+    if (asy_is_str(v))
+        return asy_str(asy_str_cstr(v));
+    asy_exc *e = asy_value_exc(v);
+    if (e != NULL)
+        return asy_obj_value(exc_thread_copy(e, depth));
+    return asy_value_incref(v);
+}
+
 asy_cfuture *asy_cfuture_new(void)
 {
     asy_cfuture *f = calloc(1, sizeof *f);
@@ -214,9 +248,9 @@ asy_exc *asy_cfuture_result(asy_cfuture *fut, double timeout, asy_value *out)
     asy_exc *e = outcome_locked(fut, &done, timeout);
     if (e == NULL) {
         if (fut->exc != NULL)
-            e = asy_incref(fut->exc);
+            e = exc_thread_copy(fut->exc, 0);
         else
-            *out = asy_value_incref(fut->result);
+            *out = thread_copy(fut->result, 0);
     }
     pthread_mutex_unlock(&fut->lock);
     return e;
@@ -231,7 +265,7 @@ asy_exc *asy_cfuture_exception(asy_cfuture *fut, double timeout, asy_exc **out)
     pthread_mutex_lock(&fut->lock);
     asy_exc *e = outcome_locked(fut, &done, timeout);
     if (e == NULL && fut->exc != NULL)
-        *out = asy_incref(fut->exc);
+        *out = exc_thread_copy(fut->exc, 0);
     pthread_mutex_unlock(&fut->lock);
     return e;
 }
@@ -343,12 +377,15 @@ static asy_exc *task_done(asy_future *task, asy_value arg)
     asy_exc *exc = NULL;
     asy_exc *e = asy_future_exception(task, &exc);
     asy_decref(e); /* cannot happen: the task is done and not cancelled */
+    /* The task keeps its own: the other thread gets copies. */
     if (exc != NULL) {
-        asy_decref(asy_cfuture_set_exception(c->cf, exc));
+        asy_decref(asy_cfuture_set_exception(c->cf, exc_thread_copy(exc, 0)));
+        asy_decref(exc);
     } else {
         asy_value v;
         asy_decref(asy_future_result(task, &v));
-        asy_decref(asy_cfuture_set_result(c->cf, v));
+        asy_decref(asy_cfuture_set_result(c->cf, thread_copy(v, 0)));
+        asy_value_decref(v);
     }
     return NULL;
 }
@@ -380,7 +417,7 @@ static asy_exc *start_on_loop(asy_value arg)
     asy_task *t = asy_loop_create_task(s->loop, coro, NULL, &err);
     if (t == NULL) {
         if (asy_cfuture_set_running_or_notify_cancel(s->cf))
-            asy_decref(asy_cfuture_set_exception(s->cf, asy_incref(err)));
+            asy_decref(asy_cfuture_set_exception(s->cf, exc_thread_copy(err, 0)));
         return err; /* and the loop reports it, as CPython's callback re-raises */
     }
     chain *c = malloc(sizeof *c);

@@ -30,11 +30,14 @@
  * OWNERSHIP. A thread-safe future is shared by threads, so it is not an
  * asy_obj (whose reference count is not atomic): it has its own atomic
  * count, asy_cfuture_incref / asy_cfuture_decref. New futures are new
- * references. set_result steals the value, set_exception the exception;
- * result() and exception() hand out new references. A result that is an
- * object should be used by one thread at a time (its own reference count
- * is not atomic): hand plain values (ints, floats, strings) or objects
- * that one thread owns from then on.
+ * references. set_result steals the value, set_exception the exception
+ * (the setter must not touch them afterwards). Objects' own counts are
+ * not atomic, so an object must never be reachable from two threads: what
+ * result() and exception() hand out is a COPY (new reference) made under
+ * the future's mutex: a str is copied, an exception rebuilt (type,
+ * message, value, cause, context), ints, floats and None need nothing.
+ * Any other object is shared, not copied: then only one thread at a time
+ * may use it, and the producer must have let go of it.
  * Differences from CPython: cancellation raises the library's
  * CancelledError (asyncio's; CPython's concurrent.futures has its own);
  * a done callback cannot fail (it returns nothing; CPython logs what one

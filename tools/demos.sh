@@ -3,7 +3,9 @@
 #
 #   tools/demos.sh run   BUILDDIR CHAPTERDIR...    run each demo with a header line, then
 #                                                  say whether it printed its X.expected
-#   tools/demos.sh check BUILDDIR TALLY LABEL      compare every demo with its transcript
+#   tools/demos.sh check BUILDDIR TALLY LABEL [CHAPTERDIR...]
+#                                                  compare every demo (of those chapters
+#                                                  only, when given) with its transcript
 #   tools/demos.sh python TALLY                    run every Python twin X.py with CPython and
 #                                                  compare it with the same transcript
 #
@@ -108,9 +110,12 @@ run)
     ;;
 check)
     build=$2 tally=$3 label=$4
+    shift 4
     out=$(mktemp -d) || exit 2
     trap 'rm -rf "$out"' EXIT
-    for dir in $(ls -d chapters/[0-9][0-9]-*/ 2>/dev/null | sed 's:/$::' | LC_ALL=C sort); do
+    if [ $# -gt 0 ]; then dirs=$(printf '%s\n' "$@" | sed 's:/$::'); else
+        dirs=$(ls -d chapters/[0-9][0-9]-*/ 2>/dev/null | sed 's:/$::' | LC_ALL=C sort); fi
+    for dir in $dirs; do
         for src in $(demos_of "$dir"); do
             x=${src%.c}
             name="demo [$label] $x"
@@ -153,7 +158,7 @@ check)
     done
     ;;
 *)
-    echo "usage: tools/demos.sh run BUILDDIR CHAPTERDIR... | check BUILDDIR TALLY LABEL" >&2
+    echo "usage: tools/demos.sh run BUILDDIR CHAPTERDIR... | check BUILDDIR TALLY LABEL [CHAPTERDIR...]" >&2
     exit 2
     ;;
 esac

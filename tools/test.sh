@@ -13,6 +13,8 @@
 #   chapter order (tools/order.sh), links in the READMEs (tools/links.sh), diagrams (tools/diagrams.sh check),
 #   the runner's own tests (tools/runner-tests/run.sh)
 #   CFG=asan:  build, lib tests, demos, solutions pass, check.h API under ASan
+#   CFG=tsan:  what crosses threads (chapter 29): its lib tests and demos
+#              under ThreadSanitizer (clang -fsanitize=thread)
 # Works on an empty tree (no lib/*.c, tests, chapters or exercises yet).
 set -u
 cd "$(dirname "$0")/.."
@@ -132,6 +134,32 @@ lib_tests asan
 tools/demos.sh check build/asan "$TALLY" asan
 solutions asan
 run_make "runner tests [asan]" check-runner asan
+
+section "CFG=tsan (threads)"
+# Only what uses threads: the rest of the course is single-threaded, and
+# ASan already covers it. TSAN_TESTS lists the lib tests that start threads.
+TSAN_TESTS="test_threads"
+tsan_dirs=$(ls -d chapters/29-*/ 2>/dev/null | sed 's:/$::')
+tsan_bins=
+for t in $TSAN_TESTS; do [ -f "lib/tests/$t.c" ] && tsan_bins+=" build/tsan/lib/tests/$t"; done
+for d in $tsan_dirs; do for f in "$d"/[0-9]*.c; do [ -f "$f" ] && tsan_bins+=" build/tsan/${f%.c}"; done; done
+if [ -n "$tsan_bins" ]; then
+    rm -f build/tsan/libasy.a $tsan_bins
+    if $MAKE -j2 -k CFG=tsan $tsan_bins >"$OUT/build-tsan.log" 2>&1; then
+        pass "build [tsan]"
+    else
+        fail "build [tsan]" "see $OUT/build-tsan.log"
+        grep -E -m 25 'error|undefined reference|\*\*\*' "$OUT/build-tsan.log" | sed 's/^/     /'
+    fi
+    export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+    runner=$(runner_for tsan)
+    for t in $TSAN_TESTS; do
+        [ -f "lib/tests/$t.c" ] || continue
+        if [ -z "$runner" ]; then fail "libtest [tsan] $t" "no runner built"; continue; fi
+        "$runner" run --timeout 60 --tally "$TALLY" --label "libtest [tsan] $t" -- "build/tsan/lib/tests/$t"
+    done
+    [ -n "$tsan_dirs" ] && tools/demos.sh check build/tsan "$TALLY" tsan $tsan_dirs
+fi
 
 npass=$(grep -c '^pass ' "$TALLY")
 nfail=$(grep -c '^fail ' "$TALLY")

@@ -131,8 +131,8 @@ static void test_wakeup_of_a_loop_asleep_in_epoll(void)
         asy_handle *far = with_timer ? asy_loop_call_later(loop, 10.0, say, asy_str("late"), NULL) : NULL;
         poster p = {loop, 30, 0};
         pthread_t th;
-        CHECK_FATAL(pthread_create(&th, NULL, post_stop_later, &p) == 0);
         double t0 = mono();
+        CHECK_FATAL(pthread_create(&th, NULL, post_stop_later, &p) == 0);
         CHECK_NULL(asy_loop_run_forever(loop));
         double took = mono() - t0;
         pthread_join(th, NULL);
