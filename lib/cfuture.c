@@ -157,6 +157,8 @@ bool asy_cfuture_cancel(asy_cfuture *fut)
 
 bool asy_cfuture_set_running_or_notify_cancel(asy_cfuture *fut)
 {
+    if (fut == NULL)
+        return false;
     pthread_mutex_lock(&fut->lock);
     bool ok = fut->state == ASY_CFUTURE_PENDING;
     if (ok)
@@ -171,7 +173,7 @@ static asy_exc *complete(asy_cfuture *fut, asy_value v, asy_exc *e)
     if (fut == NULL) {
         asy_value_decref(v);
         asy_decref(e);
-        return asy_exc_new(&asy_TypeError, "a concurrent future was expected, got NULL");
+        return asy__null_error("a concurrent future");
     }
     pthread_mutex_lock(&fut->lock);
     if (fut->state == ASY_CFUTURE_CANCELLED || fut->state == ASY_CFUTURE_FINISHED) {
@@ -195,7 +197,7 @@ asy_exc *asy_cfuture_set_result(asy_cfuture *fut, asy_value v) { return complete
 asy_exc *asy_cfuture_set_exception(asy_cfuture *fut, asy_exc *e)
 {
     if (e == NULL)
-        return complete(fut, asy_none(), asy_exc_new(&asy_TypeError, "an exception was expected, got NULL"));
+        return complete(fut, asy_none(), asy__null_error("an exception"));
     return complete(fut, asy_none(), e);
 }
 
@@ -242,7 +244,7 @@ asy_exc *asy_cfuture_result(asy_cfuture *fut, double timeout, asy_value *out)
 {
     *out = asy_none();
     if (fut == NULL)
-        return asy_exc_new(&asy_TypeError, "a concurrent future was expected, got NULL");
+        return asy__null_error("a concurrent future");
     bool done;
     pthread_mutex_lock(&fut->lock);
     asy_exc *e = outcome_locked(fut, &done, timeout);
@@ -260,7 +262,7 @@ asy_exc *asy_cfuture_exception(asy_cfuture *fut, double timeout, asy_exc **out)
 {
     *out = NULL;
     if (fut == NULL)
-        return asy_exc_new(&asy_TypeError, "a concurrent future was expected, got NULL");
+        return asy__null_error("a concurrent future");
     bool done;
     pthread_mutex_lock(&fut->lock);
     asy_exc *e = outcome_locked(fut, &done, timeout);
@@ -441,7 +443,7 @@ asy_cfuture *asy_run_coroutine_threadsafe(asy_coro *coro, asy_loop *loop, asy_ex
         e = asy_exc_new(&asy_TypeError, "A coroutine object is required");
     } else if (loop == NULL) {
         asy_decref(coro);
-        e = asy_exc_new(&asy_TypeError, "an event loop was expected, got NULL");
+        e = asy__null_error("an event loop");
     } else {
         cf = asy_cfuture_new();
         starter *s = asy_obj_new(&starter_type, sizeof(starter));

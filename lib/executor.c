@@ -106,8 +106,7 @@ asy_cfuture *asy_executor_submit(asy_executor *ex, asy_work_fn fn, asy_value arg
 {
     if (ex == NULL || fn == NULL) {
         asy_value_decref(arg);
-        set_error(error, asy_exc_new(&asy_TypeError, ex == NULL ? "an executor was expected, got NULL"
-                                                                : "a function was expected, got NULL"));
+        set_error(error, asy__null_error(ex == NULL ? "an executor" : "a function"));
         return NULL;
     }
     pthread_mutex_lock(&ex->lock);
@@ -287,7 +286,7 @@ asy_future *asy_loop_run_in_executor(asy_loop *loop, asy_executor *executor, asy
     }
     if (fn == NULL) {
         asy_value_decref(arg);
-        return failed_future(loop, asy_exc_new(&asy_TypeError, "a function was expected, got NULL"));
+        return failed_future(loop, asy__null_error("a function"));
     }
     if (executor == NULL) {
         if (asy__loop_executor_shutdown_called(loop)) {

@@ -407,8 +407,7 @@ asy_exc *asy__loop_call_soon_threadsafe(asy_loop *loop, asy_callback_fn fn, cons
 {
     if (loop == NULL || fn == NULL) {
         asy_value_decref(arg);
-        return asy_exc_new(&asy_TypeError, loop == NULL ? "an event loop was expected, got NULL"
-                                                        : "a callback was expected, got NULL");
+        return asy__null_error(loop == NULL ? "an event loop" : "a callback");
     }
     /* The handle is made here, in the calling thread; from the moment it
      * is in `incoming`, only the loop's thread touches it. */

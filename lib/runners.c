@@ -96,11 +96,12 @@ asy_result asy_run(asy_coro *main, const asy_loop_options *opts)
      * never do (their own task step is always ready). */
     for (int turn = 0; turn < turns && asy__loop_has_ready(loop); turn++)
         asy_decref(asy_loop_run_once(loop));
-    /* Chapter 29: shutdown_default_executor(). When run_in_executor or
-     * to_thread made the loop's default executor, wait for its threads,
+    /* -- chapter 29: loop.shutdown_default_executor(). When run_in_executor
+     * or to_thread made the loop's default executor, wait for its threads,
      * the loop turning meanwhile (the results they hand back through
-     * call_soon_threadsafe are delivered). Without one, nothing happens. */
+     * call_soon_threadsafe are delivered). Without one, nothing happens. -- */
     asy_decref(asy__loop_shutdown_default_executor(loop));
+    /* -- end of chapter 29's part -- */
     asy_decref(asy_loop_close(loop));
     asy_decref(loop);
     return r;
