@@ -8,8 +8,11 @@
  * the main thread calls CHECK and note(); the other threads record what
  * they see in atomics that the main thread checks after joining them.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -69,6 +72,57 @@ static void loop_thread_finish(loop_thread *lt)
 }
 
 /* ---- call_soon_threadsafe and the wakeup ---- */
+
+static int open_fds(void)
+{
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (d == NULL)
+        return -1;
+    while (readdir(d) != NULL)
+        n++;
+    closedir(d);
+    return n;
+}
+
+/* Every loop has two descriptors (its epoll and its eventfd), and close()
+ * gives both back. With room for the epoll but not for the eventfd,
+ * asy_loop_new reports the OSError and leaves no descriptor behind. */
+static void test_the_wakeup_fd_comes_and_goes_with_the_loop(void)
+{
+    int before = open_fds();
+    asy_loop *loop = asy_loop_new(NULL, NULL);
+    CHECK_FATAL(loop != NULL);
+    CHECK_INT_EQ(open_fds(), before + 2);
+    CHECK(asy__loop_wakeup_fd(loop) >= 0);
+    CHECK_NULL(asy_loop_close(loop));
+    CHECK_INT_EQ(open_fds(), before);
+    asy_decref(loop);
+
+    /* The loop's epoll gets the lowest free descriptor, `probe`; its
+     * eventfd would get the next one. A limit of probe + 1 lets the first
+     * through and refuses the second (when probe + 1 is free too). */
+    int probe = dup(0);
+    CHECK_FATAL(probe >= 0);
+    close(probe);
+    if (fcntl(probe + 1, F_GETFD) != -1) {
+        printf("  note: descriptor %d is taken; the eventfd failure test is skipped\n", probe + 1);
+        return;
+    }
+    struct rlimit saved;
+    CHECK_FATAL(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    struct rlimit low = saved;
+    low.rlim_cur = (rlim_t)probe + 1;
+    CHECK_FATAL(setrlimit(RLIMIT_NOFILE, &low) == 0);
+    asy_exc *e = NULL;
+    loop = asy_loop_new(NULL, &e);
+    CHECK_FATAL(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+    CHECK_NULL(loop);
+    CHECK_STR_EQ(e ? ASY_EXC_STR(e) : "", "OSError: [Errno 24] Too many open files");
+    asy_decref(e);
+    CHECK_INT_EQ(open_fds(), before);
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
 
 static asy_exc *say(asy_value arg)
 {
@@ -572,6 +626,7 @@ static void test_one_loop_per_thread(void)
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
+        {"the eventfd comes and goes with the loop; EMFILE on it: OSError", test_the_wakeup_fd_comes_and_goes_with_the_loop},
         {"call_soon_threadsafe on a closed loop: RuntimeError", test_threadsafe_on_a_closed_loop_raises},
         {"call_soon_threadsafe from the loop's thread: FIFO at the next look", test_threadsafe_from_the_loop_thread_keeps_fifo},
         {"another thread wakes a loop asleep in epoll_wait", test_wakeup_of_a_loop_asleep_in_epoll},
