@@ -143,8 +143,9 @@ asy_cfuture *asy_executor_submit(asy_executor *ex, asy_work_fn fn, asy_value arg
     else
         ex->head = w;
     ex->tail = w;
-    pthread_cond_signal(&ex->cond);
     pthread_mutex_unlock(&ex->lock);
+    /* After the unlock: the worker it wakes goes straight for the lock. */
+    pthread_cond_signal(&ex->cond);
     set_error(error, NULL);
     return cf;
 }

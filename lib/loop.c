@@ -14,6 +14,7 @@
 #include <string.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -80,6 +81,7 @@ struct asy_loop {
     atomic_bool has_incoming;   /* incoming is not empty: a cheap look per turn */
     bool wake_pending;          /* a write to wakeup_fd nobody has drained yet */
     bool ts_closed;             /* close() began: the door is shut */
+    atomic_int writers;         /* threads writing to wakeup_fd right now */
 };
 
 /* One running loop per thread, as asyncio's _running_loop. */
@@ -393,6 +395,14 @@ asy_exc *asy_loop_close(asy_loop *loop)
     move_all(&loop->ready, &loop->incoming, false);
     atomic_store(&loop->has_incoming, false);
     pthread_mutex_unlock(&loop->in_lock);
+    /* No thread starts a write any more; one may be in the middle of its
+     * write to the eventfd (call_soon_threadsafe writes after its unlock).
+     * Let it finish, one system call at most, before the descriptor is
+     * closed under it. (Yielding, not a condition variable: the writer
+     * must not touch the loop after its last write, since the loop may be
+     * freed as soon as close() returns.) */
+    while (atomic_load(&loop->writers) > 0)
+        sched_yield();
     loop->closed = true;
     loop_release_all(loop);
     if (loop->wakeup_fd >= 0)
@@ -421,16 +431,22 @@ asy_exc *asy__loop_call_soon_threadsafe(asy_loop *loop, asy_callback_fn fn, cons
     asy_ilist_push_back(&loop->incoming, &h->ready.link);
     atomic_store_explicit(&loop->has_incoming, true, memory_order_release);
     /* One write wakes the loop; the ones after it, until the loop has
-     * taken what came in, would only wake it again for nothing. (The
-     * write happens under the lock, so close() cannot close the
-     * descriptor between the check and the write.) */
-    if (!loop->wake_pending) {
+     * taken what came in, would only wake it again for nothing. The write
+     * happens after the unlock: the loop it wakes goes straight for this
+     * lock, and must not find it still held. `writers` tells close() to
+     * wait before it closes the descriptor. */
+    bool wake = !loop->wake_pending;
+    if (wake) {
         loop->wake_pending = true;
+        atomic_fetch_add(&loop->writers, 1);
+    }
+    pthread_mutex_unlock(&loop->in_lock);
+    if (wake) {
         uint64_t one = 1;
         while (write(loop->wakeup_fd, &one, sizeof one) < 0 && errno == EINTR)
             continue; /* EAGAIN: the counter is full, so the loop is awake anyway */
+        atomic_fetch_sub(&loop->writers, 1); /* the loop's last use here */
     }
-    pthread_mutex_unlock(&loop->in_lock);
     return NULL;
 }
 

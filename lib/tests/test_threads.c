@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/resource.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -235,6 +236,55 @@ static void test_many_callbacks_from_two_threads_all_run(void)
     pthread_join(b, NULL);
     loop_thread_finish(&lt); /* the stop comes after all of them */
     CHECK_INT_EQ(delivered, 2 * 2000 * 2001 / 2);
+}
+
+static asy_exc *nothing(asy_value arg)
+{
+    (void)arg;
+    return NULL;
+}
+
+typedef struct {
+    asy_loop *loop;
+    atomic_long posted;
+    atomic_int refused; /* 1: got "Event loop is closed" */
+} racer;
+
+static void *post_until_refused(void *arg)
+{
+    racer *r = arg;
+    for (;;) {
+        asy_exc *e = asy_loop_call_soon_threadsafe(r->loop, nothing, asy_str("x"));
+        if (e != NULL) {
+            atomic_store(&r->refused, strcmp(ASY_EXC_STR(e), "RuntimeError: Event loop is closed") == 0);
+            asy_decref(e);
+            return NULL;
+        }
+        atomic_fetch_add(&r->posted, 1);
+    }
+}
+
+/* A thread posts as fast as it can while the loop runs, stops, and is
+ * closed: the posts that came in before close() run or are dropped (their
+ * arguments released), the one after it is refused, and the descriptor is
+ * closed only once no write is under way (TSan checks the protocol). */
+static void test_close_while_another_thread_posts(void)
+{
+    loop_thread lt;
+    loop_thread_start(&lt);
+    racer r = {lt.loop, 0, 0};
+    pthread_t th;
+    CHECK_FATAL(pthread_create(&th, NULL, post_until_refused, &r) == 0);
+    while (atomic_load(&r.posted) < 1000)
+        sleep_ms(1);
+    CHECK_NULL(asy_loop_call_soon_threadsafe(lt.loop, stop_loop, asy_none()));
+    pthread_join(lt.thread, NULL);
+    CHECK_NULL(lt.err);
+    CHECK_NULL(asy_loop_close(lt.loop));
+    pthread_join(th, NULL);
+    CHECK(atomic_load(&r.refused));
+    asy_decref(lt.loop);
+    CHECK_INT_EQ(asy_obj_live(), 0);
 }
 
 /* ---- the thread-safe future ---- */
@@ -631,6 +681,7 @@ int main(int argc, char **argv)
         {"call_soon_threadsafe from the loop's thread: FIFO at the next look", test_threadsafe_from_the_loop_thread_keeps_fifo},
         {"another thread wakes a loop asleep in epoll_wait", test_wakeup_of_a_loop_asleep_in_epoll},
         {"4000 callbacks from two threads all run, once", test_many_callbacks_from_two_threads_all_run},
+        {"close() while another thread keeps posting: refused after, nothing leaks", test_close_while_another_thread_posts},
         {"result(timeout) raises TimeoutError; cancel; set after cancel", test_result_timeout_raises_timeouterror},
         {"done callbacks run in the thread that completes the future", test_callbacks_run_in_the_completing_thread},
         {"run_coroutine_threadsafe(sleep(t, 3), loop).result(timeout) is 3", test_run_coroutine_threadsafe_gives_the_result},
