@@ -5,6 +5,7 @@
  * callback may use the future (or take other locks) freely.
  */
 #include "cfuture.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <math.h>

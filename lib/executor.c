@@ -3,6 +3,7 @@
  * shutdown_default_executor (chapter 29).
  */
 #include "executor.h"
+#include "internal.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "task.h"
+#include "runners.h"
 
 static double t0;
 

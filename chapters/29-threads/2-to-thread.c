@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "executor.h"
+#include "runners.h"
 #include "gather.h"
 #include "list.h"
 #include "task.h"

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "cfuture.h"
+#include "runners.h"
 #include "executor.h"
 #include "task.h"
 

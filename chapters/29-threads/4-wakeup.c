@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "task.h"
+#include "runners.h"
 
 static double t0;
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "executor.h"
+#include "runners.h"
 #include "task.h"
 
 static double t0;

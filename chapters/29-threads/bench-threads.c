@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "executor.h"
+#include "runners.h"
 #include "task.h"
 
 static long long now_ns(void)

@@ -19,6 +19,8 @@
 
 #include "cfuture.h"
 #include "executor.h"
+#include "internal.h"
+#include "runners.h"
 #include "task.h"
 #include "vloop.h"
 
