@@ -71,7 +71,7 @@ asy_cfuture *asy_cfuture_new(void)
 {
     asy_cfuture *f = calloc(1, sizeof *f);
     if (f == NULL)
-        abort();
+        asy_out_of_memory("a concurrent future");
     atomic_init(&f->refs, 1);
     pthread_mutex_init(&f->lock, NULL);
     /* result(timeout) measures its deadline on the monotonic clock, which
@@ -287,7 +287,7 @@ void asy_cfuture_add_done_callback(asy_cfuture *fut, asy_cfuture_done_fn fn, voi
         size_t cap = fut->cbs_cap ? fut->cbs_cap * 2 : 2;
         done_cb *cbs = realloc(fut->cbs, cap * sizeof *cbs);
         if (cbs == NULL)
-            abort();
+            asy_out_of_memory("a concurrent future's callbacks");
         fut->cbs = cbs;
         fut->cbs_cap = cap;
     }
@@ -425,7 +425,7 @@ static asy_exc *start_on_loop(asy_value arg)
     }
     chain *c = malloc(sizeof *c);
     if (c == NULL)
-        abort();
+        asy_out_of_memory("a future chain");
     atomic_init(&c->refs, 2);
     c->loop = s->loop;
     c->task = t;

@@ -93,10 +93,10 @@ asy_executor *asy_executor_new(int max_workers, asy_exc **error)
     }
     asy_executor *ex = calloc(1, sizeof *ex);
     if (ex == NULL)
-        abort();
+        asy_out_of_memory("an executor");
     ex->threads = calloc((size_t)max_workers, sizeof *ex->threads);
     if (ex->threads == NULL)
-        abort();
+        asy_out_of_memory("an executor's threads");
     ex->max_workers = max_workers;
     pthread_mutex_init(&ex->lock, NULL);
     pthread_cond_init(&ex->cond, NULL);
@@ -133,7 +133,7 @@ asy_cfuture *asy_executor_submit(asy_executor *ex, asy_work_fn fn, asy_value arg
     }
     work *w = malloc(sizeof *w);
     if (w == NULL)
-        abort();
+        asy_out_of_memory("a work item");
     w->next = NULL;
     w->fn = fn;
     w->arg = arg;
