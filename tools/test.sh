@@ -10,7 +10,7 @@
 #              (git HEAD's stubs: a student's solved exercises are not stubs)
 #   CFG=clang: build everything, lib tests, solutions pass
 #   the demos' Python twins under CPython (when python3 is present),
-#   chapter order (tools/order.sh), links in the READMEs (tools/links.sh), diagrams (tools/diagrams.sh check),
+#   chapter order (tools/order.sh), no bare abort() in lib/, links in the READMEs (tools/links.sh), diagrams (tools/diagrams.sh check),
 #   the runner's own tests (tools/runner-tests/run.sh)
 #   CFG=asan:  build, lib tests, demos, solutions pass, check.h API under ASan
 #   CFG=tsan:  what crosses threads (chapter 29): its lib tests and demos
@@ -118,6 +118,13 @@ tools/demos.sh python "$TALLY"
 
 section "chapter order"
 tools/order.sh "$TALLY" || true
+
+section "library conventions"
+# exc.h: every allocation failure ends in objcache.c's asy_out_of_memory, the
+# one message; a bare abort() anywhere else in lib/ is a silent death.
+bare=$(grep -n 'abort();' lib/*.c 2>/dev/null | grep -v '^lib/objcache\.c:')
+if [ -z "$bare" ]; then pass "lib: no bare abort() outside objcache.c"
+else fail "lib: no bare abort() outside objcache.c" "use asy_out_of_memory(what):"; echo "$bare" | sed 's/^/     /'; fi
 
 section "links"
 tools/links.sh "$TALLY"
