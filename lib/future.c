@@ -38,7 +38,7 @@ asy_future *asy_future_new(asy_loop *loop)
 {
     if (loop == NULL)
         loop = asy_get_running_loop(NULL); /* Future() with no loop given */
-    asy_future *fut = asy_obj_new(&asy_future_type, sizeof(asy_future));
+    asy_future *fut = asy__obj_new_sized(&asy_future_type, sizeof(asy_future)); /* one per await that waits */
     asy__future_init(fut, loop);
     return fut;
 }
@@ -129,22 +129,26 @@ static void drop_callbacks(asy_future *fut)
  * A closed loop can run nothing: as CPython's __schedule_callbacks, which
  * empties the list before its call_soon raises, the callbacks are dropped
  * and the error returned (new reference). */
-static asy_exc *schedule_callbacks(asy_future *fut)
+static __attribute__((noinline, cold)) asy_exc *refuse_callbacks(asy_future *fut)
+{
+    drop_callbacks(fut);
+    return fut->loop == NULL ? asy__null_error("an event loop")
+                             : asy_exc_new(&asy_RuntimeError, "Event loop is closed");
+}
+
+static inline asy_exc *schedule_callbacks(asy_future *fut)
 {
     if (fut->ncbs == 0)
         return NULL;
-    if (fut->loop == NULL || asy_loop_is_closed(fut->loop)) {
-        drop_callbacks(fut);
-        return fut->loop == NULL ? asy__null_error("an event loop")
-                                 : asy_exc_new(&asy_RuntimeError, "Event loop is closed");
-    }
     /* Set each time: a task lends this same item to its steps while it is
      * pending (task.c), and a pending task has no callbacks to run yet. */
     fut->dispatch.run = dispatch_run;
     fut->dispatch.release = dispatch_release;
-    asy_incref(fut);
-    asy__loop_schedule(fut->loop, &fut->dispatch);
-    return NULL;
+    if (__builtin_expect(asy__loop_schedule_open(fut->loop, &fut->dispatch), 1)) {
+        asy_incref(fut); /* the queue's reference */
+        return NULL;
+    }
+    return refuse_callbacks(fut);
 }
 
 static asy_done_callback *callback_at(asy_future *fut, size_t i)
@@ -222,7 +226,17 @@ static asy_exc *refuse_outside_completion(asy_future *fut, const char *op)
     return asy_exc_new(&asy_RuntimeError, "%s does not support %s operation", fut->ob.type->name, op);
 }
 
+static __attribute__((noinline)) asy_exc *set_result_checked(asy_future *fut, asy_value v);
+
 asy_exc *asy_future_set_result(asy_future *fut, asy_value v)
+{
+    /* A plain Future cannot refuse: straight on (the checks are below). */
+    if (__builtin_expect(fut != NULL && fut->ob.type == &asy_future_type, 1))
+        return asy__future_set_result_base(fut, v);
+    return set_result_checked(fut, v);
+}
+
+static asy_exc *set_result_checked(asy_future *fut, asy_value v)
 {
     if (fut == NULL) {
         asy_value_decref(v);
@@ -250,13 +264,18 @@ asy_exc *asy_future_set_exception(asy_future *fut, asy_exc *e)
     return asy__future_set_exception_base(fut, e);
 }
 
+static __attribute__((noinline, cold)) asy_exc *invalid_state(asy_value v)
+{
+    asy_value_decref(v);
+    return asy_exc_new(&asy_InvalidStateError, "invalid state");
+}
+
 asy_exc *asy__future_set_result_base(asy_future *fut, asy_value v)
 {
-    if (fut->state != ASY_FUTURE_PENDING) {
-        asy_value_decref(v);
-        return asy_exc_new(&asy_InvalidStateError, "invalid state");
-    }
-    fut->result = v;
+    if (__builtin_expect(fut->state != ASY_FUTURE_PENDING, 0))
+        return invalid_state(v);
+    fut->result.kind = v.kind; /* field by field: see add_done_callback */
+    fut->result.u = v.u;
     fut->state = ASY_FUTURE_FINISHED;
     return schedule_callbacks(fut);
 }
@@ -330,7 +349,28 @@ static asy_exc *run_late_callback(asy_value arg)
     return lc->cb.fn(lc->fut, lc->cb.arg);
 }
 
+static __attribute__((noinline)) asy_exc *add_done_callback_more(asy_future *fut, asy_done_fn fn,
+                                                                  const char *name, asy_value arg);
+
 asy_exc *asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const char *name, asy_value arg)
+{
+    /* The common case first, with no call: the first callback of a pending
+     * future (a task starting to wait) goes to the inline slot. Field by
+     * field: a whole-struct copy is made through a stack slot and stalls
+     * (store forwarding) on the await path. */
+    if (__builtin_expect(fut != NULL && fn != NULL && fut->state == ASY_FUTURE_PENDING && fut->ncbs == 0, 1)) {
+        fut->cb0.fn = fn;
+        fut->cb0.name = name != NULL ? name : "<callback>";
+        fut->cb0.arg.kind = arg.kind;
+        fut->cb0.arg.u = arg.u;
+        fut->ncbs = 1;
+        return NULL;
+    }
+    return add_done_callback_more(fut, fn, name, arg);
+}
+
+/* Every other case: NULLs, a done future, a second callback. */
+static asy_exc *add_done_callback_more(asy_future *fut, asy_done_fn fn, const char *name, asy_value arg)
 {
     if (fut == NULL || fn == NULL) {
         asy_value_decref(arg);
@@ -346,26 +386,18 @@ asy_exc *asy__future_add_done_callback(asy_future *fut, asy_done_fn fn, const ch
         asy_decref(h);
         return err; /* a closed loop: lc, and arg with it, already released */
     }
-    if (fut->ncbs == 0) {
-        /* Field by field: a whole-struct copy of cb is made through a stack
-         * slot and stalls (store forwarding) on the await path. */
-        fut->cb0.fn = fn;
-        fut->cb0.name = cb.name;
-        fut->cb0.arg.kind = arg.kind;
-        fut->cb0.arg.u = arg.u;
-    } else {
-        /* The k-th extra callback. The array holds 4 at first and doubles
-         * whenever k reaches a power of two past that, so its capacity
-         * follows from the count and need not be stored. */
-        size_t k = fut->ncbs - 1;
-        if (k == 0 || (k >= 4 && (k & (k - 1)) == 0)) {
-            asy_done_callback *cbs = realloc(fut->cbs, (k == 0 ? 4 : 2 * k) * sizeof *cbs);
-            if (cbs == NULL)
-                asy_out_of_memory("a future's done callbacks");
-            fut->cbs = cbs;
-        }
-        fut->cbs[k] = cb;
+    /* Pending with one callback or more (the first went to cb0 above): the
+     * k-th extra callback. The array holds 4 at first and doubles whenever
+     * k reaches a power of two past that, so its capacity follows from the
+     * count and need not be stored. */
+    size_t k = fut->ncbs - 1;
+    if (k == 0 || (k >= 4 && (k & (k - 1)) == 0)) {
+        asy_done_callback *cbs = realloc(fut->cbs, (k == 0 ? 4 : 2 * k) * sizeof *cbs);
+        if (cbs == NULL)
+            asy_out_of_memory("a future's done callbacks");
+        fut->cbs = cbs;
     }
+    fut->cbs[k] = cb;
     fut->ncbs++;
     return NULL;
 }
@@ -492,21 +524,27 @@ static int future_format(asy_obj *self, char *buf, size_t size, bool repr)
     return snprintf(buf, size, "<Future %s>", state);
 }
 
-void asy__future_release(asy_future *fut)
+/* Someone set an exception and nobody ever asked for it. */
+static __attribute__((noinline, cold)) void report_never_retrieved(asy_future *fut)
 {
-    if (fut->log_exception && fut->exc != NULL && fut->loop != NULL) {
-        /* Someone set an exception and nobody ever asked for it. */
-        char msg[64];
-        snprintf(msg, sizeof msg, "%s exception was never retrieved", fut->ob.type->name);
-        fut->ob.refcnt = 1; /* the handler may look at it (but not keep it) */
-        asy_error_context ctx = {msg, fut->exc, asy_obj_value(fut)};
-        asy_loop_call_exception_handler(fut->loop, &ctx);
-        fut->ob.refcnt = 0;
-    }
-    for (size_t i = 0; i < fut->ncbs; i++)
-        asy_value_decref(callback_at(fut, i)->arg);
-    if (fut->cbs != NULL)
+    char msg[64];
+    snprintf(msg, sizeof msg, "%s exception was never retrieved", fut->ob.type->name);
+    fut->ob.refcnt = 1; /* the handler may look at it (but not keep it) */
+    asy_error_context ctx = {msg, fut->exc, asy_obj_value(fut)};
+    asy_loop_call_exception_handler(fut->loop, &ctx);
+    fut->ob.refcnt = 0;
+}
+
+/* Inline in future_dealloc: a future is freed at every await that waits. */
+static inline void release_future(asy_future *fut)
+{
+    if (__builtin_expect(fut->log_exception, 0) && fut->exc != NULL && fut->loop != NULL)
+        report_never_retrieved(fut);
+    if (__builtin_expect(fut->ncbs != 0 || fut->cbs != NULL, 0)) { /* callbacks never run */
+        for (size_t i = 0; i < fut->ncbs; i++)
+            asy_value_decref(callback_at(fut, i)->arg);
         free(fut->cbs);
+    }
     asy_value_clear(&fut->result);
     asy_decref(fut->exc);
     fut->exc = NULL;
@@ -514,8 +552,10 @@ void asy__future_release(asy_future *fut)
     fut->loop = NULL;
 }
 
+void asy__future_release(asy_future *fut) { release_future(fut); }
+
 static void future_dealloc(asy_obj *self)
 {
-    asy__future_release((asy_future *)self);
+    release_future((asy_future *)self);
     asy__obj_free_sized(self, sizeof(asy_future)); /* only asy_future_type uses this dealloc */
 }

@@ -492,6 +492,14 @@ void asy__loop_schedule(asy_loop *loop, asy_ready *item)
     asy_ilist_push_back(&loop->ready, &item->link);
 }
 
+bool asy__loop_schedule_open(asy_loop *loop, asy_ready *item)
+{
+    if (loop == NULL || loop->closed)
+        return false;
+    asy_ilist_push_back(&loop->ready, &item->link);
+    return true;
+}
+
 /* Scheduling on a closed loop: CPython's _check_closed() (or no loop or
  * no callback at all). Releases arg. */
 static asy_handle *refuse_closed(asy_loop *loop, asy_value arg, asy_exc **error)

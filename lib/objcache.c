@@ -13,14 +13,14 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Objects made so far by this thread, for asy_obj_allocations(). Per
- * thread, so counting costs no atomic instruction on the hot path. */
-static _Thread_local long made_objects;
+/* What this thread knows about objects (internal.h): its live count, the
+ * objects it made so far (asy_obj_allocations(): per thread, so counting
+ * costs no atomic instruction on the hot path), its object cache. */
+_Thread_local asy__thread_objs asy__objs;
 
 /* ---- counting live objects ----
  * The tests' "nothing leaked" needs the number of objects alive in the
@@ -39,14 +39,13 @@ static void cache_drain(void);
  * back when the thread ends, by one pthread key destructor. */
 static pthread_key_t thread_key;
 static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
-static _Thread_local bool thread_registered;
 
 static void thread_exit(void *arg)
 {
     (void)arg;
     cache_drain();
     counter_retire();
-    thread_registered = false;
+    asy__objs.registered = false;
 }
 
 static void thread_key_make(void) { pthread_key_create(&thread_key, thread_exit); }
@@ -54,55 +53,50 @@ static void thread_key_make(void) { pthread_key_create(&thread_key, thread_exit)
 static void __attribute__((noinline)) thread_state_register_first(void)
 {
     pthread_once(&thread_key_once, thread_key_make);
-    pthread_setspecific(thread_key, &thread_registered); /* any non-NULL value */
+    pthread_setspecific(thread_key, &asy__objs); /* any non-NULL value */
     counter_register();
-    thread_registered = true;
+    asy__objs.registered = true;
 }
 
 /* Every object made or freed passes here: a test of a flag, and the rest
  * once per thread. */
 static inline void thread_state_register(void)
 {
-    if (!thread_registered)
+    if (!asy__objs.registered)
         thread_state_register_first();
 }
 
-typedef struct live_counter {
-    _Atomic long n;
-    struct live_counter *next; /* in `counters` while the thread is registered */
-} live_counter;
-
+/* The threads' counters (asy__objs.live), linked through asy__objs.next
+ * while the thread is registered. */
 static pthread_mutex_t counters_lock = PTHREAD_MUTEX_INITIALIZER;
-static live_counter *counters;
+static asy__thread_objs *counters;
 static long retired;
-static _Thread_local live_counter my_count;
 
 static void counter_register(void)
 {
     pthread_mutex_lock(&counters_lock);
-    my_count.next = counters;
-    counters = &my_count;
+    asy__objs.next = counters;
+    counters = &asy__objs;
     pthread_mutex_unlock(&counters_lock);
 }
 
 static inline void count_live(long delta)
 {
     thread_state_register(); /* once per thread: a test of a flag after that */
-    long n = atomic_load_explicit(&my_count.n, memory_order_relaxed);
-    atomic_store_explicit(&my_count.n, n + delta, memory_order_relaxed);
+    asy__count_live(delta);
 }
 
 /* At thread exit: keep the thread's count, forget its counter. */
 static void counter_retire(void)
 {
     pthread_mutex_lock(&counters_lock);
-    for (live_counter **p = &counters; *p != NULL; p = &(*p)->next)
-        if (*p == &my_count) {
-            *p = my_count.next;
+    for (asy__thread_objs **p = &counters; *p != NULL; p = &(*p)->next)
+        if (*p == &asy__objs) {
+            *p = asy__objs.next;
             break;
         }
-    retired += atomic_load_explicit(&my_count.n, memory_order_relaxed);
-    atomic_store_explicit(&my_count.n, 0, memory_order_relaxed);
+    retired += __atomic_load_n(&asy__objs.live, __ATOMIC_RELAXED);
+    __atomic_store_n(&asy__objs.live, 0, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&counters_lock);
 }
 
@@ -110,86 +104,47 @@ long asy_obj_live(void)
 {
     pthread_mutex_lock(&counters_lock);
     long n = retired;
-    for (live_counter *c = counters; c != NULL; c = c->next)
-        n += atomic_load_explicit(&c->n, memory_order_relaxed);
+    for (asy__thread_objs *c = counters; c != NULL; c = c->next)
+        n += __atomic_load_n(&c->live, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&counters_lock);
     return n;
 }
 
-/* The code that released the last reference of the object being freed
- * now (the caller of asy__obj_release_last), for the cache to remember. */
-static _Thread_local const void *releasing_from;
 
 /* ---- the object cache ----
  * A program that makes a million tasks makes and frees millions of small
  * objects, and glibc's malloc spends most of that time merging and
- * splitting free chunks. Freed objects of up to CACHE_MAX_SIZE bytes are
- * kept instead, in one LIFO list per size (per thread), and handed out
- * again by asy_obj_new: CPython's pymalloc does the same for its objects.
- * A size class is a malloc chunk size (a multiple of 16), so an object
- * costs exactly what malloc would have given it; malloc_usable_size finds
- * the class of an object being freed.
+ * splitting free chunks. Freed objects of up to ASY__CACHE_MAX_SIZE bytes
+ * are kept instead, in one LIFO list per size (per thread, in asy__objs),
+ * and handed out again by asy_obj_new: CPython's pymalloc does the same
+ * for its objects. A size class is a malloc chunk size (a multiple of 16),
+ * so an object costs exactly what malloc would have given it;
+ * malloc_usable_size finds the class of an object being freed.
  *
- * Under AddressSanitizer the cache is off, so that every object is a
- * malloc of its own and every use after free or leak is still reported.
- * A cached object keeps refcnt 0 and its type, so that a reference given
- * back twice is caught and named ("asy_decref on a dead Future object");
- * it links to the next through the word after its header, and (in chunks
- * with room for it) remembers the code that released its last reference.
- * At most CACHE_MAX_PER_CLASS objects per class are kept; a thread's cache
- * is freed when the thread ends. */
-#if defined(__SANITIZE_ADDRESS__)
-#define OBJ_CACHE 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define OBJ_CACHE 0
-#endif
-#endif
-#if !defined(OBJ_CACHE) && defined(__GLIBC__)
-#define OBJ_CACHE 1
-#endif
-#ifndef OBJ_CACHE
-#define OBJ_CACHE 0
-#endif
-
-#if OBJ_CACHE
+ * Under AddressSanitizer the cache is off (ASY__OBJ_CACHE, internal.h), so
+ * that every object is a malloc of its own and every use after free or
+ * leak is still reported. A cached object keeps refcnt 0 and its type, so
+ * that a reference given back twice is caught and named ("asy_decref on a
+ * dead Future object"); it links to the next through the word after its
+ * header, and (in chunks with room for it) remembers the code that
+ * released its last reference (asy__objs.releasing_from, set by
+ * asy__obj_release_last). At most ASY__CACHE_MAX_PER_CLASS objects per
+ * class are kept; a thread's cache is freed when the thread ends. The
+ * common cases for objects of a fixed size are inline in internal.h
+ * (asy__obj_new_sized, asy__obj_free_sized); these are the general ones. */
+#if ASY__OBJ_CACHE
 #include <malloc.h>
-
-enum { CACHE_MAX_SIZE = 512, CACHE_CLASSES = CACHE_MAX_SIZE / 16 + 1, CACHE_MAX_PER_CLASS = 1 << 20 };
-
-typedef struct obj_cache {
-    asy_obj *head[CACHE_CLASSES]; /* linked through dead_obj.next */
-    long count[CACHE_CLASSES];
-} obj_cache;
-
-/* A cached object. The smallest chunk holds 24 bytes: the header and the
- * link; from 40 bytes on it also holds the release site. */
-typedef struct dead_obj {
-    asy_obj ob;      /* refcnt 0, the type it had */
-    asy_obj *next;   /* the next object of the size class */
-    const void *released_at; /* see asy__obj_release_last, or NULL */
-} dead_obj;
-
-static _Thread_local obj_cache cache;
-
-/* The malloc chunk size class of a request: glibc rounds size + 8 up to a
- * multiple of 16, with a minimum of 32. */
-static size_t size_class(size_t size)
-{
-    size_t chunk = (size + 8 + 15) & ~(size_t)15;
-    return (chunk < 32 ? 32 : chunk) / 16;
-}
 
 static void cache_drain(void)
 {
-    obj_cache *c = &cache;
-    for (size_t k = 0; k < CACHE_CLASSES; k++) {
-        while (c->head[k] != NULL) {
-            asy_obj *o = c->head[k];
-            c->head[k] = ((dead_obj *)o)->next;
+    asy__thread_objs *c = &asy__objs;
+    for (size_t k = 0; k < ASY__CACHE_CLASSES; k++) {
+        while (c->cache_head[k] != NULL) {
+            asy_obj *o = c->cache_head[k];
+            c->cache_head[k] = ((asy__dead_obj *)o)->next;
             free(o);
         }
-        c->count[k] = 0;
+        c->cache_count[k] = 0;
     }
 }
 
@@ -197,11 +152,11 @@ static void cache_drain(void)
  * rest of the chunk is never read by whoever asked for `size`), or NULL. */
 static inline asy_obj *cache_take(size_t k, size_t size)
 {
-    asy_obj *o = cache.head[k];
+    asy_obj *o = asy__objs.cache_head[k];
     if (o == NULL)
         return NULL;
-    cache.head[k] = ((dead_obj *)o)->next;
-    cache.count[k]--;
+    asy__objs.cache_head[k] = ((asy__dead_obj *)o)->next;
+    asy__objs.cache_count[k]--;
     memset(o, 0, size);
     return o;
 }
@@ -210,15 +165,15 @@ static inline asy_obj *cache_take(size_t k, size_t size)
  * caller counted o out with count_live. */
 static inline bool cache_give(asy_obj *o, size_t k)
 {
-    if (k >= CACHE_CLASSES || cache.count[k] >= CACHE_MAX_PER_CLASS)
+    if (k >= ASY__CACHE_CLASSES || asy__objs.cache_count[k] >= ASY__CACHE_MAX_PER_CLASS)
         return false;
-    dead_obj *d = (dead_obj *)o;
+    asy__dead_obj *d = (asy__dead_obj *)o;
     d->ob.refcnt = 0;
-    d->next = cache.head[k];
-    if (k * 16 - 8 >= sizeof(dead_obj))
-        d->released_at = releasing_from;
-    cache.head[k] = o;
-    cache.count[k]++;
+    d->next = asy__objs.cache_head[k];
+    if (k * 16 - 8 >= sizeof(asy__dead_obj))
+        d->released_at = __atomic_load_n(&asy__objs.releasing_from, __ATOMIC_RELAXED); /* see internal.h */
+    asy__objs.cache_head[k] = o;
+    asy__objs.cache_count[k]++;
     return true;
 }
 #else
@@ -232,9 +187,9 @@ void *asy_obj_new(const asy_type *type, size_t size)
     if (size < sizeof(asy_obj))
         size = sizeof(asy_obj);
     asy_obj *o = NULL;
-#if OBJ_CACHE
-    size_t k = size_class(size);
-    if (k < CACHE_CLASSES) {
+#if ASY__OBJ_CACHE
+    size_t k = asy__size_class(size);
+    if (k < ASY__CACHE_CLASSES) {
         o = cache_take(k, size);
         size = k * 16 - 8; /* the whole chunk, so it can serve its class again */
     }
@@ -249,7 +204,7 @@ void *asy_obj_new(const asy_type *type, size_t size)
     o->refcnt = 1;
     o->type = type;
     count_live(+1);
-    made_objects++;
+    asy__objs.made++;
     return o;
 }
 
@@ -264,21 +219,23 @@ void asy_obj_free(void *obj)
     if (obj == NULL)
         return;
     count_live(-1);
-#if OBJ_CACHE
+#if ASY__OBJ_CACHE
     if (cache_give(obj, (malloc_usable_size(obj) + 8) / 16))
         return;
 #endif
     free(obj);
 }
 
-void asy__obj_free_sized(void *obj, size_t size)
+/* What asy__obj_free_sized (internal.h) does when its inline case does not
+ * apply: the thread is not registered yet, or the class is full. */
+void asy__obj_free_slow(void *obj, size_t size)
 {
     if (obj == NULL)
         return;
     count_live(-1);
-#if OBJ_CACHE
+#if ASY__OBJ_CACHE
     /* the class asy_obj_new used for this size (its chunk is that class's) */
-    if (cache_give(obj, size_class(size < sizeof(asy_obj) ? sizeof(asy_obj) : size)))
+    if (cache_give(obj, asy__size_class(size < sizeof(asy_obj) ? sizeof(asy_obj) : size)))
         return;
 #else
     (void)size;
@@ -286,14 +243,12 @@ void asy__obj_free_sized(void *obj, size_t size)
     free(obj);
 }
 
-
-
 long asy_obj_allocations(void)
 {
-    return made_objects;
+    return asy__objs.made;
 }
 
-#if OBJ_CACHE
+#if ASY__OBJ_CACHE
 /* Say where code at `pc` is, as "FILE+0xOFFSET" (what `addr2line -i -e FILE
  * 0xOFFSET` reads), or "0xADDRESS" when that is unknown. */
 static void describe_code(const void *pc, char *buf, size_t size)
@@ -314,11 +269,11 @@ static void dead_object(asy_obj *o)
 {
     fprintf(stderr, "asy: asy_decref on a dead %s object (refcnt %ld)\n",
             o->type != NULL ? o->type->name : "?", o->refcnt);
-#if OBJ_CACHE
+#if ASY__OBJ_CACHE
     size_t k = (malloc_usable_size(o) + 8) / 16;
-    if (k * 16 - 8 >= sizeof(dead_obj) && ((dead_obj *)o)->released_at != NULL) {
+    if (k * 16 - 8 >= sizeof(asy__dead_obj) && ((asy__dead_obj *)o)->released_at != NULL) {
         char where[512];
-        describe_code(((dead_obj *)o)->released_at, where, sizeof where);
+        describe_code(((asy__dead_obj *)o)->released_at, where, sizeof where);
         fprintf(stderr, "asy: it was freed by the release at %s\n", where);
     }
 #endif
@@ -372,8 +327,8 @@ void asy__obj_release_last(asy_obj *o)
         defer_release(o);
         return;
     }
-    const void *outer = releasing_from;
-    releasing_from = __builtin_return_address(0);
+    const void *outer = asy__objs.releasing_from;
+    asy__objs.releasing_from = __builtin_return_address(0);
     release_depth++;
     dealloc(o);
     if (release_depth == 1 && deferred.n > 0) {
@@ -384,6 +339,6 @@ void asy__obj_release_last(asy_obj *o)
         deferred.cap = 0;
     }
     release_depth--;
-    releasing_from = outer;
+    asy__objs.releasing_from = outer;
 }
 

@@ -90,7 +90,7 @@ static asy_task *task_new(asy_loop *loop, asy_coro *coro, const char *name, bool
     }
     if (error != NULL)
         *error = NULL;
-    asy_task *t = asy_obj_new(&asy_task_type, sizeof(asy_task));
+    asy_task *t = asy__obj_new_sized(&asy_task_type, sizeof(asy_task));
     asy__future_init(&t->fut, loop);
     t->coro = coro;
     /* The default name "Task-N" is only a number until someone asks for it
@@ -293,11 +293,12 @@ static void task_step(asy_task *t)
             /* fut is pending (a done future is not yielded), so nothing
              * is scheduled now and this cannot fail. */
             asy_decref(asy_future_add_done_callback(fut, task_wakeup, asy_task_value(t)));
-            t->fut_waiter = asy_incref(fut);
+            t->fut_waiter = fut; /* takes the reference the coroutine yielded */
             if (t->must_cancel != NULL && asy_future_cancel(fut, cancel_msg_of(t->must_cancel))) {
                 asy_decref(t->must_cancel);
                 t->must_cancel = NULL;
             }
+            return;
         }
     } else if (asy_is_none(r.value)) { /* a bare yield: sleep(0) */
         schedule_step(t, NULL);
@@ -315,7 +316,7 @@ static void task_step(asy_task *t)
  * CPython does), throwing the future's exception in if it has one. */
 static asy_exc *task_wakeup(asy_future *fut, asy_value arg)
 {
-    asy_task *t = asy_value_task(arg);
+    asy_task *t = (asy_task *)arg.u.o; /* task_step registered it with the task */
     asy_exc *e = NULL;
     if (fut->state != ASY_FUTURE_FINISHED || fut->exc != NULL) { /* result() would raise */
         asy_value ignored;
@@ -601,7 +602,7 @@ static void sleep_timer_release(asy_ready *item)
 /* A pending future that completes `delay` seconds from now. New reference. */
 static asy_future *sleep_future_new(asy_loop *loop, double delay)
 {
-    sleep_future *sf = asy_obj_new(&sleep_future_type, sizeof(sleep_future));
+    sleep_future *sf = asy__obj_new_sized(&sleep_future_type, sizeof(sleep_future));
     asy__future_init(&sf->fut, loop);
     asy_ilist_init(&sf->timer.ready.link);
     sf->timer.ready.run = sleep_timer_run;
