@@ -536,18 +536,29 @@ static __attribute__((noinline, cold)) void report_never_retrieved(asy_future *f
 }
 
 /* Inline in future_dealloc: a future is freed at every await that waits. */
-static inline void release_future(asy_future *fut)
+static __attribute__((noinline)) void release_rest(asy_future *fut)
 {
-    if (__builtin_expect(fut->log_exception, 0) && fut->exc != NULL && fut->loop != NULL)
+    if (fut->log_exception && fut->exc != NULL && fut->loop != NULL)
         report_never_retrieved(fut);
-    if (__builtin_expect(fut->ncbs != 0 || fut->cbs != NULL, 0)) { /* callbacks never run */
-        for (size_t i = 0; i < fut->ncbs; i++)
-            asy_value_decref(callback_at(fut, i)->arg);
-        free(fut->cbs);
-    }
+    for (size_t i = 0; i < fut->ncbs; i++) /* callbacks that never ran */
+        asy_value_decref(callback_at(fut, i)->arg);
+    free(fut->cbs);
+    fut->cbs = NULL;
+    fut->ncbs = 0;
     asy_value_clear(&fut->result);
     asy_decref(fut->exc);
     fut->exc = NULL;
+}
+
+static inline void release_future(asy_future *fut)
+{
+    /* Most futures die done, their callbacks run, with no exception and a
+     * result that is not an object: one test for all of that (| and not
+     * ||: one branch), and the rest outlined. */
+    if (__builtin_expect(fut->log_exception | (fut->ncbs != 0) | (fut->cbs != NULL) | (fut->exc != NULL) |
+                             (fut->result.kind == ASY_OBJ),
+                         0))
+        release_rest(fut);
     asy_decref(fut->loop);
     fut->loop = NULL;
 }

@@ -56,7 +56,7 @@ static void schedule_step(asy_task *t, asy_exc *exc)
     asy__loop_schedule(t->fut.loop, &t->fut.dispatch);
 }
 
-static void task_step(asy_task *t);
+static void task_step(asy_task *t, asy_exc *exc);
 
 /* Hand err to the caller (rule 3 of exc.h) and return NULL. */
 static asy_task *fail(asy_exc *err, asy_exc **error)
@@ -100,7 +100,7 @@ static asy_task *task_new(asy_loop *loop, asy_coro *coro, const char *name, bool
     asy__loop_set_close_hook(loop, abandon_tasks);
     asy__loop_set_task_hooks(loop, &task_hooks);
     if (eager_start && asy_get_running_loop(NULL) == loop)
-        task_step(t); /* the first step, now: see asy_eager_task_factory */
+        task_step(t, NULL); /* the first step, now: see asy_eager_task_factory */
     else
         schedule_step(t, NULL);
     return t;
@@ -206,11 +206,10 @@ static void cancel_self(asy_task *t, asy_exc *e)
     asy__future_cancel_base(&t->fut, cancel_msg_of(e));
 }
 
-static void task_step(asy_task *t)
+/* One step: throw exc in (stolen), or send None when exc is NULL. */
+static void task_step(asy_task *t, asy_exc *exc)
 {
     asy_loop *loop = t->fut.loop;
-    asy_exc *exc = t->step_exc;
-    t->step_exc = NULL;
     if (t->fut.state != ASY_FUTURE_PENDING) { /* cancelled while the step was queued */
         asy_decref(exc);
         return;
@@ -323,15 +322,20 @@ static asy_exc *task_wakeup(asy_future *fut, asy_value arg)
         e = asy_future_result(fut, &ignored);
         asy_value_decref(ignored);
     }
-    asy_decref(t->step_exc);
-    t->step_exc = e;
     t->in_wakeup = true;
-    task_step(t);
+    task_step(t, e); /* directly, as CPython's __wakeup calls __step */
     t->in_wakeup = false;
     return NULL;
 }
 
-static void step_run(asy_ready *item) { task_step(ASY_CONTAINER_OF(item, asy_task, fut.dispatch)); }
+/* A queued step: the exception to throw in waits in step_exc. */
+static void step_run(asy_ready *item)
+{
+    asy_task *t = ASY_CONTAINER_OF(item, asy_task, fut.dispatch);
+    asy_exc *exc = t->step_exc;
+    t->step_exc = NULL;
+    task_step(t, exc);
+}
 static void step_release(asy_ready *item) { asy_decref(ASY_CONTAINER_OF(item, asy_task, fut.dispatch)); }
 
 /* ---- cancellation ---- */
