@@ -28,9 +28,9 @@ static void dispatch_release(asy_ready *item);
 
 void asy__future_init(asy_future *fut, asy_loop *loop)
 {
+    /* The rest is zero already (asy_obj_new): PENDING, a None result, no
+     * exception, no callbacks. */
     fut->loop = asy_incref(loop);
-    fut->state = ASY_FUTURE_PENDING;
-    fut->result = asy_none();
     asy_ilist_init(&fut->dispatch.link);
 }
 
@@ -467,6 +467,15 @@ size_t asy_future_remove_done_callback_arg(asy_future *fut, asy_done_fn fn, asy_
  * await fut is yield from fut: the first send finds it pending and yields
  * the future itself (the task driving the chain will wait for it); the
  * send that resumes us finds it done and returns its result, or raises. */
+/* Awaiting a future that failed or was cancelled: raise what result() does.
+ * Outlined, so that the two common cases below need no stack frame. */
+static __attribute__((noinline)) asy_result future_iter_raise(asy_future *fut)
+{
+    asy_value none;
+    asy_exc *e = asy_future_result(fut, &none); /* CancelledError or the exception */
+    return (asy_result){ASY_RAISED, none, e};
+}
+
 static asy_result future_iter_send(asy_obj *self, asy_value v)
 {
     (void)v;
@@ -481,9 +490,7 @@ static asy_result future_iter_send(asy_obj *self, asy_value v)
     }
     if (fut->state == ASY_FUTURE_FINISHED && fut->exc == NULL) /* return self.result() */
         return (asy_result){ASY_RETURNED, asy_value_incref(fut->result), NULL};
-    asy_value none;
-    asy_exc *e = asy_future_result(fut, &none); /* raises: CancelledError or the exception */
-    return (asy_result){ASY_RAISED, none, e};
+    return future_iter_raise(fut);
 }
 
 static asy_result future_iter_throw(asy_obj *self, asy_exc *e)

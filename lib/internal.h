@@ -207,7 +207,8 @@ asy_coro *asy__coro_null(const char *name, const char *what);
 /* ---- futures (future.c) ---- */
 
 /* For chapter 12's Task, which is a Future: initialise the future part of
- * a freshly allocated object of a type that extends the future's. */
+ * a freshly allocated (so zeroed, by asy_obj_new) object of a type that
+ * extends the future's. */
 extern const asy_iter_ops asy__future_iter_ops; /* awaiting: yield self while pending */
 void asy__future_init(asy_future *fut, asy_loop *loop);
 void asy__future_release(asy_future *fut); /* what the future's dealloc frees */

@@ -317,11 +317,8 @@ static asy_exc *task_wakeup(asy_future *fut, asy_value arg)
 {
     asy_task *t = (asy_task *)arg.u.o; /* task_step registered it with the task */
     asy_exc *e = NULL;
-    if (fut->state != ASY_FUTURE_FINISHED || fut->exc != NULL) { /* result() would raise */
-        asy_value ignored;
-        e = asy_future_result(fut, &ignored);
-        asy_value_decref(ignored);
-    }
+    if (fut->state != ASY_FUTURE_FINISHED || fut->exc != NULL) /* result() would raise */
+        e = asy_future_result(fut, NULL);
     t->in_wakeup = true;
     task_step(t, e); /* directly, as CPython's __wakeup calls __step */
     t->in_wakeup = false;
