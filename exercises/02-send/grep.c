@@ -22,14 +22,12 @@ static asy_status grep_body(asy_gen *g)
     grep_frame *f = (grep_frame *)g;
     ASY_BEGIN(g);
     (void)f; /* remove once you use f */
-    /* TODO: loop forever:
-     *   - yield the last match. ASY_YIELD steals what it is given, and the
-     *     frame must keep its own reference: yield asy_value_incref(f->last);
-     *   - None sent: return the count;
-     *   - not a str: raise TypeError (message in grep.h, asy_value_type_name);
-     *   - a str containing the pattern (asy_str_cstr, strstr): count it, and
-     *     replace f->last with a reference of your own to the sent line
-     *     (release the old one first: asy_value_clear). */
+    /* TODO: the loop of grep.h's Python: yield the last match, then look
+     * at what was sent (None ends it with the count; a non-str is a
+     * TypeError, message in grep.h; a str containing the pattern is
+     * counted and becomes the last match). Ownership: ASY_YIELD steals
+     * what it is given, ASY_SENT(g) is borrowed, and the frame keeps its
+     * own reference to the last match. */
     ASY_END(g);
 }
 

@@ -62,9 +62,9 @@ static asy_status write_body(asy_coro *co)
 {
     acquire_frame *f = (acquire_frame *)co;
     ASY_BEGIN(co);
-    /* TODO: writers_waiting++; while someone is inside: queue, await,
-     * leave; writers_waiting-- on every path (and wake_all() if you give
-     * up: readers may go in now). Then writer = true. */
+    /* TODO: wait until nobody is inside. From the start of the wait to
+     * its end, however it ends, this writer counts in writers_waiting,
+     * which keeps new readers out. Then writer = true. */
     f->rw->writer = true;
     ASY_RETURN(co, asy_bool(true));
     ASY_END(co);
