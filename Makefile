@@ -91,7 +91,8 @@ help:
 	@echo '  make hint [EX=CH/NAME]    the next hint for the exercise you are on (one more each time)'
 	@echo '  make reset EX=CH/NAME     put an exercise'"'"'s stub back (yours is kept in build/reset/)'
 	@echo '  make watch [CH=NN]        re-run `make exercises` whenever a file under exercises/ changes'
-	@echo '  make check EX=CH/NAME     build and test one exercise; exit status 0 if it passes, non-zero if not'
+	@echo '  make check EX=CH/NAME     build and test one exercise; exit status 0 if it passes, non-zero (2) if not'
+	@echo '                            (tools/check.sh CH/NAME: the same, exit status exactly 1 if it fails)'
 	@echo '  make grade [CH="NN ..."]  grade exercises: build/grade/junit.xml, build/grade/grade.txt, score'
 	@echo '                            (PRISTINE=REF-or-DIR: tests and points from a pristine course; REQUIRE_ALL=1)'
 	@echo '  make autograding [CH=..]  write .github/classroom/autograding.json and .github/workflows/grade.yml'
@@ -235,12 +236,15 @@ else
 endif
 
 # One exercise, for autograders: exit status 0 if it passes; if not, the
-# runner exits 1 and make itself reports that as status 2.
+# runner exits 1 and make itself reports that as status 2.  tools/check.sh
+# (what Classroom runs) passes CHECK_STATUS=FILE, where the runner's own
+# status is written, and exits with it: exactly 1 for a failing exercise.
 check: deps-cunit
 	@test -n '$(EX)' || { echo 'usage: make check EX=CH/NAME (e.g. EX=01/countdown)' >&2; exit 2; }
 	@$(MAKE) $(if $(V),,-s) --no-print-directory $(LIBA) $(RUNNER)
 	@$(RUNNER) exercises $(RUNNER_ARGS) --tree exercises --build $(B)/exercises \
-	    --cflags '$(STUDENT_CFLAGS)' --ex '$(EX)' --require-all --no-leak-check
+	    --cflags '$(STUDENT_CFLAGS)' --ex '$(EX)' --require-all --no-leak-check; \
+	 s=$$?; $(if $(CHECK_STATUS),echo $$s >'$(CHECK_STATUS)';) exit $$s
 
 watch:
 	@tools/watch.sh $(MAKE) --no-print-directory exercises $(if $(CH),CH='$(CH)') $(if $(EX),EX='$(EX)') $(if $(HINTS),HINTS=1)

@@ -2244,7 +2244,8 @@ static void json_escape(FILE *f, const char *s)
 /*
  * runner autograding [--manifest F] [--ch LIST] json|workflow
  * Prints, from the manifest, GitHub Classroom's .github/classroom/autograding.json
- * (one test per exercise: `make check EX=...`, its points, a timeout in
+ * (one test per exercise: `tools/check.sh CH/NAME`, which exits 1 when the
+ * exercise fails, where `make check` exits 2; its points, a timeout in
  * minutes) or a CI workflow that grades the same chapters.  `make autograding`
  * writes both; `make test` checks that they match the manifest.
  */
@@ -2286,7 +2287,7 @@ static int cmd_autograding(int argc, char **argv)
             printf("/");
             json_escape(stdout, e->name);
             printf("\",\n      \"setup\": \"%s\",\n", k ? "" : "sudo apt-get update -qq && sudo apt-get install -y -qq libcunit1-dev");
-            printf("      \"run\": \"make check EX=");
+            printf("      \"run\": \"tools/check.sh ");
             json_escape(stdout, e->chapter);
             printf("/");
             json_escape(stdout, e->name);

@@ -254,7 +254,21 @@ expect_fixed "pristine.sh: says why" "$T/p.err" "neither a directory nor a git r
 
 # autograding files from the manifest
 "$RUNNER" autograding --manifest "$M" json >"$T/ag.json" 2>&1
-expect_fixed "autograding.json: one test per exercise, its command" "$T/ag.json" '"run": "make check EX=00-fixtures/after",'
+expect_fixed "autograding.json: one test per exercise, its command" "$T/ag.json" '"run": "tools/check.sh 00-fixtures/after",'
+# tools/check.sh (Classroom's command): exactly 0, 1 or 2, from the runner's
+# status that `make check` writes to CHECK_STATUS (a stand-in make here).
+printf '%s\n' '#!/bin/sh' 'for a; do case $a in CHECK_STATUS=*) f=${a#CHECK_STATUS=};; esac; done' \
+    '[ -n "$FAKE_STATUS" ] && echo "$FAKE_STATUS" >"$f"; exit "$FAKE_RC"' >"$T/fakemake" && chmod +x "$T/fakemake"
+MAKE="$T/fakemake" FAKE_STATUS=0 FAKE_RC=0 tools/check.sh 00/pass >/dev/null 2>&1; rc=$?
+expect_rc "check.sh: a passing exercise exits 0" $rc 0
+MAKE="$T/fakemake" FAKE_STATUS=1 FAKE_RC=2 tools/check.sh 00/fail >/dev/null 2>&1; rc=$?
+expect_rc "check.sh: a failing exercise exits 1, not make's 2" $rc 1
+MAKE="$T/fakemake" FAKE_STATUS=2 FAKE_RC=2 tools/check.sh 00/nosuch >/dev/null 2>&1; rc=$?
+expect_rc "check.sh: an unknown exercise exits 2" $rc 2
+MAKE="$T/fakemake" FAKE_STATUS= FAKE_RC=2 tools/check.sh 00/pass >/dev/null 2>&1; rc=$?
+expect_rc "check.sh: make failing before the runner exits 2" $rc 2
+tools/check.sh >/dev/null 2>&1; rc=$?
+expect_rc "check.sh: no exercise named exits 2" $rc 2
 expect "autograding.json: its points" "$T/ag.json" '"points": 3$'
 [ "$(grep -c '"name":' "$T/ag.json")" -eq 11 ] && ok "autograding.json: every exercise" || bad "autograding.json: every exercise"
 "$RUNNER" autograding --manifest "$M" workflow >"$T/wf.yml" 2>&1
