@@ -2109,9 +2109,13 @@ static int cmd_exercises(int argc, char **argv)
         print_bar(done, nsel);
         if (first_bad < 0) {
             printf("\n%sAll %d exercises pass. Well done!%s\n", col(C_GREEN), nsel, col(C_OFF));
-            int last = atoi(g[nsel - 1].e->chapter);
-            char *next = chapter_after(o.root, last);
+            /* The chapter is done only if all of it was selected (EX= picks one exercise). */
+            int last = atoi(g[nsel - 1].e->chapter), in_ch = 0, sel_ch = 0;
+            for (int i = 0; i < m.n; i++) in_ch += atoi(m.v[i].chapter) == last;
+            for (int k = 0; k < nsel; k++) sel_ch += atoi(g[k].e->chapter) == last;
+            char *next = sel_ch == in_ch ? chapter_after(o.root, last) : NULL;
             if (next) printf("Chapter %02d is done. Next: %s/README.md\n", last, next);
+            else if (sel_ch == in_ch) printf("Chapter %02d is done, and it is the last one.\n", last);
             free(next);
         } else {
             const entry *e = g[first_bad].e;

@@ -107,6 +107,7 @@ expect_fixed "--hints shows every hint" "$T/hints.out" "second fixture hint"
 printf '[00-fixtures/pass]\ntitle = only pass\n' >"$T/one.txt"
 "${R[@]}" --manifest "$T/one.txt" >"$T/one.out" 2>&1
 expect "all passing: congratulations" "$T/one.out" "All 1 exercises pass"
+expect_fixed "all of a chapter passing: the chapter is done" "$T/one.out" "Chapter 00 is done"
 "${R[@]}" --ch 7 >"$T/ch.out" 2>&1
 expect_fixed "--ch filters by chapter" "$T/ch.out" "No exercises for chapter 07"
 
@@ -238,6 +239,7 @@ expect_rc "grade --require-all exits 1 unless all passed" $rc 1
 "${R[@]}" --manifest "$T/pristine.txt" --ex 00/pass --require-all >"$T/ex.out" 2>&1; rc=$?
 expect_rc "--ex --require-all: a passing exercise exits 0" $rc 0
 expect_not "--ex runs only that exercise" "$T/ex.out" "00-fixtures/fail"
+expect_not "--ex: one exercise passing does not finish its chapter" "$T/ex.out" "Chapter 00 is done"
 "${R[@]}" --manifest "$T/pristine.txt" --ex 0/fail --require-all >"$T/ex2.out" 2>&1; rc=$?
 expect_rc "--ex --require-all: a failing exercise exits 1" $rc 1
 expect_fixed "--ex shows the exercise's failing check" "$T/ex2.out" "expected 4, got 0"
