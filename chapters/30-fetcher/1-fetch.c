@@ -87,8 +87,8 @@ static asy_coro *print_result(int a)
 
 /* async def main():
  *     server = await asyncio.start_server(serve, '127.0.0.1', 0)
- *     for i, t in enumerate(asyncio.as_completed(
- *             [print_result(n) for n in NUMBERS]), 1):
+ *     tasks = [asyncio.create_task(print_result(n)) for n in NUMBERS]
+ *     for i, t in enumerate(asyncio.as_completed(tasks), 1):
  *         await t
  *         print(f'[{i}/12 done]')                                         */
 typedef struct {
@@ -117,7 +117,7 @@ static asy_status main_body(asy_coro *co)
         printf("serving on %s\n", base);
     }
     {
-        void *aws[NUMBERS];
+        void *aws[NUMBERS]; /* coroutines: as_completed makes them tasks, in this order */
         for (int i = 0; i < NUMBERS; i++)
             aws[i] = print_result(i);
         f->ac = asy_as_completed_new(NUMBERS, aws, ASY_NO_TIMEOUT);
