@@ -20,9 +20,9 @@
 #include "taskgroup.h"
 #include "wait_for.h"
 
-ASY_EXC_TYPE(asy_HTTPException, asy_Exception);
-ASY_EXC_TYPE(asy_BadStatusLine, asy_HTTPException);
-ASY_EXC_TYPE(asy_LineTooLong, asy_HTTPException);
+const asy_exc_type asy_HTTPException = {"HTTPException", &asy_Exception};
+const asy_exc_type asy_BadStatusLine = {"BadStatusLine", &asy_HTTPException};
+const asy_exc_type asy_LineTooLong = {"LineTooLong", &asy_HTTPException};
 
 static char *xstrndup(const char *s, size_t n)
 {
