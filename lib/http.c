@@ -639,6 +639,9 @@ asy_coro *asy_http_fetch_all(asy_http_pool *pool, const char *const *urls, size_
         return asy__coro_null("fetch_all", "pool");
     if (n > 0 && (urls == NULL || results == NULL || errors == NULL))
         return asy__coro_null("fetch_all", "urls, results and errors");
+    if (concurrency < 1) /* Semaphore(0) would wait forever */
+        return asy__coro_raise("fetch_all", asy_exc_new(&asy_ValueError, "concurrency must be at least 1, not %ld",
+                                                        concurrency));
     all_frame *f = ASY_CORO_NEW(all_frame, all_body, "fetch_all");
     asy_gen_set_clear(&f->co, all_clear);
     f->pool = asy_incref(pool);

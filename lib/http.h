@@ -119,7 +119,8 @@ asy_coro *asy_http_get(asy_http_pool *pool, const char *url, double timeout);
  * (a response value, new reference) and errors[i] (new reference) is set;
  * the other is None / NULL. urls (the array and strings), results and
  * errors are borrowed and must live until the coroutine is done.
- * Cancelling it cancels every request. New coroutine, never NULL. */
+ * Cancelling it cancels every request. concurrency < 1 raises ValueError
+ * (a Semaphore(0) would wait forever). New coroutine, never NULL. */
 asy_coro *asy_http_fetch_all(asy_http_pool *pool, const char *const *urls, size_t n,
                              long concurrency, double timeout, asy_value *results, asy_exc **errors);
 

@@ -374,7 +374,7 @@ static void test_a_failed_request_does_not_poison_the_pool(void)
 
 /* ---- bad arguments ---- */
 
-static char argsout[4][128];
+static char argsout[6][128];
 
 typedef struct {
     asy_coro co;
@@ -398,6 +398,17 @@ static asy_status args_body(asy_coro *co)
     ASY_AWAIT_TRY(co, asy_http_get(f->pool, "http://127.0.0.1:99999/", 1));
     asy_exc_format(ASY_EXC(co), argsout[3], sizeof argsout[3]);
     asy_decref(ASY_CATCH(co));
+    {
+        static const char *const one[] = {"http://127.0.0.1:1/"};
+        static asy_value res[1];
+        static asy_exc *errs[1];
+        ASY_AWAIT_TRY(co, asy_http_fetch_all(f->pool, one, 1, 0, 1, res, errs));
+        asy_exc_format(ASY_EXC(co), argsout[4], sizeof argsout[4]);
+        asy_decref(ASY_CATCH(co));
+        ASY_AWAIT_TRY(co, asy_http_fetch_all(f->pool, one, 1, 1, 1, NULL, errs));
+        asy_exc_format(ASY_EXC(co), argsout[5], sizeof argsout[5]);
+        asy_decref(ASY_CATCH(co));
+    }
     ASY_END(co);
 }
 
@@ -412,6 +423,8 @@ static void test_bad_arguments_raise_at_the_await(void)
     CHECK_STR_EQ(argsout[1], "ValueError: only http:// URLs are supported: 'https://example.com/'");
     CHECK(strstr(argsout[2], "TypeError: ") == argsout[2]);
     CHECK_STR_EQ(argsout[3], "ValueError: bad port in URL 'http://127.0.0.1:99999/'");
+    CHECK_STR_EQ(argsout[4], "ValueError: concurrency must be at least 1, not 0");
+    CHECK(strstr(argsout[5], "TypeError: ") == argsout[5]);
     CHECK_NULL(asy_http_response_header(NULL, "x"));
     CHECK_INT_EQ(asy_http_pool_opened(NULL), 0);
 }
