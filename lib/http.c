@@ -332,6 +332,15 @@ static asy_exc *header_error(asy_exc *e, size_t limit)
 
 /* ---- one GET ---- */
 
+/* What a kept-alive connection that the server has closed meanwhile gives:
+ * EOF before a single byte of the status line, or a reset. */
+static bool stale(const asy_exc *e)
+{
+    if (asy_exc_is(e, &asy_IncompleteReadError))
+        return asy_bytes_len(asy_incomplete_read_partial(e)) == 0;
+    return asy_exc_is(e, &asy_ConnectionResetError) || asy_exc_is(e, &asy_BrokenPipeError);
+}
+
 typedef struct {
     asy_coro co;
     asy_http_pool *pool;
@@ -344,6 +353,7 @@ typedef struct {
     long long length;   /* Content-Length, or -1 */
     long chunk;         /* the size of the chunk being read */
     bool chunked, reusable;
+    bool reused;        /* the connection came from the pool */
     hbuf body;
     hbuf req;
 } get_frame;
@@ -384,14 +394,7 @@ static asy_status get_body(asy_coro *co)
     get_frame *f = (get_frame *)co;
     asy_exc *err;
     ASY_BEGIN(co);
-    /* a connection: an idle one from the pool, else a new one */
-    if (!pool_take(f->pool, f->host, f->port, &f->reader, &f->writer)) {
-        ASY_AWAIT(co, asy_open_connection(f->host, f->port, f->pool->limit));
-        asy_stream_pair(ASY_SENT(co), &f->reader, &f->writer);
-        f->pool->opened++;
-    }
-    /* the request */
-    {
+    {   /* the request */
         char line[64];
         hbuf_add(&f->req, "GET ", 4);
         hbuf_add(&f->req, f->path, strlen(f->path));
@@ -400,15 +403,35 @@ static asy_status get_body(asy_coro *co)
         int n = snprintf(line, sizeof line, ":%d\r\n\r\n", f->port);
         hbuf_add(&f->req, line, (size_t)n);
     }
-    ASY_RAISE_IF(co, asy_stream_writer_write(f->writer, f->req.data, f->req.len));
-    ASY_AWAIT(co, asy_stream_writer_drain(f->writer));
+    for (;;) {
+        /* a connection: an idle one from the pool, else a new one */
+        f->reused = pool_take(f->pool, f->host, f->port, &f->reader, &f->writer);
+        if (!f->reused) {
+            ASY_AWAIT(co, asy_open_connection(f->host, f->port, f->pool->limit));
+            asy_stream_pair(ASY_SENT(co), &f->reader, &f->writer);
+            f->pool->opened++;
+        }
+        ASY_RAISE_IF(co, asy_stream_writer_write(f->writer, f->req.data, f->req.len));
+        ASY_AWAIT_TRY(co, asy_stream_writer_drain(f->writer));
+        if (ASY_EXC(co) == NULL) /* the status line */
+            ASY_AWAIT_TRY(co, asy_stream_reader_readuntil(f->reader, "\r\n", 2));
+        if (ASY_EXC(co) == NULL)
+            break;
+        if (!f->reused || !stale(ASY_EXC(co)))
+            ASY_RAISE(co, header_error(ASY_CATCH(co), f->pool->limit));
+        /* The server closed this idle connection just as we used it: not
+         * a byte of an answer came, so the GET goes again on another. */
+        asy_decref(ASY_CATCH(co));
+        asy_stream_writer_close(f->writer);
+        asy_decref(f->writer);
+        asy_decref(f->reader);
+        f->writer = NULL;
+        f->reader = NULL;
+    }
 
     /* the status line and the headers */
     f->resp = asy_obj_new(&asy_http_response_type, sizeof *f->resp);
     f->resp->body = asy_none();
-    ASY_AWAIT_TRY(co, asy_stream_reader_readuntil(f->reader, "\r\n", 2));
-    if (ASY_EXC(co) != NULL)
-        ASY_RAISE(co, header_error(ASY_CATCH(co), f->pool->limit));
     f->header_bytes = asy_bytes_len(ASY_SENT(co));
     if ((err = parse_status_line(ASY_SENT(co), f->resp)) != NULL)
         ASY_RAISE(co, err);

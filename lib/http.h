@@ -34,7 +34,11 @@
  * "Connection: close"), at most ASY_HTTP_POOL_MAX idle ones, and the next
  * GET to the same host and port takes one instead of connecting again. A
  * request that fails or is cancelled (its timeout) closes its connection:
- * a half-read response must never be read by the next request.
+ * a half-read response must never be read by the next request. A server
+ * may close an idle connection just as a request is sent on it: when a
+ * kept connection gives EOF (or a reset) before the first byte of an
+ * answer, the GET is sent again on another connection, as real clients do
+ * for a GET; on a new connection the same failure is final.
  *
  * THE FETCHER. asy_http_fetch_all is the pattern of the chapter in one
  * call: a TaskGroup of one task per URL, a Semaphore for the concurrency

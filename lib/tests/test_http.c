@@ -120,6 +120,7 @@ typedef struct {
     char *out;
     size_t outlen;
     bool keep;
+    int served; /* requests answered on this connection */
 } script_frame;
 
 static void canned(script_frame *f, const char *s)
@@ -178,8 +179,11 @@ static void choose(script_frame *f)
         big_header(f, 3000, 1);
     } else if (strcmp(f->path, "/bigblock") == 0) {
         big_header(f, 200, 10);
-    } else if (strcmp(f->path, "/silent") == 0) {
+    } else if (strcmp(f->path, "/silent") == 0 || strcmp(f->path, "/hangup") == 0) {
         canned(f, "");
+    } else if (strcmp(f->path, "/once") == 0) { /* one answer per connection */
+        canned(f, f->served == 0 ? "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nonce" : "");
+        f->keep = true;
     } else {
         canned(f, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
     }
@@ -208,6 +212,9 @@ static asy_status script_body(asy_coro *co)
             asy_decref(ASY_CATCH(co));
             break;
         }
+        if (f->outlen == 0) /* /hangup, /once the second time: close, no answer */
+            break;
+        f->served++;
         ASY_RAISE_IF(co, asy_stream_writer_write(f->w, f->out, f->outlen));
         ASY_AWAIT_TRY(co, asy_stream_writer_drain(f->w));
         asy_decref(ASY_CATCH(co));
@@ -370,6 +377,25 @@ static void test_a_failed_request_does_not_poison_the_pool(void)
     CHECK_STR_EQ(outcomes[3], "TimeoutError");
     CHECK_STR_EQ(outcomes[4], "200 b'hello'");
     CHECK_INT_EQ(opened, 3);
+}
+
+static void test_a_kept_connection_the_server_closed_is_replaced(void)
+{
+    /* /once answers the first request of a connection and closes the
+     * connection at the second: each reused connection turns out stale,
+     * and the GET goes again on a new one. /hangup closes without an
+     * answer: tried on the kept connection, then on a fresh one, where
+     * the same silence is final (an error, no third try). */
+    static const char *const p[] = {"/once", "/once", "/once", "/hangup"};
+    concurrency = 1;
+    fetch_paths(p, 4);
+    concurrency = 3;
+    CHECK_STR_EQ(outcomes[0], "200 b'once'");
+    CHECK_STR_EQ(outcomes[1], "200 b'once'");
+    CHECK_STR_EQ(outcomes[2], "200 b'once'");
+    CHECK_STR_EQ(outcomes[3], "IncompleteReadError: 0 bytes read on a total of undefined expected bytes");
+    CHECK_INT_EQ(opened, 4);
+    CHECK_INT_EQ(scripted_conns, 4);
 }
 
 /* ---- bad arguments ---- */
@@ -608,6 +634,7 @@ int main(int argc, char **argv)
         {"every bad URL gets its error, the others their result", test_every_bad_url_gets_its_error_and_the_others_their_result},
         {"keep-alive reuses one connection", test_keep_alive_reuses_one_connection},
         {"a failed request does not poison the pool", test_a_failed_request_does_not_poison_the_pool},
+        {"a kept connection the server closed is replaced", test_a_kept_connection_the_server_closed_is_replaced},
         {"bad arguments raise at the await", test_bad_arguments_raise_at_the_await},
         {"the /get?a=N server answers our client and curl", test_the_get_server_answers_our_client_and_curl},
         {"Python's http.server: bytes and a 404", test_python_http_server_bytes_and_404},
