@@ -17,7 +17,7 @@
  * Chapter 01 writes that switch by hand; after that the macros below write
  * it. What they expand to (line numbers stand for __LINE__):
  *
- *   ASY_BEGIN(g);             switch ((g)->resume) { case 0:
+ *   ASY_BEGIN(g);             switch ((g)->resume) { case 0: (g)->file = __FILE__;
  *   ASY_YIELD(g, v);   42:    do { (g)->resume = 42; return asy__yield((g), (v));
  *                             case 42: if ((g)->pending) return asy__reraise(g); } while (0);
  *   ASY_END(g);               } return asy__return((g), asy_none());
@@ -133,6 +133,11 @@ struct asy_gen {
     asy_gen_body body;
     void (*clear)(asy_gen *g); /* releases the frame's own fields, or NULL */
     const char *name;          /* the function's name, for repr and errors */
+    const char *file;          /* chapter 31: the body's __FILE__, stored by
+                                  ASY_BEGIN at the first step (NULL before,
+                                  or for a body written without ASY_BEGIN).
+                                  With `resume` it says where the frame is
+                                  suspended: one pointer per frame. */
     int resume;                /* 0 before the first step, then a __LINE__ */
     unsigned char state;       /* an asy_gen_state (a byte: frames stay small) */
     bool is_coroutine;         /* made by asy_coro_new (chapter 04) */
@@ -215,7 +220,9 @@ asy_exc *asy_iter_close(asy_obj *it);
 
 /* ---- the body macros ---- */
 
-#define ASY_BEGIN(g) switch ((g)->resume) { case 0:
+/* Case 0 also notes the body's source file (chapter 31's stacks): once,
+ * at the first step, so a resume costs nothing more. */
+#define ASY_BEGIN(g) switch ((g)->resume) { case 0: (g)->file = __FILE__;
 
 /* yield v (steals v); an exception thrown in here propagates. */
 #define ASY_YIELD(g, v)                                      \
