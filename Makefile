@@ -73,11 +73,12 @@ DEMO_SRCS  := $(wildcard chapters/[0-9][0-9]-*/[0-9]*.c)
 DEMO_BINS  := $(DEMO_SRCS:%.c=$(B)/%)
 CHECK_O    := $(B)/tools/check.o
 RUNNER     := $(B)/tools/runner
+TRACEPIC   := $(B)/tools/tracepic
 
 MANIFEST ?= exercises/manifest.txt
 RUNNER_ARGS = --root . --manifest $(MANIFEST) --cc '$(CC)' --libs '$(LIBA) $(TEST_LDLIBS)'
 
-.PHONY: help lib build tests runner run demos test exercises list hint reset grade check watch diagrams bench clean \
+.PHONY: help lib build tests runner run demos test exercises list hint reset grade check watch diagrams bench clean trace \
         deps-cunit check-solutions check-stubs check-runner autograding check-autograding student-edition
 
 help:
@@ -104,6 +105,7 @@ help:
 	@echo '  make runner               build the test runner'
 	@echo '  make diagrams             render diagrams/*.dot to diagrams/*.svg'
 	@echo '  make bench CH=NN          build chapter NN'"'"'s bench-*.c with -O2 and run its benchmarks'
+	@echo '  make trace CH=NN DEMO=X   run demo X with tracing on; draw build/trace/NN-slug-X.svg (+ .json for Perfetto)'
 	@echo '  make clean                remove build/'
 	@echo '  make check-solutions      (for tools/test.sh) solutions must pass their tests (TALLY=file)'
 	@echo '  make check-stubs          (for tools/test.sh) stubs must compile and fail their tests (TALLY=file)'
@@ -116,7 +118,7 @@ help:
 lib: $(LIBA)
 tests: $(TEST_BINS)
 runner: $(RUNNER)
-build: $(LIBA) $(TEST_BINS) $(DEMO_BINS) $(CHECK_O) $(RUNNER)
+build: $(LIBA) $(TEST_BINS) $(DEMO_BINS) $(CHECK_O) $(RUNNER) $(TRACEPIC)
 
 $(B)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -140,6 +142,12 @@ $(RUNNER): tools/runner.c
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -o $@ $<
 
+# Chapter 31's trace drawer (tools/tracepic.c): a standalone program.
+$(TRACEPIC): tools/tracepic.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -o $@ $< -lm
+
 $(B)/lib/tests/%: lib/tests/%.c $(CHECK_O) $(LIBA)
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
@@ -152,7 +160,7 @@ $(B)/chapters/%: chapters/%.c $(LIBA) $(wildcard chapters/%.ldlibs)
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) $(INC_LIB) -o $@ $< $(LIBA) $$(cat chapters/$*.ldlibs 2>/dev/null) $(LDLIBS)
 
--include $(LIB_OBJS:=.d) $(TEST_BINS:=.d) $(DEMO_BINS:=.d) $(CHECK_O).d $(RUNNER).d
+-include $(LIB_OBJS:=.d) $(TEST_BINS:=.d) $(DEMO_BINS:=.d) $(CHECK_O).d $(RUNNER).d $(TRACEPIC).d
 
 # ---- running ---------------------------------------------------------------
 
@@ -174,6 +182,24 @@ demos:
 	@tools/deps.sh $(DEMO_NEEDS)
 	@$(MAKE) -s --no-print-directory $(DEMO_BINS) $(LIBA)
 	@tools/demos.sh run $(B) $$(ls -d chapters/[0-9][0-9]-*/ 2>/dev/null | sed 's:/$$::')
+
+# Chapter 31: run one demo with ASY_TRACE set (its stdout is unchanged) and
+# draw the trace: build/trace/NN-slug-X.{trace,svg,json}, or OUT=path/stem
+# for the .svg and .json (the chapter commits its pictures that way).
+trace:
+	@test -n '$(CH)' && test -n '$(DEMO)' || { echo 'usage: make trace CH=NN DEMO=X [OUT=path/stem]' >&2; exit 2; }
+	@dir=$$($(CHDIR_CMD)) || exit 2; \
+	 demo='$(DEMO)'; demo=$${demo%.c}; \
+	 test -f "$$dir/$$demo.c" || { echo "no demo $$dir/$$demo.c" >&2; exit 2; }; \
+	 $(MAKE) --no-print-directory $(B)/$$dir/$$demo $(TRACEPIC) || exit 1; \
+	 stem=$$(basename $$dir)-$$demo; tr=build/trace/$$stem.trace; \
+	 out='$(OUT)'; [ -n "$$out" ] || out=build/trace/$$stem; \
+	 mkdir -p build/trace "$$(dirname $$out)"; rm -f $$tr; \
+	 args=$$(cat $$dir/$$demo.args 2>/dev/null); \
+	 ASY_TRACE=$$tr; export ASY_TRACE; \
+	 eval "./$(B)/$$dir/$$demo $$args" </dev/null || exit 1; \
+	 $(TRACEPIC) $$tr $$out.svg $$out.json "$$(basename $$dir)/$$demo" || exit 1; \
+	 echo "trace: $$tr -> $$out.svg, $$out.json"
 
 deps-cunit:
 	@tools/deps.sh cunit

@@ -39,6 +39,8 @@ enum { MIN_EVENTS = 64 };
 
 struct asy_loop {
     asy_obj ob;
+    asy_trace_fn trace_fn;      /* chapter 31: first, where loop.h's */
+    void *trace_arg;            /* asy__tracing() finds it; or NULL */
     asy_ilist ready;            /* asy_ready items, in the order they run */
     asy_heap timers;            /* asy_handle.timer nodes */
     size_t cancelled_timers;    /* cancelled handles still in the heap */
@@ -82,7 +84,23 @@ struct asy_loop {
     bool wake_pending;          /* a write to wakeup_fd nobody has drained yet */
     bool ts_closed;             /* close() began: the door is shut */
     atomic_int writers;         /* threads writing to wakeup_fd right now */
+    /* chapter 31 */
+    bool debug;
+    double slow_callback_duration;
+    pthread_t thread;           /* the thread running it (while running) */
+    FILE *trace_file;           /* ASY_TRACE's file (owned), or NULL */
 };
+
+_Static_assert(offsetof(struct asy_loop, trace_fn) == offsetof(struct asy__loop_prefix, trace_fn) &&
+                   offsetof(struct asy_loop, trace_arg) == offsetof(struct asy__loop_prefix, trace_arg),
+               "loop.h's asy__loop_prefix must match the loop's first fields");
+
+/* Reporting a trace event costs this one branch when no sink is set. */
+#define TRACE(loop, ...)                        \
+    do {                                        \
+        if (asy__tracing(loop))                 \
+            asy__trace((loop), __VA_ARGS__);    \
+    } while (0)
 
 /* One running loop per thread, as asyncio's _running_loop. */
 static _Thread_local asy_loop *running_loop;
@@ -215,7 +233,13 @@ static void handle_run(asy_ready *item)
     asy_handle *h = ASY_CONTAINER_OF(item, asy_handle, ready);
     if (h->cancelled)
         return;
+    asy_loop *loop = h->loop;
+    TRACE(loop, ASY_TRACE_CALLBACK, NULL, 0.0, h->fn_name, ASY_REPR(asy_obj_value(h)));
+    double t0 = asy__loop_debug_start(loop);
     asy_exc *e = h->fn(h->arg);
+    if (loop->debug)
+        asy__loop_debug_check_slow(loop, t0, &h->ob);
+    TRACE(loop, ASY_TRACE_CALLBACK_END, NULL, 0.0, h->fn_name, "");
     if (e != NULL) { /* a failing callback is reported; the loop goes on */
         char msg[ASY_FMT_MAX];
         snprintf(msg, sizeof msg, "Exception in callback %s(%s)", h->fn_name,
@@ -251,6 +275,8 @@ static void loop_dealloc(asy_obj *self)
                           run_forever is never entered with refcnt 0 */
     }
     pthread_mutex_destroy(&loop->in_lock);
+    if (loop->trace_file != NULL)
+        fclose(loop->trace_file);
     asy_obj_free(loop);
 }
 
@@ -258,9 +284,12 @@ static int loop_format(asy_obj *self, char *buf, size_t size, bool repr)
 {
     (void)repr;
     asy_loop *loop = (asy_loop *)self;
-    return snprintf(buf, size, "<_UnixSelectorEventLoop running=%s closed=%s debug=False>",
-                    loop->running ? "True" : "False", loop->closed ? "True" : "False");
+    return snprintf(buf, size, "<_UnixSelectorEventLoop running=%s closed=%s debug=%s>",
+                    loop->running ? "True" : "False", loop->closed ? "True" : "False",
+                    loop->debug ? "True" : "False");
 }
+
+static void trace_from_env(asy_loop *loop);
 
 static const asy_type loop_type = {.name = "_UnixSelectorEventLoop", .dealloc = loop_dealloc, .format = loop_format};
 
@@ -283,7 +312,13 @@ asy_loop *asy_loop_new(const asy_loop_options *opts, asy_exc **error)
     pthread_mutex_init(&loop->in_lock, NULL);
     asy_ilist_init(&loop->incoming);
     loop->wakeup_fd = -1;
+    loop->slow_callback_duration = 0.1;
+    const char *env = getenv("ASY_DEBUG");
+    if (env != NULL && env[0] != '\0' && strcmp(env, "0") != 0)
+        loop->debug = true;
     asy_exc *e = asy_selector_new(opts != NULL ? opts->selector : NULL, &loop->selector);
+    if (e == NULL)
+        trace_from_env(loop);
     if (e != NULL) {
         if (error != NULL)
             *error = e;
@@ -515,11 +550,32 @@ static asy_handle *refuse_closed(asy_loop *loop, asy_value arg, asy_exc **error)
     return NULL;
 }
 
+/* Debug mode's thread check (CPython's _check_thread): a running loop
+ * may be scheduled on only from the thread that runs it. */
+static bool wrong_thread(const asy_loop *loop)
+{
+    return loop->running && !pthread_equal(loop->thread, pthread_self());
+}
+
+static asy_handle *refuse_thread(asy_value arg, asy_exc **error)
+{
+    asy_value_decref(arg);
+    asy_exc *e = asy_exc_new(&asy_RuntimeError,
+                             "Non-thread-safe operation invoked on an event loop other than the current one");
+    if (error != NULL)
+        *error = e;
+    else
+        asy_decref(e);
+    return NULL;
+}
+
 asy_handle *asy__loop_call_soon(asy_loop *loop, asy_callback_fn fn, const char *name, asy_value arg,
                                 asy_exc **error)
 {
     if (loop == NULL || loop->closed || fn == NULL)
         return refuse_closed(loop, arg, error);
+    if (loop->debug && wrong_thread(loop))
+        return refuse_thread(arg, error);
     if (error != NULL)
         *error = NULL;
     asy_handle *h = handle_new(loop, fn, name, arg);
@@ -533,6 +589,8 @@ asy_handle *asy__loop_call_at(asy_loop *loop, double when, asy_callback_fn fn, c
 {
     if (loop == NULL || loop->closed || fn == NULL)
         return refuse_closed(loop, arg, error);
+    if (loop->debug && wrong_thread(loop))
+        return refuse_thread(arg, error);
     if (error != NULL)
         *error = NULL;
     asy_handle *h = handle_new(loop, fn, name, arg);
@@ -757,6 +815,7 @@ asy_exc *asy_loop_run_once(asy_loop *loop)
     if (!was_running)
         loop->entry_step_depth = asy__gen_step_depth();
     loop->running = true; /* close() and run_forever() refuse, as inside run_forever */
+    loop->thread = pthread_self();
     running_loop = loop;
     e = run_once(loop);
     running_loop = outer;
@@ -830,10 +889,16 @@ static asy_exc *run_once(asy_loop *loop)
         }
     }
     int nready = 0;
+    bool waits = timeout != 0.0 || watched > 0; /* chapter 31: the trace's io_wait */
+    if (waits)
+        TRACE(loop, ASY_TRACE_IO_WAIT, NULL, jump && top != NULL ? top->when - asy_loop_time(loop) : timeout, "",
+              jump ? "jump" : "select");
     if (watched > 0 || (!jump && timeout != 0.0))
         nready = wait_for_io(loop, jump ? 0.0 : timeout);
     if (jump && nready == 0 && (top = asy_heap_peek(&loop->timers)) != NULL)
         asy_clock_advance_to(loop->clock, top->when);
+    if (waits)
+        TRACE(loop, ASY_TRACE_IO_DONE, NULL, (double)nready, "", "");
     take_incoming(loop); /* (chapter 29) what woke the loop runs this turn */
 
     /* 3. Move the timers that are due to the ready queue, earliest first.
@@ -841,11 +906,15 @@ static asy_exc *run_once(asy_loop *loop)
     double end = asy_heap_len(&loop->timers) > 0 ? asy_loop_time(loop) : 0.0;
     while ((top = asy_heap_peek(&loop->timers)) != NULL && asy_heap_due(top, end)) {
         bool cancelled = is_cancelled_timer(top);
+        double when = top->when;
         asy_ready *item = take_timer(loop, top);
-        if (cancelled)
+        if (cancelled) {
             item->release(item);
-        else
+        } else {
+            TRACE(loop, ASY_TRACE_TIMER, NULL, when,
+                  is_handle(item) ? ASY_CONTAINER_OF(item, asy_handle, ready)->fn_name : "timer", "");
             asy__loop_schedule(loop, item); /* the heap's reference moves along */
+        }
     }
 
     /* 4. Run exactly what is ready now: detach the whole queue first, so
@@ -946,6 +1015,7 @@ asy_exc *asy_loop_run_forever(asy_loop *loop)
         return asy_exc_new(&asy_RuntimeError, "Cannot run the event loop while another loop is running");
     loop->running = true;
     loop->entry_step_depth = asy__gen_step_depth();
+    loop->thread = pthread_self();
     running_loop = loop;
     asy_incref(loop); /* no one can free it under our feet */
     loop->forever_refs++;
@@ -1046,3 +1116,105 @@ static bool remove_io(asy_loop *loop, int fd, int event)
 
 bool asy_loop_remove_reader(asy_loop *loop, int fd) { return remove_io(loop, fd, ASY_EVENT_READ); }
 bool asy_loop_remove_writer(asy_loop *loop, int fd) { return remove_io(loop, fd, ASY_EVENT_WRITE); }
+
+/* ---- chapter 31: debug mode ---- */
+
+void asy_loop_set_debug(asy_loop *loop, bool enabled)
+{
+    if (loop != NULL)
+        loop->debug = enabled;
+}
+
+bool asy_loop_get_debug(const asy_loop *loop) { return loop != NULL && loop->debug; }
+
+asy_exc *asy_loop_set_slow_callback_duration(asy_loop *loop, double seconds)
+{
+    if (loop == NULL)
+        return asy__null_error("an event loop");
+    if (!(seconds >= 0.0))
+        return asy_exc_new(&asy_ValueError, "slow_callback_duration must be >= 0, got %g", seconds);
+    loop->slow_callback_duration = seconds;
+    return NULL;
+}
+
+double asy_loop_get_slow_callback_duration(const asy_loop *loop)
+{
+    return loop != NULL ? loop->slow_callback_duration : 0.0;
+}
+
+double asy__loop_debug_start(asy_loop *loop)
+{
+    return loop->debug ? asy_loop_time(loop) : 0.0;
+}
+
+void asy__loop_debug_check_slow(asy_loop *loop, double t0, asy_obj *source)
+{
+    double dt = asy_loop_time(loop) - t0;
+    if (!loop->debug || !(dt >= loop->slow_callback_duration))
+        return;
+    char msg[ASY_FMT_MAX + 64];
+    snprintf(msg, sizeof msg, "Executing %s took %.3f seconds", ASY_REPR(asy_obj_value(source)), dt);
+    asy_error_context ctx = {msg, NULL, asy_none()};
+    asy_loop_call_exception_handler(loop, &ctx);
+}
+
+/* ---- chapter 31: tracing ---- */
+
+static const char *const trace_kind_names[] = {
+    "task_new", "step", "step_end", "wait", "task_done",
+    "callback", "callback_end", "io_wait", "io_done", "timer",
+};
+
+const char *asy_trace_kind_name(asy_trace_kind kind)
+{
+    return (unsigned)kind < sizeof trace_kind_names / sizeof *trace_kind_names ? trace_kind_names[kind] : "?";
+}
+
+void asy_loop_set_trace(asy_loop *loop, asy_trace_fn fn, void *arg)
+{
+    if (loop == NULL)
+        return;
+    loop->trace_fn = fn;
+    loop->trace_arg = arg;
+}
+
+void asy__trace(asy_loop *loop, asy_trace_kind kind, const void *task, double value, const char *name,
+                const char *detail)
+{
+    if (loop->trace_fn == NULL)
+        return;
+    asy_trace_event ev = {kind, asy_loop_time(loop), task, value, name != NULL ? name : "",
+                          detail != NULL ? detail : ""};
+    loop->trace_fn(loop, &ev, loop->trace_arg);
+}
+
+/* ASY_TRACE's sink: one tab-separated line per event (tabs and newlines
+ * inside the strings become spaces, so every line parses). */
+static void put_field(FILE *f, const char *s)
+{
+    fputc('\t', f);
+    for (; *s != '\0'; s++)
+        fputc(*s == '\t' || *s == '\n' ? ' ' : *s, f);
+}
+
+static void file_sink(asy_loop *loop, const asy_trace_event *ev, void *arg)
+{
+    (void)loop;
+    FILE *f = arg;
+    fprintf(f, "%.6f\t%s\t%p\t%g", ev->time, asy_trace_kind_name(ev->kind), ev->task, ev->value);
+    put_field(f, ev->name);
+    put_field(f, ev->detail);
+    fputc('\n', f);
+}
+
+static void trace_from_env(asy_loop *loop)
+{
+    const char *path = getenv("ASY_TRACE");
+    if (path == NULL || path[0] == '\0')
+        return;
+    loop->trace_file = fopen(path, "a");
+    if (loop->trace_file == NULL)
+        return; /* tracing is a spectator: a file it cannot open changes nothing */
+    fprintf(loop->trace_file, "loop\n");
+    asy_loop_set_trace(loop, file_sink, loop->trace_file);
+}

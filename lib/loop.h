@@ -326,4 +326,111 @@ asy_exc *asy__loop_call_soon_threadsafe(asy_loop *loop, asy_callback_fn fn, cons
  * Tests end by checking it is 0 ("nothing still scheduled"). 0 for NULL. */
 size_t asy_loop_scheduled_count(const asy_loop *loop);
 
+/* ---- chapter 31: debug mode ----
+ * asyncio's debug mode (loop.set_debug(True), asyncio.run(debug=True),
+ * PYTHONASYNCIODEBUG=1): checks too costly to make all the time.
+ *   - slow callbacks: a callback or a task step that keeps the loop for
+ *     slow_callback_duration seconds or more (0.1 by default) of loop time
+ *     is reported through the exception handler, with no exception and the
+ *     message "Executing <Handle ...> took 0.150 seconds" (CPython logs the
+ *     same line as a warning). Measured on the loop's clock, so on a
+ *     virtual clock a test decides how long a callback "took" by advancing
+ *     the clock inside it. The steps of tasks and the callbacks of handles
+ *     are measured; a future's done callbacks other than a task's wakeup
+ *     are not;
+ *   - thread checks: call_soon, call_later and call_at from a thread other
+ *     than the one running the loop fail with RuntimeError "Non-thread-safe
+ *     operation invoked on an event loop other than the current one"
+ *     (CPython's _check_thread). Without debug mode such a call is a data
+ *     race that nothing reports.
+ * The environment variable ASY_DEBUG (read by asy_loop_new; anything but
+ * "" or "0") turns it on for every loop a program makes, without changing
+ * the program: PYTHONASYNCIODEBUG's twin. asyncio.run(main(), debug=True)
+ * is asy_loop_set_debug(asy_get_running_loop(NULL), true) at the top of
+ * main (asy_loop_options has no debug field: the many `{NULL, true}`
+ * initialisers of the earlier chapters would all have to name it). */
+void asy_loop_set_debug(asy_loop *loop, bool enabled);
+bool asy_loop_get_debug(const asy_loop *loop); /* false for NULL */
+/* loop.slow_callback_duration: seconds; a negative or NaN value is refused
+ * (ValueError, returned; new reference). */
+asy_exc *asy_loop_set_slow_callback_duration(asy_loop *loop, double seconds);
+double asy_loop_get_slow_callback_duration(const asy_loop *loop); /* 0.1 by default; 0 for NULL */
+/* For task.c: the loop's clock reading when debug mode is on (0 when off),
+ * and the slow-callback check of a step that began at t0: reports it
+ * (source: the task, borrowed) when it took too long. */
+double asy__loop_debug_start(asy_loop *loop);
+void asy__loop_debug_check_slow(asy_loop *loop, double t0, asy_obj *source);
+
+/* ---- chapter 31: tracing a run ----
+ * The loop can tell a sink everything it does, as it does it, with the
+ * loop's time: a recording to draw afterwards (tools/tracepic.c turns one
+ * into a timeline picture and a Chrome trace-event file). When no sink is
+ * set, each place that would report costs one predictable branch on a
+ * field that is NULL.
+ *
+ *   kind        emitted by  task  value            name        detail
+ *   TASK_NEW    create_task  yes  -                task name   coroutine name
+ *   STEP        a step begins yes -                task name   -
+ *   STEP_END    it ends       yes  -                task name   "yielded", "returned", "raised"
+ *   WAIT        it waits      yes  -                label       what it waits on (repr)
+ *   TASK_DONE   it is done    yes  -                task name   "finished", "cancelled", "raised X"
+ *   CALLBACK    a handle runs no   -                callback    the handle's repr
+ *   CALLBACK_END              no   -                callback    -
+ *   IO_WAIT     step 2 waits  no   timeout (-1: forever) -     "select", "sleep" or "jump"
+ *   IO_DONE     it is back    no   descriptors ready -         -
+ *   TIMER       step 3        no   the deadline     callback or "timer" -
+ *
+ * `task` identifies a task (its address: equal for the events of one task,
+ * and reused only after it is freed); the strings are borrowed for the
+ * call. The WAIT label is short: the name of the task waited for, the
+ * type of the future ("_GatheringFuture"), or, for a plain Future, the
+ * innermost coroutine awaiting it ("sleep").
+ *
+ * ASY_TRACE=path in the environment makes asy_loop_new install a sink that
+ * appends the events to that file, one line each, tab-separated:
+ * TIME KIND TASK VALUE NAME DETAIL, after a line "loop" for each new loop
+ * (the format tools/tracepic reads; `make trace CH=NN DEMO=X` uses it).
+ * Nothing the program prints changes. */
+typedef enum asy_trace_kind {
+    ASY_TRACE_TASK_NEW,
+    ASY_TRACE_STEP,
+    ASY_TRACE_STEP_END,
+    ASY_TRACE_WAIT,
+    ASY_TRACE_TASK_DONE,
+    ASY_TRACE_CALLBACK,
+    ASY_TRACE_CALLBACK_END,
+    ASY_TRACE_IO_WAIT,
+    ASY_TRACE_IO_DONE,
+    ASY_TRACE_TIMER,
+} asy_trace_kind;
+
+typedef struct asy_trace_event {
+    asy_trace_kind kind;
+    double time;       /* loop.time() when it happened */
+    const void *task;  /* the task, or NULL */
+    double value;      /* see the table */
+    const char *name;  /* see the table; "" when none */
+    const char *detail;
+} asy_trace_event;
+
+typedef void (*asy_trace_fn)(asy_loop *loop, const asy_trace_event *ev, void *arg);
+
+/* Set the loop's sink (NULL: tracing off). arg is passed to every call. */
+void asy_loop_set_trace(asy_loop *loop, asy_trace_fn fn, void *arg);
+/* "task_new", "step", ... (the names of the file format). */
+const char *asy_trace_kind_name(asy_trace_kind kind);
+
+/* For task.c: is a sink set (one load and a branch), and report. */
+struct asy__loop_prefix {
+    asy_obj ob;
+    asy_trace_fn trace_fn;
+    void *trace_arg;
+};
+static inline bool asy__tracing(const asy_loop *loop)
+{
+    return __builtin_expect(((const struct asy__loop_prefix *)(const void *)loop)->trace_fn != NULL, 0);
+}
+void asy__trace(asy_loop *loop, asy_trace_kind kind, const void *task, double value, const char *name,
+                const char *detail);
+
 #endif /* ASY_LOOP_H */

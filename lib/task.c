@@ -97,6 +97,8 @@ static asy_task *task_new(asy_loop *loop, asy_coro *coro, const char *name, bool
      * (task_name): a million tasks need not print a million strings. */
     t->name = name != NULL ? asy_str(name) : asy_int((long long)asy__loop_next_task_number(loop));
     asy_ilist_push_back(asy__loop_tasks(loop), &t->all_link);
+    if (asy__tracing(loop)) /* chapter 31 */
+        asy__trace(loop, ASY_TRACE_TASK_NEW, t, 0.0, asy_task_get_name(t), coro->name);
     asy__loop_set_close_hook(loop, abandon_tasks);
     asy__loop_set_task_hooks(loop, &task_hooks);
     if (eager_start && asy_get_running_loop(NULL) == loop)
@@ -184,9 +186,39 @@ asy_coro *asy_task_get_coro(const asy_task *t) { return t != NULL ? t->coro : NU
 
 static asy_exc *task_wakeup(asy_future *fut, asy_value arg);
 
+/* ---- chapter 31: what the trace says about a task ---- */
+
+/* The WAIT event's short label: the task waited for, the future's type,
+ * or for a plain Future the innermost coroutine awaiting it ("sleep"). */
+static const char *wait_label(asy_task *t, asy_future *fut)
+{
+    if (asy_istask(fut))
+        return asy_task_get_name((asy_task *)fut);
+    const char *type = asy_value_type_name(asy_obj_value(&fut->ob));
+    if (strcmp(type, "Future") != 0)
+        return type;
+    const asy_gen *g = t->coro;
+    while (g->delegate != NULL && asy_iscoroutine(g->delegate))
+        g = (const asy_gen *)g->delegate;
+    return g->name;
+}
+
+static void trace_done(asy_task *t)
+{
+    asy_loop *loop = t->fut.loop;
+    char how[ASY_FMT_MAX] = "finished";
+    if (asy_future_cancelled(&t->fut))
+        snprintf(how, sizeof how, "cancelled");
+    else if (t->fut.exc != NULL)
+        snprintf(how, sizeof how, "raised %s", ASY_EXC_REPR(t->fut.exc));
+    asy__trace(loop, ASY_TRACE_TASK_DONE, t, 0.0, asy_task_get_name(t), how);
+}
+
 /* The task is done: let its coroutine and what it waited for go. */
 static void finish(asy_task *t)
 {
+    if (asy__tracing(t->fut.loop))
+        trace_done(t);
     asy_coro *coro = t->coro;
     t->coro = NULL;
     asy_decref(coro);
@@ -206,8 +238,25 @@ static void cancel_self(asy_task *t, asy_exc *e)
     asy__future_cancel_base(&t->fut, cancel_msg_of(e));
 }
 
-/* One step: throw exc in (stolen), or send None when exc is NULL. */
+static void task_step_impl(asy_task *t, asy_exc *exc);
+
+/* Chapter 31's debug mode measures each step (loop.h, slow callbacks),
+ * reporting it once the step is over, with the task as it is then. The
+ * caller's reference keeps t alive across the step. */
 static void task_step(asy_task *t, asy_exc *exc)
+{
+    asy_loop *loop = t->fut.loop;
+    if (__builtin_expect(!asy_loop_get_debug(loop), 1)) {
+        task_step_impl(t, exc);
+        return;
+    }
+    double t0 = asy__loop_debug_start(loop);
+    task_step_impl(t, exc);
+    asy__loop_debug_check_slow(loop, t0, &t->fut.ob);
+}
+
+/* One step: throw exc in (stolen), or send None when exc is NULL. */
+static void task_step_impl(asy_task *t, asy_exc *exc)
 {
     asy_loop *loop = t->fut.loop;
     if (t->fut.state != ASY_FUTURE_PENDING) { /* cancelled while the step was queued */
@@ -233,7 +282,12 @@ static void task_step(asy_task *t, asy_exc *exc)
      * step runs inside another task's step: that one is current again after. */
     asy_task *outer = asy__loop_current_task(loop);
     asy__loop_set_current_task(loop, t);
+    if (asy__tracing(loop)) /* chapter 31 */
+        asy__trace(loop, ASY_TRACE_STEP, t, 0.0, asy_task_get_name(t), "");
     asy_result r = exc != NULL ? asy_gen_throw(t->coro, exc) : asy_gen_send(t->coro, asy_none());
+    if (asy__tracing(loop))
+        asy__trace(loop, ASY_TRACE_STEP_END, t, 0.0, asy_task_get_name(t),
+                   r.status == ASY_YIELDED ? "yielded" : r.status == ASY_RETURNED ? "returned" : "raised");
     asy__loop_set_current_task(loop, outer);
     asy_decref(exc);
 
@@ -293,6 +347,8 @@ static void task_step(asy_task *t, asy_exc *exc)
              * is scheduled now and this cannot fail. */
             asy_decref(asy_future_add_done_callback(fut, task_wakeup, asy_task_value(t)));
             t->fut_waiter = fut; /* takes the reference the coroutine yielded */
+            if (asy__tracing(loop))
+                asy__trace(loop, ASY_TRACE_WAIT, t, 0.0, wait_label(t, fut), ASY_REPR(r.value));
             if (t->must_cancel != NULL && asy_future_cancel(fut, cancel_msg_of(t->must_cancel))) {
                 asy_decref(t->must_cancel);
                 t->must_cancel = NULL;

@@ -3,6 +3,7 @@
  * the await chain), print_stack's text, current_task / all_tasks seen from
  * inside; debug mode and tracing are tested further down.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,241 @@ static void test_current_and_all_tasks(void)
     done_with(loop);
 }
 
+/* ---- debug mode ---- */
+
+/* A callback that "blocks" for `arg` seconds: on the virtual clock, it
+ * moves the clock on, which is what a blocking call looks like to the loop. */
+static asy_exc *busy(asy_value arg)
+{
+    asy_loop *loop = asy_get_running_loop(NULL);
+    asy_clock_advance_to(asy_loop_clock(loop), asy_loop_time(loop) + arg.u.f);
+    note("busy");
+    return NULL;
+}
+
+static void test_slow_callback_reported_in_debug_mode(void)
+{
+    asy_loop *loop = vloop();
+    CHECK(!asy_loop_get_debug(loop));
+    CHECK_DBL_NEAR(asy_loop_get_slow_callback_duration(loop), 0.1, 1e-12);
+    asy_decref(asy_loop_call_soon(loop, busy, asy_float(0.15), NULL));
+    CHECK_NULL(asy_loop_run_once(loop));
+    CHECK_STR_EQ(trace, "busy"); /* debug mode off: nothing said */
+    trace_reset();
+    asy_loop_set_debug(loop, true);
+    asy_decref(asy_loop_call_soon(loop, busy, asy_float(0.15), NULL));
+    asy_decref(asy_loop_call_soon(loop, busy, asy_float(0.05), NULL));
+    CHECK_NULL(asy_loop_run_once(loop));
+    CHECK_STR_EQ(trace, "busy [Executing <Handle busy(0.15)> took 0.150 seconds] busy");
+    trace_reset();
+    CHECK_NULL(asy_loop_set_slow_callback_duration(loop, 0.5));
+    asy_decref(asy_loop_call_soon(loop, busy, asy_float(0.15), NULL));
+    asy_decref(asy_loop_call_soon(loop, busy, asy_float(0.5), NULL));
+    CHECK_NULL(asy_loop_run_once(loop));
+    CHECK_STR_EQ(trace, "busy busy [Executing <Handle busy(0.5)> took 0.500 seconds]");
+    asy_exc *e = asy_loop_set_slow_callback_duration(loop, -1);
+    CHECK(asy_exc_is(e, &asy_ValueError));
+    asy_decref(e);
+    CHECK_DBL_NEAR(asy_loop_get_slow_callback_duration(loop), 0.5, 1e-12);
+    done_with(loop);
+}
+
+/* A task step that keeps the loop 0.2 s: reported with the task's repr. */
+static asy_status hog_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    {
+        asy_loop *loop = asy_get_running_loop(NULL);
+        asy_clock_advance_to(asy_loop_clock(loop), asy_loop_time(loop) + 0.2);
+    }
+    ASY_END(co);
+}
+static void test_slow_task_step_reported(void)
+{
+    asy_loop *loop = vloop();
+    asy_loop_set_debug(loop, true);
+    asy_task *t = asy_loop_create_task(loop, ASY_CORO_NEW(asy_coro, hog_body, "hog"), "hog-task", NULL);
+    CHECK_NULL(asy_loop_run_once(loop));
+    CHECK_STR_EQ(trace, "[Executing <Task finished name='hog-task' result=None> took 0.200 seconds]");
+    asy_decref(t);
+    done_with(loop);
+}
+
+/* ASY_DEBUG in the environment turns debug mode on for every new loop. */
+static void test_debug_from_environment(void)
+{
+    static const asy_loop_options opts = {NULL, true};
+    const char *values[] = {"1", "0", "", "yes"};
+    const bool want[] = {true, false, false, true};
+    for (int i = 0; i < 4; i++) {
+        setenv("ASY_DEBUG", values[i], 1);
+        asy_loop *loop = asy_loop_new(&opts, NULL);
+        CHECK_FATAL(loop != NULL);
+        CHECK_MSG(asy_loop_get_debug(loop) == want[i], "ASY_DEBUG=%s", values[i]);
+        asy_value lv = asy_loop_value(loop);
+        CHECK(strstr(ASY_REPR(lv), want[i] ? "debug=True" : "debug=False") != NULL);
+        asy_value_decref(lv);
+        asy_decref(loop);
+    }
+    unsetenv("ASY_DEBUG");
+    CHECK_INT_EQ(asy_obj_live(), 0);
+}
+
+/* call_soon from another thread while the loop runs: refused in debug
+ * mode, as CPython's _check_thread refuses it. */
+static asy_exc *never(asy_value arg)
+{
+    (void)arg;
+    note("never");
+    return NULL;
+}
+static void *from_thread(void *arg)
+{
+    asy_loop *loop = arg;
+    asy_exc *e1, *e2;
+    asy_handle *h1 = asy_loop_call_soon(loop, never, asy_none(), &e1);
+    asy_handle *h2 = asy_loop_call_later(loop, 1.0, never, asy_none(), &e2);
+    note("%s %s", h1 == NULL ? ASY_EXC_STR(e1) : "accepted", h2 == NULL ? ASY_EXC_STR(e2) : "accepted");
+    asy_decref(e1);
+    asy_decref(e2);
+    return NULL;
+}
+static asy_exc *spawn_and_join(asy_value arg)
+{
+    pthread_t th;
+    if (pthread_create(&th, NULL, from_thread, asy_value_loop(arg)) != 0)
+        return asy_exc_new(&asy_RuntimeError, "pthread_create failed");
+    pthread_join(th, NULL); /* blocks the loop a moment: fine for a test */
+    /* the loop's own thread is still welcome */
+    asy_exc *e;
+    asy_handle *h = asy_loop_call_soon(asy_value_loop(arg), busy, asy_float(0.0), &e);
+    note("own thread: %s", h != NULL ? "accepted" : "refused");
+    asy_decref(h);
+    return NULL;
+}
+static void test_thread_check_in_debug_mode(void)
+{
+    asy_loop *loop = vloop();
+    asy_loop_set_debug(loop, true);
+    asy_decref(asy_loop_call_soon(loop, spawn_and_join, asy_loop_value(loop), NULL));
+    CHECK_NULL(asy_loop_run_once(loop));
+    CHECK_NULL(asy_loop_run_once(loop));
+    CHECK_STR_EQ(trace, "RuntimeError: Non-thread-safe operation invoked on an event loop other than the current one "
+                        "RuntimeError: Non-thread-safe operation invoked on an event loop other than the current one "
+                        "own thread: accepted busy");
+    done_with(loop);
+}
+
+/* ---- tracing ---- */
+
+/* A sink that writes "kind:name" (and the time when it moved) to a buffer. */
+static char events[4096];
+static void record_event(asy_loop *loop, const asy_trace_event *ev, void *arg)
+{
+    (void)loop;
+    double *last = arg;
+    size_t n = strlen(events);
+    if (ev->time != *last) {
+        n += (size_t)snprintf(events + n, sizeof events - n, "%s@%g", n > 0 ? " " : "", ev->time);
+        *last = ev->time;
+    }
+    snprintf(events + n, sizeof events - n, "%s%s%s%s", n > 0 ? " " : "", asy_trace_kind_name(ev->kind),
+             ev->name[0] != '\0' ? ":" : "", ev->name);
+}
+
+/* async def child(): await asyncio.sleep(1)
+ * async def main(): t = create_task(child(), name='child'); await t */
+static asy_status child_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    note("child");
+    ASY_AWAIT(co, asy_sleep(1, asy_none()));
+    ASY_END(co);
+}
+static asy_status parent_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    {
+        asy_exc *err;
+        asy_task *t = asy_create_task(ASY_CORO_NEW(asy_coro, child_body, "child"), "child", &err);
+        if (t == NULL)
+            ASY_RAISE(co, err);
+        note("parent");
+        ASY_AWAIT(co, t);
+    }
+    note("parent done@%g", now());
+    ASY_END(co);
+}
+
+static void test_trace_events_in_order(void)
+{
+    asy_loop *loop = vloop();
+    events[0] = '\0';
+    double last = 0.0;
+    asy_loop_set_trace(loop, record_event, &last);
+    asy_result r = asy_loop_run_until_complete(loop, ASY_CORO_NEW(asy_coro, parent_body, "parent"));
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    asy_result_clear(&r);
+    CHECK_STR_EQ(events,
+                 "task_new:Task-1 step:Task-1 task_new:child step_end:Task-1 wait:child "
+                 "step:child step_end:child wait:sleep "
+                 "io_wait @1 io_done timer:timer step:child step_end:child task_done:child "
+                 "step:Task-1 step_end:Task-1 task_done:Task-1");
+    CHECK_STR_EQ(trace, "parent child parent done@1");
+    done_with(loop);
+}
+
+/* Timers of handles, with their callbacks' names. */
+static void test_trace_of_a_timer_callback(void)
+{
+    asy_loop *loop = vloop();
+    events[0] = '\0';
+    double last = 0.0;
+    asy_loop_set_trace(loop, record_event, &last);
+    asy_decref(asy_loop_call_later(loop, 2.5, busy, asy_float(0.0), NULL));
+    CHECK_NULL(asy_loop_run_once(loop));
+    CHECK_STR_EQ(events, "io_wait @2.5 io_done timer:busy callback:busy callback_end:busy");
+    done_with(loop);
+}
+
+/* The same program with the sink set and without: what it does and when
+ * is the same; without a sink, nothing is recorded. */
+static void run_parent(bool traced, char *out, size_t size)
+{
+    asy_loop *loop = vloop();
+    events[0] = '\0';
+    double last = 0.0;
+    if (traced)
+        asy_loop_set_trace(loop, record_event, &last);
+    asy_result r = asy_loop_run_until_complete(loop, ASY_CORO_NEW(asy_coro, parent_body, "parent"));
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    asy_result_clear(&r);
+    snprintf(out, size, "%s t=%g", trace, asy_loop_time(loop));
+    done_with(loop);
+}
+static void test_trace_off_changes_nothing(void)
+{
+    char on[512], off[512];
+    run_parent(true, on, sizeof on);
+    CHECK(events[0] != '\0');
+    run_parent(false, off, sizeof off);
+    CHECK_STR_EQ(events, ""); /* no sink: not one event */
+    CHECK_STR_EQ(off, on);
+    CHECK_STR_EQ(off, "parent child parent done@1 t=1");
+    /* a sink can be removed again */
+    asy_loop *loop = vloop();
+    double last = 0.0;
+    asy_loop_set_trace(loop, record_event, &last);
+    asy_loop_set_trace(loop, NULL, NULL);
+    events[0] = '\0';
+    asy_decref(asy_loop_call_soon(loop, busy, asy_float(0.0), NULL));
+    CHECK_NULL(asy_loop_run_once(loop));
+    CHECK_STR_EQ(events, "");
+    CHECK_STR_EQ(asy_trace_kind_name(ASY_TRACE_TIMER), "timer");
+    CHECK_STR_EQ(asy_trace_kind_name((asy_trace_kind)99), "?");
+    done_with(loop);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -185,6 +421,13 @@ int main(int argc, char **argv)
         {"print_stack prints Python's text with the source lines", test_print_stack_text},
         {"print_stack of a failed task shows its exception", test_print_stack_of_failed_task},
         {"current_task, all_tasks, get_coro and stacks from inside a task", test_current_and_all_tasks},
+        {"debug mode: a slow callback is reported with its duration", test_slow_callback_reported_in_debug_mode},
+        {"debug mode: a slow task step is reported with the task", test_slow_task_step_reported},
+        {"ASY_DEBUG in the environment turns debug mode on", test_debug_from_environment},
+        {"debug mode: call_soon from another thread is refused", test_thread_check_in_debug_mode},
+        {"trace: a task creating and awaiting another, in order", test_trace_events_in_order},
+        {"trace: a timer handle's callback", test_trace_of_a_timer_callback},
+        {"trace: with no sink nothing is recorded and nothing changes", test_trace_off_changes_nothing},
         {NULL, NULL},
     };
     return check_main("introspect", tests, argc, argv);
