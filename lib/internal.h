@@ -277,6 +277,9 @@ unsigned long asy__loop_next_task_number(asy_loop *loop);
 typedef struct asy_loop_task_hooks {
     asy_exc *(*refuse_turn)(asy_loop *loop);
     void (*recover)(asy_loop *loop, asy_exc *exc);
+    /* chapter 31: the default exception handler's "source_traceback:"
+     * lines for a source that is a task created in debug mode */
+    void (*print_origin)(asy_value source, FILE *f);
 } asy_loop_task_hooks;
 void asy__loop_set_task_hooks(asy_loop *loop, const asy_loop_task_hooks *hooks);
 void asy__loop_set_until(asy_loop *loop, asy_obj *fut);

@@ -48,6 +48,7 @@
 #define ASY_LOOP_H
 
 #include <math.h>
+#include <stdio.h>
 #include <stdbool.h>
 
 #include "clock.h"

@@ -75,6 +75,8 @@ typedef struct asy_task {
     asy_value name;           /* a str, or the N of "Task-N" as an int until
                                  asy_task_get_name or repr first asks */
     asy_ilist all_link;       /* in the loop's list of live tasks */
+    struct asy__task_origin *origin; /* chapter 31: where it was created (debug
+                                        mode only; owned), or NULL */
 } asy_task;
 
 extern const asy_type asy_task_type;
@@ -103,6 +105,11 @@ asy_task *asy_create_task(asy_coro *coro, const char *name, asy_exc **error);
  * coroutine is wrapped in a task on `loop` (NULL: the running loop).
  * Steals aw; new reference, or NULL with *error set. */
 asy_future *asy_ensure_future(void *aw, asy_loop *loop, asy_exc **error);
+
+/* For chapter 31's introspect.h: the frames recorded when t was created in
+ * debug mode (outermost first, at most max; the strings are static);
+ * returns how many there are, 0 when none were recorded. */
+size_t asy__task_origin(const asy_task *t, const char **names, const char **files, int *lines, size_t max);
 
 /* asyncio.isfuture covers tasks; this is isinstance(x, Task). */
 bool asy_istask(const void *obj);
