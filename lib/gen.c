@@ -86,10 +86,22 @@ asy_gen *asy_gen_new(size_t frame_size, asy_gen_body body, const char *name)
     return g;
 }
 
+/* Chapter 31: where new coroutines come from, while debug mode asks. */
+static _Thread_local asy__coro_origin_fn origin_hook;
+
+asy__coro_origin_fn asy__gen_set_origin_hook(asy__coro_origin_fn hook)
+{
+    asy__coro_origin_fn old = origin_hook;
+    origin_hook = hook;
+    return old;
+}
+
 void asy__gen_make_coroutine(asy_gen *g)
 {
     g->ob.type = &coro_type;
     g->is_coroutine = true;
+    if (origin_hook != NULL) /* `received` is None and unused until the first step */
+        g->received = origin_hook();
 }
 
 bool asy__is_type(const void *obj, bool coroutine)
@@ -546,6 +558,8 @@ static void gen_dealloc(asy_obj *self)
             return; /* its cleanup stored a new reference somewhere */
     } else if (g->state == ASY_GEN_CREATED && g->is_coroutine) {
         fprintf(stderr, "RuntimeWarning: coroutine '%s' was never awaited\n", g->name);
+        if (asy_is_str(g->received)) /* chapter 31: debug mode's origin */
+            fprintf(stderr, "Coroutine created at (most recent call last)\n%s", asy_str_cstr(g->received));
     }
     release_frame(g);
     asy_obj_free(g);

@@ -176,6 +176,17 @@ void *asy__null_fail(const char *what, asy_exc **error);
 
 /* ---- generators (gen.c) ---- */
 
+/* Chapter 31, debug mode: Python's sys.set_coroutine_origin_tracking_depth.
+ * While a hook is set (per thread; the loop sets it while it runs in debug
+ * mode), each new coroutine asks it where it is being created: a str value
+ * (new reference; None for "unknown") kept in the frame's `received` slot,
+ * which a coroutine does not use before its first step and which that step
+ * clears. A coroutine freed without ever starting prints it under its
+ * "never awaited" warning. No field is added to the frame for it. Returns
+ * the hook that was set before. */
+typedef asy_value (*asy__coro_origin_fn)(void);
+asy__coro_origin_fn asy__gen_set_origin_hook(asy__coro_origin_fn hook);
+
 /* For the loop's recovery after a longjmp (loop.h, asy_loop_recover): a
  * generator left RUNNING because its body jumped out of the step is
  * finished without running anything more (its clear function releases its
@@ -280,6 +291,9 @@ typedef struct asy_loop_task_hooks {
     /* chapter 31: the default exception handler's "source_traceback:"
      * lines for a source that is a task created in debug mode */
     void (*print_origin)(asy_value source, FILE *f);
+    /* chapter 31: where a coroutine is being created (the origin hook
+     * below), set while the loop runs in debug mode */
+    asy_value (*coro_origin)(void);
 } asy_loop_task_hooks;
 void asy__loop_set_task_hooks(asy_loop *loop, const asy_loop_task_hooks *hooks);
 void asy__loop_set_until(asy_loop *loop, asy_obj *fut);

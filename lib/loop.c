@@ -293,6 +293,13 @@ static int loop_format(asy_obj *self, char *buf, size_t size, bool repr)
 
 static void trace_from_env(asy_loop *loop);
 
+/* Chapter 31: the coroutine origin hook (gen.h) a running loop sets: the
+ * task module's, in debug mode; none otherwise. */
+static asy__coro_origin_fn origin_hook_of(const asy_loop *loop)
+{
+    return loop->debug && loop->task_hooks != NULL ? loop->task_hooks->coro_origin : NULL;
+}
+
 static const asy_type loop_type = {.name = "_UnixSelectorEventLoop", .dealloc = loop_dealloc, .format = loop_format};
 
 asy_loop *asy_loop_new(const asy_loop_options *opts, asy_exc **error)
@@ -819,7 +826,9 @@ asy_exc *asy_loop_run_once(asy_loop *loop)
     loop->running = true; /* close() and run_forever() refuse, as inside run_forever */
     loop->thread = pthread_self();
     running_loop = loop;
+    asy__coro_origin_fn outer_hook = asy__gen_set_origin_hook(origin_hook_of(loop));
     e = run_once(loop);
+    asy__gen_set_origin_hook(outer_hook);
     running_loop = outer;
     loop->running = was_running;
     return e;
@@ -996,8 +1005,10 @@ asy_exc *asy_loop_recover(asy_loop *loop, asy_exc *exc)
     asy_decref(asy__loop_take_until(loop));
     loop->running = false;
     loop->stopping = false;
-    if (running_loop == loop)
+    if (running_loop == loop) {
         running_loop = NULL;
+        asy__gen_set_origin_hook(NULL); /* chapter 31: run_forever did not get to */
+    }
     int refs = loop->forever_refs;
     loop->forever_refs = 0;
     while (refs-- > 0)
@@ -1019,6 +1030,7 @@ asy_exc *asy_loop_run_forever(asy_loop *loop)
     loop->entry_step_depth = asy__gen_step_depth();
     loop->thread = pthread_self();
     running_loop = loop;
+    asy__coro_origin_fn outer_hook = asy__gen_set_origin_hook(origin_hook_of(loop));
     asy_incref(loop); /* no one can free it under our feet */
     loop->forever_refs++;
     asy_exc *e = NULL;
@@ -1027,6 +1039,7 @@ asy_exc *asy_loop_run_forever(asy_loop *loop)
         if (e != NULL || loop->stopping)
             break;
     }
+    asy__gen_set_origin_hook(outer_hook);
     loop->stopping = false;
     loop->running = false;
     running_loop = NULL;
@@ -1123,8 +1136,11 @@ bool asy_loop_remove_writer(asy_loop *loop, int fd) { return remove_io(loop, fd,
 
 void asy_loop_set_debug(asy_loop *loop, bool enabled)
 {
-    if (loop != NULL)
-        loop->debug = enabled;
+    if (loop == NULL)
+        return;
+    loop->debug = enabled;
+    if (loop == running_loop) /* new coroutines are tracked from now on (or no more) */
+        asy__gen_set_origin_hook(origin_hook_of(loop));
 }
 
 bool asy_loop_get_debug(const asy_loop *loop) { return loop != NULL && loop->debug; }

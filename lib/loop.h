@@ -343,7 +343,13 @@ size_t asy_loop_scheduled_count(const asy_loop *loop);
  *     than the one running the loop fail with RuntimeError "Non-thread-safe
  *     operation invoked on an event loop other than the current one"
  *     (CPython's _check_thread). Without debug mode such a call is a data
- *     race that nothing reports.
+ *     race that nothing reports;
+ *   - where things were made: a task created in debug mode records the
+ *     await chain of the task that created it, and the default exception
+ *     handler prints it under "source_traceback:" (task.c, capture_origin;
+ *     introspect.h, asy_task_get_origin); while the loop runs in debug
+ *     mode, a new coroutine records the same, printed under its "never
+ *     awaited" warning (gen.h, the origin hook).
  * The environment variable ASY_DEBUG (read by asy_loop_new; anything but
  * "" or "0") turns it on for every loop a program makes, without changing
  * the program: PYTHONASYNCIODEBUG's twin. asyncio.run(main(), debug=True)

@@ -32,7 +32,8 @@ static void abandon_tasks(asy_loop *loop);
 static asy_exc *refuse_turn(asy_loop *loop);
 static void recover_tasks(asy_loop *loop, asy_exc *exc);
 static void print_origin(asy_value source, FILE *f);
-static const asy_loop_task_hooks task_hooks = {refuse_turn, recover_tasks, print_origin};
+static asy_value coro_origin(void);
+static const asy_loop_task_hooks task_hooks = {refuse_turn, recover_tasks, print_origin, coro_origin};
 static asy_exc *stop_loop(asy_future *fut, asy_value arg);
 
 bool asy_istask(const void *obj) { return asy_isinstance(obj, &asy_task_type); }
@@ -116,6 +117,27 @@ static void print_origin(asy_value source, FILE *f)
     for (size_t i = 0; i < t->origin->n; i++)
         fprintf(f, "  File \"%s\", line %d, in %s\n", t->origin->frames[i].file, t->origin->frames[i].line,
                 t->origin->frames[i].name);
+}
+
+/* gen.h's origin hook: the await chain of the running task, as the lines
+ * of a traceback (the innermost line is where that coroutine last
+ * resumed). None outside any task. */
+static asy_value coro_origin(void)
+{
+    asy_loop *loop = asy_get_running_loop(NULL);
+    task_origin *o = loop != NULL ? capture_origin(loop) : NULL;
+    if (o == NULL)
+        return asy_none();
+    char buf[2048];
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < o->n && used < sizeof buf; i++) {
+        int k = snprintf(buf + used, sizeof buf - used, "  File \"%s\", line %d, in %s\n", o->frames[i].file,
+                         o->frames[i].line, o->frames[i].name);
+        used += k > 0 ? (size_t)k : 0;
+    }
+    free(o);
+    return asy_str(buf);
 }
 
 size_t asy__task_origin(const asy_task *t, const char **names, const char **files, int *lines, size_t max)

@@ -348,7 +348,7 @@ static void capture_stderr(void (*fn)(void *), void *arg, char *out, size_t size
     out[len] = '\0';
     fclose(tmp);
 }
-static void release_task(void *t) { asy_decref((asy_task *)t); }
+static void release_obj(void *o) { asy_decref((asy_obj *)o); }
 
 static void test_origin_of_a_task_in_debug_mode(void)
 {
@@ -367,7 +367,7 @@ static void test_origin_of_a_task_in_debug_mode(void)
         asy_frame_info fr[4];
         size_t n = asy_task_get_origin(child, fr, 4);
         char err[2048];
-        capture_stderr(release_task, child, err, sizeof err); /* "never retrieved" */
+        capture_stderr(release_obj, child, err, sizeof err); /* "never retrieved" */
         CHECK(strstr(err, "Task exception was never retrieved\n") != NULL);
         char want[512];
         snprintf(want, sizeof want,
@@ -388,6 +388,49 @@ static void test_origin_of_a_task_in_debug_mode(void)
         done_with(loop);
     }
     CHECK_INT_EQ(asy_task_get_origin(NULL, NULL, 0), 0);
+}
+
+/* Debug mode: a coroutine never awaited says where it was created. */
+static int dropper_line;
+static asy_status dropper_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    dropper_line = __LINE__ + 1;
+    ASY_AWAIT(co, asy_sleep(0, asy_none()));
+    asy_decref(ASY_CORO_NEW(asy_coro, boom_body, "forgotten"));
+    ASY_AWAIT(co, asy_sleep(0, asy_none())); /* a started coroutine: its origin is gone */
+    ASY_RETURN(co, asy_int(7));
+    ASY_END(co);
+}
+static void run_dropper(void *loop)
+{
+    asy_result r = asy_loop_run_until_complete(loop, ASY_CORO_NEW(asy_coro, dropper_body, "dropper"));
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    CHECK_STR_EQ(ASY_REPR(r.value), "7");
+    asy_result_clear(&r);
+}
+static void test_never_awaited_origin_in_debug_mode(void)
+{
+    for (int debug = 0; debug < 2; debug++) {
+        asy_loop *loop = vloop();
+        asy_loop_set_debug(loop, debug);
+        char err[2048], want[512];
+        capture_stderr(run_dropper, loop, err, sizeof err);
+        snprintf(want, sizeof want,
+                 "RuntimeWarning: coroutine 'forgotten' was never awaited\n"
+                 "Coroutine created at (most recent call last)\n"
+                 "  File \"%s\", line %d, in dropper\n",
+                 __FILE__, dropper_line);
+        if (debug)
+            CHECK_MSG(strcmp(err, want) == 0, "stderr:\n%s", err);
+        else
+            CHECK_STR_EQ(err, "RuntimeWarning: coroutine 'forgotten' was never awaited\n");
+        done_with(loop);
+    }
+    /* outside a running loop nothing is tracked, even for a debug loop */
+    char err[256];
+    capture_stderr(release_obj, ASY_CORO_NEW(asy_coro, boom_body, "outside"), err, sizeof err);
+    CHECK_STR_EQ(err, "RuntimeWarning: coroutine 'outside' was never awaited\n");
 }
 
 /* ---- tracing ---- */
@@ -512,10 +555,14 @@ int main(int argc, char **argv)
         {"ASY_DEBUG in the environment turns debug mode on", test_debug_from_environment},
         {"debug mode: call_soon from another thread is refused", test_thread_check_in_debug_mode},
         {"debug mode: where a task was created, printed with its lost exception", test_origin_of_a_task_in_debug_mode},
+        {"debug mode: a coroutine never awaited says where it was created", test_never_awaited_origin_in_debug_mode},
         {"trace: a task creating and awaiting another, in order", test_trace_events_in_order},
         {"trace: a timer handle's callback", test_trace_of_a_timer_callback},
         {"trace: with no sink nothing is recorded and nothing changes", test_trace_off_changes_nothing},
         {NULL, NULL},
     };
+    /* these tests turn debug mode and tracing on themselves */
+    unsetenv("ASY_DEBUG");
+    unsetenv("ASY_TRACE");
     return check_main("introspect", tests, argc, argv);
 }
