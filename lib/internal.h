@@ -35,6 +35,7 @@ typedef struct asy_loop asy_loop;       /* loop.h (chapter 10) */
 typedef struct asy_ready asy_ready;     /* loop.h */
 typedef struct asy_timer asy_timer;     /* loop.h */
 typedef struct asy_future asy_future;   /* future.h (chapter 11) */
+typedef struct asy_task asy_task;       /* task.h (chapter 12) */
 typedef struct asy_ptrmap asy_ptrmap;   /* ptrmap.h (chapter 14) */
 
 /* ---- objects (objcache.c) ---- */
@@ -347,5 +348,18 @@ void asy__loop_thread_jobs_add(asy_loop *loop, int delta);
 asy_exc *asy__loop_shutdown_default_executor(asy_loop *loop);
 /* The wakeup descriptor (for tests), -1 once closed. */
 int asy__loop_wakeup_fd(const asy_loop *loop);
+
+/* ---- chapter 31: debug mode and introspection (loop.c, task.c) ---- */
+
+/* For task.c: the loop's clock reading when debug mode is on (0 when off),
+ * and the slow-callback check of a step that began at t0: reports it
+ * through the exception handler (source: the task, borrowed) when it took
+ * slow_callback_duration or more. */
+double asy__loop_debug_start(asy_loop *loop);
+void asy__loop_debug_check_slow(asy_loop *loop, double t0, asy_obj *source);
+/* For introspect.c: the frames recorded when t was created in debug mode
+ * (outermost first, at most max; the strings are static); returns how many
+ * there are, 0 when none were recorded. */
+size_t asy__task_origin(const asy_task *t, const char **names, const char **files, int *lines, size_t max);
 
 #endif /* ASY_INTERNAL_H */

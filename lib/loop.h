@@ -362,11 +362,6 @@ bool asy_loop_get_debug(const asy_loop *loop); /* false for NULL */
  * (ValueError, returned; new reference). */
 asy_exc *asy_loop_set_slow_callback_duration(asy_loop *loop, double seconds);
 double asy_loop_get_slow_callback_duration(const asy_loop *loop); /* 0.1 by default; 0 for NULL */
-/* For task.c: the loop's clock reading when debug mode is on (0 when off),
- * and the slow-callback check of a step that began at t0: reports it
- * (source: the task, borrowed) when it took too long. */
-double asy__loop_debug_start(asy_loop *loop);
-void asy__loop_debug_check_slow(asy_loop *loop, double t0, asy_obj *source);
 
 /* ---- chapter 31: tracing a run ----
  * The loop can tell a sink everything it does, as it does it, with the

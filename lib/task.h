@@ -106,11 +106,6 @@ asy_task *asy_create_task(asy_coro *coro, const char *name, asy_exc **error);
  * Steals aw; new reference, or NULL with *error set. */
 asy_future *asy_ensure_future(void *aw, asy_loop *loop, asy_exc **error);
 
-/* For chapter 31's introspect.h: the frames recorded when t was created in
- * debug mode (outermost first, at most max; the strings are static);
- * returns how many there are, 0 when none were recorded. */
-size_t asy__task_origin(const asy_task *t, const char **names, const char **files, int *lines, size_t max);
-
 /* asyncio.isfuture covers tasks; this is isinstance(x, Task). */
 bool asy_istask(const void *obj);
 /* The task as a value (new reference), and back (borrowed, or NULL). */
