@@ -41,6 +41,7 @@ struct asy_loop {
     asy_obj ob;
     asy_trace_fn trace_fn;      /* chapter 31: first, where loop.h's */
     void *trace_arg;            /* asy__tracing() finds it; or NULL */
+    bool debug;                 /* chapter 31: debug mode (asy__loop_debug reads it too) */
     asy_ilist ready;            /* asy_ready items, in the order they run */
     asy_heap timers;            /* asy_handle.timer nodes */
     size_t cancelled_timers;    /* cancelled handles still in the heap */
@@ -85,7 +86,6 @@ struct asy_loop {
     bool ts_closed;             /* close() began: the door is shut */
     atomic_int writers;         /* threads writing to wakeup_fd right now */
     /* chapter 31 */
-    bool debug;
     double slow_callback_duration;
     pthread_t thread;           /* the thread running it (while running) */
     FILE *trace_file;           /* ASY_TRACE's file (owned), or NULL */
@@ -94,6 +94,8 @@ struct asy_loop {
 _Static_assert(offsetof(struct asy_loop, trace_fn) == offsetof(struct asy__loop_prefix, trace_fn) &&
                    offsetof(struct asy_loop, trace_arg) == offsetof(struct asy__loop_prefix, trace_arg),
                "loop.h's asy__loop_prefix must match the loop's first fields");
+_Static_assert(offsetof(struct asy_loop, debug) == offsetof(struct asy__loop_prefix, debug),
+               "loop.h's asy__loop_prefix must match the loop's debug field");
 
 /* Reporting a trace event costs this one branch when no sink is set. */
 #define TRACE(loop, ...)                        \
@@ -237,7 +239,7 @@ static void handle_run(asy_ready *item)
         return;
     asy_loop *loop = h->loop;
     TRACE(loop, ASY_TRACE_CALLBACK, NULL, 0.0, h->fn_name, ASY_REPR(asy_obj_value(h)));
-    double t0 = asy__loop_debug_start(loop);
+    double t0 = loop->debug ? asy_loop_time(loop) : 0.0;
     asy_exc *e = h->fn(h->arg);
     if (loop->debug)
         asy__loop_debug_check_slow(loop, t0, &h->ob);

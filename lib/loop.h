@@ -427,10 +427,16 @@ struct asy__loop_prefix {
     asy_obj ob;
     asy_trace_fn trace_fn;
     void *trace_arg;
+    bool debug;
 };
 static inline bool asy__tracing(const asy_loop *loop)
 {
     return __builtin_expect(((const struct asy__loop_prefix *)(const void *)loop)->trace_fn != NULL, 0);
+}
+/* For task.c: asy_loop_get_debug without a call (the step's one branch). */
+static inline bool asy__loop_debug(const asy_loop *loop)
+{
+    return __builtin_expect(((const struct asy__loop_prefix *)(const void *)loop)->debug, 0);
 }
 void asy__trace(asy_loop *loop, asy_trace_kind kind, const void *task, double value, const char *name,
                 const char *detail);

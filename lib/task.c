@@ -181,7 +181,7 @@ static asy_task *task_new(asy_loop *loop, asy_coro *coro, const char *name, bool
      * (task_name): a million tasks need not print a million strings. */
     t->name = name != NULL ? asy_str(name) : asy_int((long long)asy__loop_next_task_number(loop));
     asy_ilist_push_back(asy__loop_tasks(loop), &t->all_link);
-    if (asy_loop_get_debug(loop)) /* chapter 31 */
+    if (asy__loop_debug(loop)) /* chapter 31 */
         t->origin = capture_origin(loop);
     if (asy__tracing(loop)) /* chapter 31 */
         asy__trace(loop, ASY_TRACE_TASK_NEW, t, 0.0, asy_task_get_name(t), coro->name);
@@ -332,7 +332,7 @@ static void task_step_impl(asy_task *t, asy_exc *exc);
 static void task_step(asy_task *t, asy_exc *exc)
 {
     asy_loop *loop = t->fut.loop;
-    if (__builtin_expect(!asy_loop_get_debug(loop), 1)) {
+    if (!asy__loop_debug(loop)) {
         task_step_impl(t, exc);
         return;
     }
