@@ -35,7 +35,6 @@ typedef struct asy_loop asy_loop;       /* loop.h (chapter 10) */
 typedef struct asy_ready asy_ready;     /* loop.h */
 typedef struct asy_timer asy_timer;     /* loop.h */
 typedef struct asy_future asy_future;   /* future.h (chapter 11) */
-typedef struct asy_task asy_task;       /* task.h (chapter 12) */
 typedef struct asy_ptrmap asy_ptrmap;   /* ptrmap.h (chapter 14) */
 
 /* ---- objects (objcache.c) ---- */
@@ -289,9 +288,6 @@ unsigned long asy__loop_next_task_number(asy_loop *loop);
 typedef struct asy_loop_task_hooks {
     asy_exc *(*refuse_turn)(asy_loop *loop);
     void (*recover)(asy_loop *loop, asy_exc *exc);
-    /* chapter 31: the default exception handler's "source_traceback:"
-     * lines for a source that is a task created in debug mode */
-    void (*print_origin)(asy_value source, FILE *f);
     /* chapter 31: where a coroutine is being created (the origin hook
      * below), set while the loop runs in debug mode */
     asy_value (*coro_origin)(void);
@@ -357,9 +353,5 @@ int asy__loop_wakeup_fd(const asy_loop *loop);
  * slow_callback_duration or more. */
 double asy__loop_debug_start(asy_loop *loop);
 void asy__loop_debug_check_slow(asy_loop *loop, double t0, asy_obj *source);
-/* For introspect.c: the frames recorded when t was created in debug mode
- * (outermost first, at most max; the strings are static); returns how many
- * there are, 0 when none were recorded. */
-size_t asy__task_origin(const asy_task *t, const char **names, const char **files, int *lines, size_t max);
 
 #endif /* ASY_INTERNAL_H */

@@ -105,17 +105,3 @@ asy_exc *asy_task_print_stack(const asy_task *t, int limit, FILE *file)
         asy_exc_print(exc, file);
     return NULL;
 }
-
-size_t asy_task_get_origin(const asy_task *t, asy_frame_info *out, size_t max)
-{
-    enum { MAX_ORIGIN = 64 };
-    const char *names[MAX_ORIGIN], *files[MAX_ORIGIN];
-    int lines[MAX_ORIGIN];
-    size_t n = asy__task_origin(t, names, files, lines, MAX_ORIGIN);
-    for (size_t i = 0; i < n && i < max && i < MAX_ORIGIN && out != NULL; i++) {
-        out[i].name = names[i];
-        out[i].file = files[i];
-        out[i].line = lines[i];
-    }
-    return n;
-}

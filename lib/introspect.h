@@ -72,15 +72,4 @@ size_t asy_task_get_stack(const asy_task *t, int limit, asy_frame_info *out, siz
  * task (new reference). */
 asy_exc *asy_task_print_stack(const asy_task *t, int limit, FILE *file);
 
-/* Debug mode's record of where t was created (loop.h, debug mode): the
- * await chain of the task that created it, as it was at that moment,
- * outermost first (the innermost line is where that coroutine last
- * resumed). At most max frames into out; returns how many there are. 0
- * when nothing was recorded: debug mode was off, the task was created
- * outside any task (by asy_run, or from main), or t is NULL. The default
- * exception handler prints the same frames under "source_traceback:" when
- * it reports the task (an exception never retrieved, a task destroyed
- * while pending). */
-size_t asy_task_get_origin(const asy_task *t, asy_frame_info *out, size_t max);
-
 #endif /* ASY_INTROSPECT_H */

@@ -207,8 +207,6 @@ void asy_loop_default_exception_handler(asy_loop *loop, const asy_error_context 
         if (ctx->message != NULL && strstr(ctx->message, "exception was never retrieved") != NULL)
             key = "future";
         fprintf(stderr, "%s: %s\n", key, ASY_REPR(ctx->source));
-        if (loop != NULL && loop->task_hooks != NULL && loop->task_hooks->print_origin != NULL)
-            loop->task_hooks->print_origin(ctx->source, stderr); /* chapter 31 */
     }
     if (ctx->exception != NULL)
         asy_exc_print(ctx->exception, stderr);

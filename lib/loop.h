@@ -344,12 +344,12 @@ size_t asy_loop_scheduled_count(const asy_loop *loop);
  *     operation invoked on an event loop other than the current one"
  *     (CPython's _check_thread). Without debug mode such a call is a data
  *     race that nothing reports;
- *   - where things were made: a task created in debug mode records the
- *     await chain of the task that created it, and the default exception
- *     handler prints it under "source_traceback:" (task.c, capture_origin;
- *     introspect.h, asy_task_get_origin); while the loop runs in debug
- *     mode, a new coroutine records the same, printed under its "never
- *     awaited" warning (gen.h, the origin hook).
+ *   - where a coroutine was made: while the loop runs in debug mode, a
+ *     new coroutine records the await chain of the task creating it, and
+ *     its "never awaited" warning prints it (internal.h, the origin hook;
+ *     task.c, coro_origin). Tasks do not record theirs (CPython's
+ *     source_traceback): a field in every task costs chapter 12's spawn
+ *     benchmark a size class of the object cache.
  * The environment variable ASY_DEBUG (read by asy_loop_new; anything but
  * "" or "0") turns it on for every loop a program makes, without changing
  * the program: PYTHONASYNCIODEBUG's twin. asyncio.run(main(), debug=True)

@@ -31,9 +31,8 @@ static void step_release(asy_ready *item);
 static void abandon_tasks(asy_loop *loop);
 static asy_exc *refuse_turn(asy_loop *loop);
 static void recover_tasks(asy_loop *loop, asy_exc *exc);
-static void print_origin(asy_value source, FILE *f);
 static asy_value coro_origin(void);
-static const asy_loop_task_hooks task_hooks = {refuse_turn, recover_tasks, print_origin, coro_origin};
+static const asy_loop_task_hooks task_hooks = {refuse_turn, recover_tasks, coro_origin};
 static asy_exc *stop_loop(asy_future *fut, asy_value arg);
 
 bool asy_istask(const void *obj) { return asy_isinstance(obj, &asy_task_type); }
@@ -70,17 +69,16 @@ static asy_task *fail(asy_exc *err, asy_exc **error)
     return NULL;
 }
 
-/* ---- chapter 31: where a task was created (debug mode) ----
- * CPython records the Python stack when a future is made in debug mode
- * (_source_traceback) and the default exception handler prints it as
- * "source_traceback: Object created at (most recent call last):". Here the
- * stack at creation is the await chain of the task that is running: the
- * frames from its coroutine down to the innermost one running now, each
- * with its file and resume line. (The innermost line is where that
- * coroutine last resumed, not the line of the create_task call itself:
- * a frame learns its line only when it suspends.) Nothing is recorded for
- * a task made outside any task, nor outside debug mode. */
-typedef struct asy__task_origin {
+/* ---- chapter 31: where a coroutine was created (debug mode) ----
+ * CPython records the Python stack when a coroutine is made in debug mode
+ * (sys.set_coroutine_origin_tracking_depth) and prints it under "never
+ * awaited". Here the stack at creation is the await chain of the task that
+ * is running: the frames from its coroutine down to the innermost one
+ * running now, each with its file and resume line. (The innermost line is
+ * where that coroutine last resumed, not the line of the call itself: a
+ * frame learns its line only when it suspends.) Nothing is recorded
+ * outside any task. */
+typedef struct task_origin {
     size_t n;
     struct { const char *name, *file; int line; } frames[];
 } task_origin;
@@ -108,17 +106,6 @@ static task_origin *capture_origin(asy_loop *loop)
     return o;
 }
 
-static void print_origin(asy_value source, FILE *f)
-{
-    asy_task *t = asy_value_task(source);
-    if (t == NULL || t->origin == NULL)
-        return;
-    fprintf(f, "source_traceback: Object created at (most recent call last):\n");
-    for (size_t i = 0; i < t->origin->n; i++)
-        fprintf(f, "  File \"%s\", line %d, in %s\n", t->origin->frames[i].file, t->origin->frames[i].line,
-                t->origin->frames[i].name);
-}
-
 /* gen.h's origin hook: the await chain of the running task, as the lines
  * of a traceback (the innermost line is where that coroutine last
  * resumed). None outside any task. */
@@ -138,18 +125,6 @@ static asy_value coro_origin(void)
     }
     free(o);
     return asy_str(buf);
-}
-
-size_t asy__task_origin(const asy_task *t, const char **names, const char **files, int *lines, size_t max)
-{
-    if (t == NULL || t->origin == NULL)
-        return 0;
-    for (size_t i = 0; i < t->origin->n && i < max; i++) {
-        names[i] = t->origin->frames[i].name;
-        files[i] = t->origin->frames[i].file;
-        lines[i] = t->origin->frames[i].line;
-    }
-    return t->origin->n;
 }
 
 /* Task(coro, loop=loop, name=name, eager_start=eager_start). */
@@ -181,8 +156,6 @@ static asy_task *task_new(asy_loop *loop, asy_coro *coro, const char *name, bool
      * (task_name): a million tasks need not print a million strings. */
     t->name = name != NULL ? asy_str(name) : asy_int((long long)asy__loop_next_task_number(loop));
     asy_ilist_push_back(asy__loop_tasks(loop), &t->all_link);
-    if (asy__loop_debug(loop)) /* chapter 31 */
-        t->origin = capture_origin(loop);
     if (asy__tracing(loop)) /* chapter 31 */
         asy__trace(loop, ASY_TRACE_TASK_NEW, t, 0.0, asy_task_get_name(t), coro->name);
     asy__loop_set_close_hook(loop, abandon_tasks);
@@ -686,7 +659,6 @@ static void task_dealloc(asy_obj *self)
     /* The future part may report "Task exception was never retrieved" with
      * the task as its source, whose repr shows the name: release it last. */
     asy__future_release(&t->fut);
-    free(t->origin);
     asy_value_decref(t->name);
     asy__obj_free_sized(t, sizeof(asy_task)); /* tasks are made with that size only */
 }

@@ -75,8 +75,6 @@ typedef struct asy_task {
     asy_value name;           /* a str, or the N of "Task-N" as an int until
                                  asy_task_get_name or repr first asks */
     asy_ilist all_link;       /* in the loop's list of live tasks */
-    struct asy__task_origin *origin; /* chapter 31: where it was created (debug
-                                        mode only; owned), or NULL */
 } asy_task;
 
 extern const asy_type asy_task_type;

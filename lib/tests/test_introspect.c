@@ -305,32 +305,12 @@ static void test_thread_check_in_debug_mode(void)
     done_with(loop);
 }
 
-/* Debug mode records where a task was created: the creator's await chain. */
-static int spawner_line;
 static asy_status boom_body(asy_coro *co)
 {
     ASY_BEGIN(co);
     ASY_RAISE(co, asy_exc_new(&asy_ValueError, "boom"));
     ASY_END(co);
 }
-typedef struct {
-    asy_coro co;
-    asy_task *child;
-} spawner_frame;
-static asy_status spawner_body(asy_coro *co)
-{
-    spawner_frame *f = (spawner_frame *)co;
-    asy_exc *err;
-    ASY_BEGIN(co);
-    spawner_line = __LINE__ + 1;
-    ASY_AWAIT(co, asy_sleep(0, asy_none()));
-    f->child = asy_create_task(ASY_CORO_NEW(asy_coro, boom_body, "boom"), "child", &err);
-    if (f->child == NULL)
-        ASY_RAISE(co, err);
-    ASY_AWAIT(co, asy_sleep(1, asy_none())); /* the child fails meanwhile */
-    ASY_END(co);
-}
-
 /* Run fn with stderr going to a temporary file; returns what it wrote. */
 static void capture_stderr(void (*fn)(void *), void *arg, char *out, size_t size)
 {
@@ -349,46 +329,6 @@ static void capture_stderr(void (*fn)(void *), void *arg, char *out, size_t size
     fclose(tmp);
 }
 static void release_obj(void *o) { asy_decref((asy_obj *)o); }
-
-static void test_origin_of_a_task_in_debug_mode(void)
-{
-    for (int debug = 0; debug < 2; debug++) {
-        asy_loop *loop = vloop();
-        asy_loop_set_debug(loop, debug);
-        asy_loop_set_exception_handler(loop, NULL, NULL); /* the default one: it prints */
-        spawner_frame *sf = ASY_CORO_NEW(spawner_frame, spawner_body, "spawner");
-        asy_incref(sf);
-        asy_result r = asy_loop_run_until_complete(loop, sf);
-        CHECK_INT_EQ(r.status, ASY_RETURNED);
-        asy_result_clear(&r);
-        asy_task *child = sf->child;
-        sf->child = NULL;
-        asy_decref(sf);
-        asy_frame_info fr[4];
-        size_t n = asy_task_get_origin(child, fr, 4);
-        char err[2048];
-        capture_stderr(release_obj, child, err, sizeof err); /* "never retrieved" */
-        CHECK(strstr(err, "Task exception was never retrieved\n") != NULL);
-        char want[512];
-        snprintf(want, sizeof want,
-                 "source_traceback: Object created at (most recent call last):\n"
-                 "  File \"%s\", line %d, in spawner\n"
-                 "ValueError: boom\n",
-                 __FILE__, spawner_line);
-        if (debug) {
-            CHECK_INT_EQ(n, 1);
-            CHECK_STR_EQ(fr[0].name, "spawner");
-            CHECK_STR_EQ(fr[0].file, __FILE__);
-            CHECK_INT_EQ(fr[0].line, spawner_line);
-            CHECK_MSG(strstr(err, want) != NULL, "stderr:\n%s", err);
-        } else {
-            CHECK_INT_EQ(n, 0);
-            CHECK(strstr(err, "source_traceback") == NULL);
-        }
-        done_with(loop);
-    }
-    CHECK_INT_EQ(asy_task_get_origin(NULL, NULL, 0), 0);
-}
 
 /* Debug mode: a coroutine never awaited says where it was created. */
 static int dropper_line;
@@ -554,7 +494,6 @@ int main(int argc, char **argv)
         {"debug mode: a slow task step is reported with the task", test_slow_task_step_reported},
         {"ASY_DEBUG in the environment turns debug mode on", test_debug_from_environment},
         {"debug mode: call_soon from another thread is refused", test_thread_check_in_debug_mode},
-        {"debug mode: where a task was created, printed with its lost exception", test_origin_of_a_task_in_debug_mode},
         {"debug mode: a coroutine never awaited says where it was created", test_never_awaited_origin_in_debug_mode},
         {"trace: a task creating and awaiting another, in order", test_trace_events_in_order},
         {"trace: a timer handle's callback", test_trace_of_a_timer_callback},
