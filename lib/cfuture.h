@@ -20,7 +20,7 @@
  *   - its states are PENDING -> RUNNING -> FINISHED, or PENDING ->
  *     CANCELLED: a future whose work has started cannot be cancelled.
  *
- * asy_run_coroutine_threadsafe(coro, loop) is the other door: from any
+ * asy_run_coroutine_threadsafe(coro, loop, &err) is the other door: from any
  * thread, it asks `loop` to run `coro` as a task and returns such a future.
  * The two futures are chained as CPython's _chain_future does: when the
  * task is done its outcome is copied into the thread-safe future; when the

@@ -24,7 +24,7 @@ _Thread_local asy__thread_objs asy__objs;
 
 /* ---- counting live objects ----
  * The tests' "nothing leaked" needs the number of objects alive in the
- * whole process, and chapter 27 makes and frees objects on other threads
+ * whole process, and chapter 29 makes and frees objects on other threads
  * too. One atomic counter would do, but every object would pay two locked
  * instructions for it. Instead each thread counts in its own counter, which
  * only that thread writes (a plain load and store, no lock prefix), and

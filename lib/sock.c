@@ -45,7 +45,7 @@ asy_exc *asy_sockaddr_resolve(const char *host, int port, asy_sockaddr *out)
     hints.ai_flags = AI_NUMERICHOST; /* never a DNS lookup: it could block */
     int rc = getaddrinfo(host, NULL, &hints, &res);
     if (rc != 0) {
-        asy_exc *e = asy_exc_new(&asy_gaierror, "[Errno %d] %s: '%s' (numeric addresses only until chapter 29)",
+        asy_exc *e = asy_exc_new(&asy_gaierror, "[Errno %d] %s: '%s' (numeric addresses only)",
                                  rc, gai_strerror(rc), host);
         e->errnum = rc;
         return e;

@@ -37,11 +37,13 @@
  *
  * NAMES. getaddrinfo() can block for seconds on a DNS lookup, so CPython
  * runs it in the loop's default executor (a thread pool) and awaits the
- * answer. This course has no threads until chapter 29, so until then it
- * takes numeric addresses only ("127.0.0.1", "::1"), resolved with
- * AI_NUMERICHOST, which never blocks. A name such as "localhost" is refused
- * with socket.gaierror "[Errno -2] Name or service not known: 'localhost'
- * (numeric addresses only until chapter 29)".
+ * answer. This course has no threads before chapter 29, and it keeps its
+ * socket layer free of them to the end: it takes numeric addresses only
+ * ("127.0.0.1", "::1"), resolved with AI_NUMERICHOST, which never blocks.
+ * A name such as "localhost" is refused with socket.gaierror
+ * "[Errno -2] Name or service not known: 'localhost' (numeric addresses
+ * only)". Chapter 29's asy_to_thread is how a program would resolve a name
+ * without blocking the loop: run getaddrinfo in a worker, await the answer.
  *
  * OWNERSHIP. Buffers passed in (sock_recv_into's buf, sock_sendall's data,
  * sock_accept's addr) are borrowed and must stay valid until the coroutine

@@ -48,7 +48,7 @@
  * handler ("Fatal error: protocol.data_received() call failed."), and the
  * connection is closed with it.
  *
- * NAMES are numeric until chapter 29 (sock.h explains why).
+ * NAMES are numeric addresses only (sock.h explains why).
  *
  * OWNERSHIP. Every function here that returns a coroutine returns a new
  * reference to it, and never NULL: a bad argument (a NULL protocol, host

@@ -5,7 +5,7 @@
  * write the two done callbacks and the body.
  *
  * Tools:
- *   asy_create_task(coro, NULL)                   a task on the running loop (steals coro)
+ *   asy_create_task(coro, NULL, &err)                 a task on the running loop (steals coro)
  *   asy_gather(true, n, aws)                      gather with return_exceptions=True (steals each)
  *   asy_future_new(loop), asy_get_running_loop(NULL)
  *   asy_future_add_done_callback(f, fn, arg)      steals arg; asy_future_value(x) is a new reference

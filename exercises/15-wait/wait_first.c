@@ -8,7 +8,7 @@
  *   asy_future_new(asy_get_running_loop(NULL))     the waiter
  *   asy_future_add_done_callback(f, fn, arg)       fn(f, arg) once f is done; steals arg
  *   asy_future_remove_done_callback(f, fn)         removes fn's registrations from f
- *   asy_loop_call_later(loop, delay, fn, arg)      a timer: new reference to its handle
+ *   asy_loop_call_later(loop, delay, fn, arg, &err) a timer: new reference to its handle
  *   asy_handle_cancel(h)                           the timer will not fire
  *   asy_future_value(f), asy_value_future(v)       a future as a value (new ref) and back
  *   ASY_AWAIT(co, asy_incref(f->waiter))           await the waiter; its result is ASY_SENT(co)

@@ -5,7 +5,7 @@
  * write the body.
  *
  * Tools:
- *   asy_create_task(coro, NULL)                         steals coro; keep the task
+ *   asy_create_task(coro, NULL, &err)                       steals coro; keep the task
  *   asy_as_completed_new(n, aws, ASY_NO_TIMEOUT)      steals each aws[i]: give it asy_incref(task)
  *   asy_as_completed_next(ac)                           await it: the next result
  *   asy_list_new, asy_list_append                       the results (append steals)

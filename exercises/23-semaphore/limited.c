@@ -2,7 +2,7 @@
  * limited.c - exercise 23/limited. See limited.h.
  *
  * Tools: asy_semaphore_new / _acquire / _release (lib/semaphore.h);
- * asy_create_task(coro, NULL) (a new reference: keep the tasks in an array
+ * asy_create_task(coro, NULL, &err) (a new reference: keep the tasks in an array
  * you calloc and free in the clear function); ASY_AWAIT(co, asy_incref(t));
  * asy_exc_value(e) turns an exception into a value (new reference).
  * A helper coroutine `one(i)` needs its own frame: the semaphore, the job,
