@@ -36,6 +36,8 @@ typedef struct asy_ready asy_ready;     /* loop.h */
 typedef struct asy_timer asy_timer;     /* loop.h */
 typedef struct asy_future asy_future;   /* future.h (chapter 11) */
 typedef struct asy_ptrmap asy_ptrmap;   /* ptrmap.h (chapter 14) */
+typedef struct asy_transport asy_transport; /* transport.h (chapter 26) */
+typedef struct asy_protocol asy_protocol;   /* transport.h */
 
 /* ---- objects (objcache.c) ---- */
 
@@ -344,6 +346,18 @@ void asy__loop_thread_jobs_add(asy_loop *loop, int delta);
 asy_exc *asy__loop_shutdown_default_executor(asy_loop *loop);
 /* The wakeup descriptor (for tests), -1 once closed. */
 int asy__loop_wakeup_fd(const asy_loop *loop);
+
+/* ---- transport.c: the pipe transports of chapter 28 (unix_pipes.h) ---- */
+/* A read or write pipe transport over fd (non-blocking; stolen, as self):
+ * connection_made is scheduled, then reading (read pipe), then waiter's
+ * result (waiter may be NULL). Returns the loop's reference: borrowed. */
+asy_transport *asy__transport_new_pipe(asy_loop *loop, int fd, bool write, const asy_protocol *proto, void *self,
+                                       asy_future *waiter);
+/* close(); when the transport's loop is closed already, connection_lost
+ * runs now and the descriptor is closed (nothing can be scheduled). */
+void asy__transport_close_now(asy_transport *t);
+/* The protocol table the transport calls (borrowed), or NULL. */
+const asy_protocol *asy__transport_protocol(const asy_transport *t);
 
 /* ---- chapter 31: debug mode and introspection (loop.c, task.c) ---- */
 

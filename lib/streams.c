@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "list.h"
 #include "task.h"
 
@@ -678,7 +679,7 @@ static asy_exc *proto_eof_received(asy_transport *t, void *self, bool *keep_open
 {
     (void)t;
     stream_proto *p = self;
-    asy_stream_reader_feed_eof(p->reader);
+    asy_stream_reader_feed_eof(p->reader); /* (NULL: a protocol that only writes) */
     *keep_open = true;
     return NULL;
 }
@@ -739,7 +740,7 @@ static asy_exc *proto_resume_writing(asy_transport *t, void *self)
     return NULL;
 }
 
-static const asy_protocol stream_protocol = {
+const asy_protocol asy_stream_reader_protocol = {
     .connection_made = proto_connection_made,
     .data_received = proto_data_received,
     .eof_received = proto_eof_received,
@@ -780,6 +781,43 @@ static asy_stream_writer *writer_new(asy_transport *t, stream_proto *p, asy_stre
     w->transport = asy_incref(t);
     w->proto = p;
     w->reader = asy_incref(r);
+    return w;
+}
+
+void *asy_stream_reader_protocol_new(asy_loop *loop, asy_stream_reader *reader, asy_exc **error)
+{
+    asy_exc *e = NULL;
+    stream_proto *p = NULL;
+    if (loop == NULL) {
+        e = asy_exc_new(&asy_TypeError, "a loop was expected, got NULL");
+    } else {
+        p = proto_new(loop, 0);
+        asy_decref(p->reader);
+        p->reader = asy_incref(reader);
+    }
+    if (error != NULL)
+        *error = e;
+    else
+        asy_decref(e);
+    return p;
+}
+
+asy_stream_writer *asy_stream_writer_new(asy_transport *transport, void *protocol, asy_stream_reader *reader,
+                                         asy_exc **error)
+{
+    asy_exc *e = NULL;
+    asy_stream_writer *w = NULL;
+    if (transport == NULL)
+        e = asy_exc_new(&asy_TypeError, "a transport was expected, got NULL");
+    else if (protocol == NULL || asy__transport_protocol(transport) != &asy_stream_reader_protocol ||
+             asy_transport_get_protocol(transport) != protocol)
+        e = asy_exc_new(&asy_TypeError, "the protocol must be the transport's StreamReaderProtocol");
+    else
+        w = writer_new(transport, protocol, reader);
+    if (error != NULL)
+        *error = e;
+    else
+        asy_decref(e);
     return w;
 }
 
@@ -993,7 +1031,7 @@ static asy_status open_connection_body(asy_coro *co)
     {
         stream_proto *p = f->proto;
         f->proto = NULL; /* create_connection owns it from here, failure or not */
-        ASY_AWAIT(co, asy_loop_create_connection(p->loop, &stream_protocol, p, f->host, f->port));
+        ASY_AWAIT(co, asy_loop_create_connection(p->loop, &asy_stream_reader_protocol, p, f->host, f->port));
     }
     {
         asy_transport *t = asy_value_transport(ASY_SENT(co));
@@ -1034,7 +1072,7 @@ static asy_status start_server_body(asy_coro *co)
         asy_loop *loop = asy_get_running_loop(&err);
         if (loop == NULL)
             ASY_RAISE(co, err);
-        ASY_AWAIT(co, asy_loop_create_server(loop, &stream_protocol, server_factory, (void *)f->handler, f->host,
+        ASY_AWAIT(co, asy_loop_create_server(loop, &asy_stream_reader_protocol, server_factory, (void *)f->handler, f->host,
                                              f->port));
     }
     ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));

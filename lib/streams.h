@@ -209,6 +209,35 @@ asy_value asy_stream_writer_get_extra_info(const asy_stream_writer *w, const cha
 /* writer.transport (borrowed). */
 asy_transport *asy_stream_writer_transport(const asy_stream_writer *w);
 
+/* ---- over any transport: StreamReaderProtocol(reader), StreamWriter(...) ----
+ * open_connection and start_server build these for you. To put streams
+ * over a transport you make yourself (chapter 28's pipes):
+ *
+ *     protocol = StreamReaderProtocol(reader)
+ *         void *p = asy_stream_reader_protocol_new(loop, reader, &err);
+ *     transport, _ = await loop.connect_read_pipe(lambda: protocol, pipe)
+ *         ASY_AWAIT(co, asy_loop_connect_read_pipe(loop, &asy_stream_reader_protocol, p, fd));
+ *     writer = StreamWriter(transport, protocol, reader, loop)
+ *         w = asy_stream_writer_new(t, p, reader, &err);
+ */
+
+/* The protocol table of StreamReaderProtocol: give it to a transport with
+ * a self made by asy_stream_reader_protocol_new. */
+extern const asy_protocol asy_stream_reader_protocol;
+/* StreamReaderProtocol(reader) on loop: feeds reader (borrowed, kept;
+ * NULL for a protocol that only writes, as a child's stdin) and pauses
+ * its transport's reading above 2 * limit; drain() waits on it. A new
+ * `self`: the transport it is given to releases it; one never given is
+ * released with asy_stream_reader_protocol.release(self). TypeError for a
+ * NULL loop (then NULL). */
+void *asy_stream_reader_protocol_new(asy_loop *loop, asy_stream_reader *reader, asy_exc **error);
+/* StreamWriter(transport, protocol, reader, loop): a new writer over
+ * transport (kept), whose protocol `protocol` must be: one made by
+ * asy_stream_reader_protocol_new, and the transport's (else TypeError).
+ * reader (kept) may be NULL; drain() raises its exception first. */
+asy_stream_writer *asy_stream_writer_new(asy_transport *transport, void *protocol, asy_stream_reader *reader,
+                                         asy_exc **error);
+
 /* ---- connecting ---- */
 
 /* await asyncio.open_connection(host, port, limit=limit): the result is

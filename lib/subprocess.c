@@ -17,7 +17,9 @@
 #include "future.h"
 #include "gather.h"
 #include "list.h"
+#include "internal.h"
 #include "transport.h"
+#include "unix_pipes.h"
 
 const asy_exc_type asy_FileNotFoundError = {"FileNotFoundError", &asy_OSError};
 const asy_exc_type asy_PermissionError = {"PermissionError", &asy_OSError};
@@ -288,17 +290,19 @@ static void close_fd(int *fd)
     *fd = -1;
 }
 
-static void read_pipe_close(asy_read_pipe *p);
-
+/* BaseSubprocessTransport.close(): every pipe transport closed (stdin
+ * after its buffer is flushed, or its EPIPE once the child is gone). */
 static void process_dealloc(asy_obj *self)
 {
     asy_process *proc = (asy_process *)self;
-    asy_pipe_writer_close(proc->stdin_w);
+    asy__transport_close_now(asy_stream_writer_transport(proc->stdin_w));
     asy_decref(proc->stdin_w);
-    read_pipe_close(proc->stdout_p);
-    read_pipe_close(proc->stderr_p);
-    asy_decref(proc->stdout_p);
-    asy_decref(proc->stderr_p);
+    asy__transport_close_now(proc->stdout_t);
+    asy__transport_close_now(proc->stderr_t);
+    asy_decref(proc->stdout_t);
+    asy_decref(proc->stderr_t);
+    asy_decref(proc->stdout_r);
+    asy_decref(proc->stderr_r);
     if (proc->watch != NULL) {
         proc->watch->proc = NULL; /* the loop still reaps the child */
         asy_decref(proc->watch);
@@ -397,270 +401,36 @@ asy_coro *asy_process_wait(asy_process *proc)
     return &f->co;
 }
 
-/* ---- the child's stdout and stderr: pipes feeding StreamReaders ---- */
+/* ---- the child's pipes: chapter 28's pipe transports under chapter 27's
+ * streams (CPython: SubprocessStreamProtocol's connection_made) ---- */
 
-struct asy_read_pipe {
-    asy_obj ob;
-    int fd;                      /* -1 once closed */
-    asy_loop *loop;              /* borrowed: the Process owns a reference */
-    asy_stream_reader *reader;   /* owned */
-};
-
-static void read_pipe_dealloc(asy_obj *self)
+/* proc.stdout / proc.stderr: a StreamReader fed by a read-pipe transport
+ * through a StreamReaderProtocol, so reading pauses at 2 * limit as on a
+ * socket. The transport (the loop's reference is borrowed here) keeps the
+ * protocol, which keeps the reader. */
+static asy_transport *read_pipe_new(asy_loop *loop, int fd, asy_stream_reader **reader)
 {
-    asy_read_pipe *p = (asy_read_pipe *)self;
-    close_fd(&p->fd); /* only when the loop dropped the reader (closed) */
-    asy_decref(p->reader);
-    asy_obj_free(p);
+    *reader = asy_stream_reader_new(0);
+    void *p = asy_stream_reader_protocol_new(loop, *reader, NULL);
+    asy_transport *t = asy__transport_new_pipe(loop, fd, false, &asy_stream_reader_protocol, p, NULL);
+    /* connection_made will say it too; reading starts only after it */
+    asy_stream_reader_set_transport(*reader, t);
+    return asy_incref(t);
 }
 
-static const asy_type read_pipe_type = {.name = "_UnixReadPipeTransport", .dealloc = read_pipe_dealloc};
-
-/* transport.close(): stop reading, close the descriptor; the reader sees
- * EOF (connection_lost(None) -> feed_eof). NULL and twice are fine. */
-static void read_pipe_close(asy_read_pipe *p)
+/* proc.stdin: StreamWriter(write-pipe transport, protocol, None, loop). */
+static asy_stream_writer *write_pipe_new(asy_loop *loop, int fd)
 {
-    if (p == NULL || p->fd < 0)
-        return;
-    asy_incref(p);
-    if (!asy_loop_is_closed(p->loop))
-        asy_loop_remove_reader(p->loop, p->fd);
-    close_fd(&p->fd);
-    asy_stream_reader_feed_eof(p->reader);
-    asy_decref(p);
+    void *p = asy_stream_reader_protocol_new(loop, NULL, NULL);
+    asy_transport *t = asy__transport_new_pipe(loop, fd, true, &asy_stream_reader_protocol, p, NULL);
+    return asy_stream_writer_new(t, p, NULL, NULL);
 }
 
-/* The pipe is readable: data (feed_data), EOF (feed_eof, close), or an
- * error (the reader raises it from then on). */
-static asy_exc *read_pipe_ready(asy_value arg)
-{
-    asy_read_pipe *p = (asy_read_pipe *)arg.u.o;
-    char buf[ASY_TRANSPORT_MAX_READ];
-    ssize_t n = read(p->fd, buf, sizeof buf);
-    if (n > 0)
-        return asy_stream_reader_feed_data(p->reader, buf, (size_t)n);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR))
-        return NULL;
-    if (n < 0) {
-        asy_exc *e = os_error(errno, NULL);
-        asy_stream_reader_set_exception(p->reader, e);
-        asy_decref(e);
-    }
-    read_pipe_close(p);
-    return NULL;
-}
+asy_stream_writer *asy_process_stdin(const asy_process *proc) { return proc != NULL ? proc->stdin_w : NULL; }
 
-static asy_read_pipe *read_pipe_new(asy_loop *loop, int fd, asy_exc **error)
-{
-    asy_read_pipe *p = asy_obj_new(&read_pipe_type, sizeof *p);
-    p->fd = fd;
-    p->loop = loop;
-    p->reader = asy_stream_reader_new(0);
-    *error = asy_loop_add_reader(loop, fd, read_pipe_ready, asy_obj_value(asy_incref(p)));
-    return p;
-}
+asy_stream_reader *asy_process_stdout(const asy_process *proc) { return proc != NULL ? proc->stdout_r : NULL; }
 
-/* ---- the child's stdin: a pipe writer ---- */
-
-enum { PIPE_HIGH_WATER = 64 * 1024, PIPE_LOW_WATER = 16 * 1024 };
-
-static void writer_wake(asy_pipe_writer *w)
-{
-    for (asy_ilist *p = w->drain_waiters.next; p != &w->drain_waiters; p = p->next)
-        asy_waiter_wake(ASY_WAITER_OF(p), asy_none());
-}
-
-/* The end: no more writes, the descriptor closed, drain() told. */
-static void writer_lost(asy_pipe_writer *w)
-{
-    w->lost = true;
-    w->closing = true;
-    w->pos = w->len = 0;
-    if (w->fd >= 0) {
-        asy_incref(w);
-        if (!asy_loop_is_closed(w->loop))
-            asy_loop_remove_writer(w->loop, w->fd);
-        close_fd(&w->fd);
-        writer_wake(w);
-        asy_decref(w);
-    }
-}
-
-static void pipe_writer_dealloc(asy_obj *self)
-{
-    asy_pipe_writer *w = (asy_pipe_writer *)self;
-    close_fd(&w->fd);
-    free(w->buf);
-    asy_decref(w->loop);
-    asy_obj_free(w);
-}
-
-static int pipe_writer_format(asy_obj *self, char *buf, size_t size, bool repr)
-{
-    (void)repr;
-    asy_pipe_writer *w = (asy_pipe_writer *)self;
-    return snprintf(buf, size, "<StreamWriter transport=<_UnixWritePipeTransport fd=%d%s>>", w->fd,
-                    w->lost ? " closed" : w->closing ? " closing" : "");
-}
-
-const asy_type asy_pipe_writer_type = {
-    .name = "StreamWriter", .dealloc = pipe_writer_dealloc, .format = pipe_writer_format};
-
-static asy_pipe_writer *pipe_writer_new(asy_loop *loop, int fd)
-{
-    asy_pipe_writer *w = asy_obj_new(&asy_pipe_writer_type, sizeof *w);
-    w->fd = fd;
-    w->loop = asy_incref(loop);
-    asy_ilist_init(&w->drain_waiters);
-    /* Python ignores SIGPIPE from startup: a write to a pipe nobody reads
-     * fails with EPIPE instead of killing the program. */
-    struct sigaction old;
-    if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
-        signal(SIGPIPE, SIG_IGN);
-    return w;
-}
-
-/* write() as much of the buffer as the pipe takes. */
-static asy_exc *writer_flush(asy_value arg)
-{
-    asy_pipe_writer *w = (asy_pipe_writer *)arg.u.o;
-    while (w->len > 0) {
-        ssize_t n = write(w->fd, w->buf + w->pos, w->len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && errno == EAGAIN) {
-            if (w->len <= PIPE_LOW_WATER) /* resume_writing */
-                writer_wake(w);
-            return NULL; /* full: the loop calls us again */
-        }
-        if (n < 0) {
-            writer_lost(w); /* EPIPE: the child closed its end */
-            return NULL;
-        }
-        w->pos += (size_t)n;
-        w->len -= (size_t)n;
-    }
-    w->pos = 0;
-    asy_incref(w);
-    asy_loop_remove_writer(w->loop, w->fd);
-    if (w->closing)
-        writer_lost(w);
-    writer_wake(w);
-    asy_decref(w);
-    return NULL;
-}
-
-asy_exc *asy_pipe_writer_write(asy_pipe_writer *w, const void *data, size_t n)
-{
-    if (w == NULL || (data == NULL && n > 0))
-        return asy_exc_new(&asy_TypeError, "data expected, got NULL");
-    if (n == 0 || w->closing)
-        return NULL;
-    const char *p = data;
-    if (w->len == 0) { /* nothing queued: try at once */
-        ssize_t k;
-        do
-            k = write(w->fd, p, n);
-        while (k < 0 && errno == EINTR);
-        if (k < 0 && errno != EAGAIN) {
-            writer_lost(w);
-            return NULL;
-        }
-        if (k > 0) {
-            p += k;
-            n -= (size_t)k;
-        }
-        if (n == 0)
-            return NULL;
-        asy_exc *e = asy_loop_add_writer(w->loop, w->fd, writer_flush, asy_obj_value(asy_incref(w)));
-        if (e != NULL)
-            return e;
-    }
-    if (w->pos + w->len + n > w->cap) {
-        if (w->len > 0)
-            memmove(w->buf, w->buf + w->pos, w->len);
-        w->pos = 0;
-        size_t cap = w->cap ? w->cap : 4096;
-        while (cap < w->len + n)
-            cap *= 2;
-        if (cap != w->cap && (w->buf = realloc(w->buf, cap)) == NULL)
-            asy_out_of_memory("a pipe write buffer");
-        w->cap = cap;
-    }
-    memcpy(w->buf + w->pos + w->len, p, n);
-    w->len += n;
-    return NULL;
-}
-
-void asy_pipe_writer_close(asy_pipe_writer *w)
-{
-    if (w == NULL || w->closing)
-        return;
-    w->closing = true;
-    if (w->len == 0)
-        writer_lost(w);
-}
-
-bool asy_pipe_writer_is_closing(const asy_pipe_writer *w) { return w == NULL || w->closing; }
-
-size_t asy_pipe_writer_buffered(const asy_pipe_writer *w) { return w != NULL ? w->len : 0; }
-
-typedef struct {
-    asy_coro co;
-    asy_pipe_writer *w; /* owned */
-    asy_waiter waiter;
-} drain_frame;
-
-/* async def drain(self):  (StreamWriter.drain with FlowControlMixin)
- *     if self._connection_lost: raise ConnectionResetError('Connection lost')
- *     if not self._paused: return
- *     ... wait for resume_writing or connection_lost, then look again */
-static asy_status drain_body(asy_coro *co)
-{
-    drain_frame *f = (drain_frame *)co;
-    ASY_BEGIN(co);
-    if (f->w == NULL)
-        ASY_RAISE(co, asy_exc_new(&asy_TypeError, "a StreamWriter was expected, got NULL"));
-    while (!f->w->lost && f->w->len > PIPE_HIGH_WATER) { /* paused */
-        asy_waiter_enqueue(&f->waiter, &f->w->drain_waiters, f->w->loop);
-        ASY_AWAIT_TRY(co, asy_incref(f->waiter.fut));
-        asy_waiter_leave(&f->waiter);
-        if (ASY_EXC(co) != NULL)
-            ASY_RERAISE(co);
-    }
-    if (f->w->lost)
-        ASY_RAISE(co, asy_exc_new(&asy_ConnectionResetError, "Connection lost"));
-    ASY_END(co);
-}
-
-static void drain_clear(asy_gen *g)
-{
-    drain_frame *f = (drain_frame *)g;
-    asy_waiter_clear(&f->waiter);
-    asy_decref(f->w);
-    f->w = NULL;
-}
-
-asy_coro *asy_pipe_writer_drain(asy_pipe_writer *w)
-{
-    drain_frame *f = ASY_CORO_NEW(drain_frame, drain_body, "drain");
-    f->w = asy_incref(w);
-    asy_waiter_init(&f->waiter);
-    asy_gen_set_clear(&f->co, drain_clear);
-    return &f->co;
-}
-
-asy_pipe_writer *asy_process_stdin(const asy_process *proc) { return proc != NULL ? proc->stdin_w : NULL; }
-
-asy_stream_reader *asy_process_stdout(const asy_process *proc)
-{
-    return proc != NULL && proc->stdout_p != NULL ? proc->stdout_p->reader : NULL;
-}
-
-asy_stream_reader *asy_process_stderr(const asy_process *proc)
-{
-    return proc != NULL && proc->stderr_p != NULL ? proc->stderr_p->reader : NULL;
-}
+asy_stream_reader *asy_process_stderr(const asy_process *proc) { return proc != NULL ? proc->stderr_r : NULL; }
 
 /* ---- communicate() ---- */
 
@@ -711,13 +481,13 @@ static asy_status feed_stdin_body(asy_coro *co)
     comm_frame *f = (comm_frame *)co;
     ASY_BEGIN(co);
     if (f->input != NULL)
-        ASY_RAISE_IF(co, asy_pipe_writer_write(f->proc->stdin_w, f->input, f->n));
-    ASY_AWAIT_TRY(co, asy_pipe_writer_drain(f->proc->stdin_w));
+        ASY_RAISE_IF(co, asy_stream_writer_write(f->proc->stdin_w, f->input, f->n));
+    ASY_AWAIT_TRY(co, asy_stream_writer_drain(f->proc->stdin_w));
     if (asy_exc_is(ASY_EXC(co), &asy_BrokenPipeError) || asy_exc_is(ASY_EXC(co), &asy_ConnectionResetError))
         asy_decref(ASY_CATCH(co));
     if (ASY_EXC(co) != NULL)
         ASY_RERAISE(co);
-    asy_pipe_writer_close(f->proc->stdin_w);
+    asy_stream_writer_close(f->proc->stdin_w);
     ASY_END(co);
 }
 
@@ -730,7 +500,7 @@ static asy_status read_stream_body(asy_coro *co)
     comm_frame *f = (comm_frame *)co;
     ASY_BEGIN(co);
     ASY_AWAIT(co, asy_stream_reader_read(f->which == 1 ? asy_process_stdout(f->proc) : asy_process_stderr(f->proc), -1));
-    read_pipe_close(f->which == 1 ? f->proc->stdout_p : f->proc->stderr_p);
+    asy_transport_close(f->which == 1 ? f->proc->stdout_t : f->proc->stderr_t);
     ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
     ASY_END(co);
 }
@@ -760,7 +530,7 @@ static asy_status communicate_body(asy_coro *co)
             aws[0] = asy_coro_new(sizeof(asy_coro), noop_body, "_noop");
         }
         for (int i = 1; i <= 2; i++) {
-            if ((i == 1 ? f->proc->stdout_p : f->proc->stderr_p) != NULL) {
+            if ((i == 1 ? f->proc->stdout_t : f->proc->stderr_t) != NULL) {
                 comm_frame *rd = comm_new(read_stream_body, "_read_stream", f->proc);
                 rd->which = i;
                 aws[i] = rd;
@@ -946,18 +716,11 @@ static asy_process *spawn(char **argv, const asy_subprocess_opts *o, asy_loop *l
     /* From here on the Process owns the descriptors: its dealloc closes
      * them, so an error below leaves nothing open. */
     if (parent[0] >= 0)
-        proc->stdin_w = pipe_writer_new(loop, parent[0]);
+        proc->stdin_w = write_pipe_new(loop, parent[0]);
     if (parent[1] >= 0)
-        proc->stdout_p = read_pipe_new(loop, parent[1], &e);
-    if (e == NULL && parent[2] >= 0)
-        proc->stderr_p = read_pipe_new(loop, parent[2], &e);
-    else
-        close_fd(&parent[2]);
-    if (e != NULL) {
-        asy_decref(proc);
-        *error = e;
-        return NULL;
-    }
+        proc->stdout_t = read_pipe_new(loop, parent[1], &proc->stdout_r);
+    if (parent[2] >= 0)
+        proc->stderr_t = read_pipe_new(loop, parent[2], &proc->stderr_r);
     *error = NULL;
     return proc;
 }

@@ -46,21 +46,29 @@
  * loop watches. It serves the loops of one thread at a time, and installs
  * a SIGCHLD handler for the whole process (once, before the first fork).
  *
- * PIPES. stdout=PIPE and stderr=PIPE become chapter 27's StreamReaders:
- * the pipe is one more reader of the loop, whose callback read()s what
- * the child wrote and feeds it to the reader (feed_data; feed_eof at
- * EOF), so `await readline()` on the child's output works as on a
- * socket. stdin=PIPE is a small writer (asy_pipe_writer below). Writing
- * into a pipe whose reader has gone raises SIGPIPE, which kills the
- * writer by default; Python ignores SIGPIPE from startup, and this module
- * does the same (SIG_IGN, process-wide) the first time it makes a stdin
- * pipe, if SIGPIPE is still at its default. Children get it back.
+ * PIPES ARE STREAMS. Each pipe end the parent keeps gets a pipe transport
+ * (unix_pipes.h: chapter 26's transport over a pipe) with chapter 27's
+ * StreamReaderProtocol on it, as CPython's SubprocessStreamProtocol does:
+ *   - stdout=PIPE, stderr=PIPE: a read-pipe transport feeds a
+ *     StreamReader, so `await readline()` on the child's output works as
+ *     on a socket, and a reader nobody reads pauses the transport at
+ *     2 * limit (128 KiB): the pipe fills and the CHILD waits, the
+ *     parent's memory does not grow;
+ *   - stdin=PIPE: a StreamWriter over a write-pipe transport: write never
+ *     blocks, drain() waits above 64 KiB buffered, close() (= write_eof)
+ *     gives the child EOF once the buffer is flushed; once the child has
+ *     closed its end the write fails with EPIPE, the transport is lost
+ *     with BrokenPipeError, and drain() raises ConnectionResetError
+ *     "Connection lost", as CPython's does.
+ * Writing into a pipe whose reader has gone raises SIGPIPE, which kills
+ * the writer by default; Python ignores SIGPIPE from startup, and the
+ * write-pipe transport does the same (SIG_IGN, process-wide) when it is
+ * made, if SIGPIPE is still at its default. Children get it back.
  *
  * OWNERSHIP. asy_create_subprocess_exec/_shell return a new coroutine
  * whose result is the Process (a new reference, in an ASY_OBJ value).
  * asy_process_wait and asy_process_communicate return new coroutines that
- * hold a reference to the Process until they finish; asy_pipe_writer_drain
- * one that holds the writer. The Process holds a reference to its loop
+ * hold a reference to the Process until they finish. The Process holds a reference to its loop
  * (so it may outlive asyncio.run), owns its pipes, and closes them when it
  * is released. asy_process_stdin/stdout/stderr answer borrowed pointers,
  * valid while the Process lives (incref to keep one longer).
@@ -104,30 +112,6 @@ typedef struct asy_subprocess_opts {
 
 /* One child the loop watches: the pidfd registered as a reader. */
 typedef struct asy_child_watch asy_child_watch;
-/* The parent's end of a child's stdout or stderr, feeding a StreamReader. */
-typedef struct asy_read_pipe asy_read_pipe;
-
-/* proc.stdin: the parent's end of the child's stdin pipe.
- *
- * CPython's proc.stdin is a StreamWriter over a write-pipe transport.
- * Chapter 27's StreamWriter can only be made over chapter 26's socket
- * transport, so this chapter has its own small writer with the same
- * behaviour (write never blocks; drain waits while more than 64 KiB is
- * buffered; after the child closed its end, drain raises
- * ConnectionResetError "Connection lost", as CPython's does). */
-typedef struct asy_pipe_writer {
-    asy_obj ob;
-    int fd;                    /* -1 once closed */
-    asy_loop *loop;            /* owned */
-    char *buf;                 /* what the pipe did not take yet: buf[pos .. pos+len) */
-    size_t pos, len, cap;
-    bool closing;              /* close() was called: flush, then close */
-    bool lost;                 /* closed, or the write failed (EPIPE) */
-    asy_ilist drain_waiters;   /* asy_waiter links (lock.h) */
-} asy_pipe_writer;
-
-extern const asy_type asy_pipe_writer_type;
-
 /* asyncio.subprocess.Process */
 typedef struct asy_process {
     asy_obj ob;
@@ -135,9 +119,11 @@ typedef struct asy_process {
     asy_loop *loop;           /* owned */
     asy_child_watch *watch;   /* owned; holds the returncode once reaped */
     asy_ilist waiters;        /* wait() calls (asy_waiter links) */
-    asy_pipe_writer *stdin_w; /* owned, or NULL unless stdin=PIPE */
-    asy_read_pipe *stdout_p;  /* owned, or NULL unless stdout=PIPE */
-    asy_read_pipe *stderr_p;  /* owned, or NULL unless stderr=PIPE */
+    asy_stream_writer *stdin_w;  /* owned, or NULL unless stdin=PIPE */
+    asy_transport *stdout_t;     /* owned read-pipe transports, or NULL */
+    asy_transport *stderr_t;
+    asy_stream_reader *stdout_r; /* owned: what they feed, or NULL */
+    asy_stream_reader *stderr_r;
 } asy_process;
 
 extern const asy_type asy_process_type;
@@ -172,10 +158,11 @@ asy_exc *asy_process_send_signal(asy_process *proc, int sig);
 asy_exc *asy_process_terminate(asy_process *proc);
 asy_exc *asy_process_kill(asy_process *proc);
 
-/* proc.stdin (borrowed), or NULL unless stdin=PIPE. */
-asy_pipe_writer *asy_process_stdin(const asy_process *proc);
+/* proc.stdin: chapter 27's StreamWriter (borrowed) over a write-pipe
+ * transport (unix_pipes.h); NULL unless stdin=PIPE. */
+asy_stream_writer *asy_process_stdin(const asy_process *proc);
 /* proc.stdout, proc.stderr: chapter 27's StreamReader (borrowed), fed by
- * the loop from the pipe; NULL unless that stream is a PIPE. */
+ * a read-pipe transport; NULL unless that stream is a PIPE. */
 asy_stream_reader *asy_process_stdout(const asy_process *proc);
 asy_stream_reader *asy_process_stderr(const asy_process *proc);
 
@@ -189,22 +176,6 @@ asy_stream_reader *asy_process_stderr(const asy_process *proc);
  * CPython's _feed_stdin does. Input given without stdin=PIPE is ignored
  * (CPython writes nothing either). */
 asy_coro *asy_process_communicate(asy_process *proc, const void *input, size_t n);
-
-/* stdin.write(data): n bytes, copied, never blocks. Writing after close()
- * or after the child closed its end does nothing (CPython drops the data
- * too, and counts; drain() reports it). TypeError for NULL. */
-asy_exc *asy_pipe_writer_write(asy_pipe_writer *w, const void *data, size_t n);
-/* await stdin.drain(): waits while more than 64 KiB is buffered, until it
- * is down to 16 KiB. ConnectionResetError "Connection lost" once the pipe
- * is closed or broken. */
-asy_coro *asy_pipe_writer_drain(asy_pipe_writer *w);
-/* stdin.close() (and write_eof(), the same for a pipe): the child reads
- * EOF once the buffer is flushed. Twice is once; NULL is ignored. */
-void asy_pipe_writer_close(asy_pipe_writer *w);
-/* stdin.is_closing() (true for NULL). */
-bool asy_pipe_writer_is_closing(const asy_pipe_writer *w);
-/* Bytes written but not yet taken by the pipe. */
-size_t asy_pipe_writer_buffered(const asy_pipe_writer *w);
 
 /* The Process held by a value (borrowed), or NULL. */
 asy_process *asy_value_process(asy_value v);

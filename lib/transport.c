@@ -2,6 +2,14 @@
  * transport.c - the socket transport, create_connection, create_server and
  * Server (chapter 26). The names follow CPython's selector_events.py
  * (_SelectorSocketTransport) and base_events.py (Server).
+ *
+ * Chapter 28's pipe transports (unix_pipes.h; CPython's unix_events.py
+ * _UnixReadPipeTransport and _UnixWritePipeTransport) are this same object
+ * with another `kind`: the write buffer, the water marks, pause/resume
+ * reading, close, abort and the connection_lost rules are one piece of
+ * code for the three. What differs is small and marked `kind`: read() and
+ * write() instead of recv() and send(), no addresses, EOF on a read pipe
+ * ends the transport, write_eof on a write pipe closes it.
  */
 #define _GNU_SOURCE /* accept4 */
 #include "transport.h"
@@ -12,18 +20,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "future.h"
+#include "internal.h"
 #include "task.h"
 
 /* call_soon, the handle dropped at once (the loop keeps its own). Only a
  * closed loop refuses; then there is nobody left to run it anyway. */
 #define SOON(loop, fn, arg) asy_decref(asy_loop_call_soon((loop), fn, (arg), NULL))
 
+enum { KIND_SOCKET, KIND_READ_PIPE, KIND_WRITE_PIPE };
+
 struct asy_transport {
     asy_obj ob;
+    int kind;                   /* KIND_SOCKET, or a pipe (chapter 28) */
     asy_loop *loop;             /* owned */
     int fd;                     /* -1 once connection_lost has run */
     const asy_protocol *proto;
@@ -86,6 +99,16 @@ static int transport_format(asy_obj *o, char *buf, size_t size, bool repr)
 {
     (void)repr;
     asy_transport *t = (asy_transport *)o;
+    if (t->kind != KIND_SOCKET) {
+        const char *name = t->kind == KIND_READ_PIPE ? "_UnixReadPipeTransport" : "_UnixWritePipeTransport";
+        if (t->fd < 0)
+            return snprintf(buf, size, "<%s closed>", name);
+        if (t->kind == KIND_READ_PIPE)
+            return snprintf(buf, size, "<%s%s fd=%d %s>", name, t->closing ? " closing" : "", t->fd,
+                            asy_transport_is_reading(t) ? "polling" : "idle");
+        return snprintf(buf, size, "<%s%s fd=%d %s bufsize=%zu>", name, t->closing ? " closing" : "", t->fd,
+                        t->wlen > 0 ? "polling" : "idle", t->wlen);
+    }
     if (t->fd < 0)
         return snprintf(buf, size, "<_SelectorSocketTransport closed>");
     return snprintf(buf, size, "<_SelectorSocketTransport%s fd=%d read=%s write=<%s, bufsize=%zu>>",
@@ -184,6 +207,25 @@ static void on_eof(asy_transport *t)
         asy_transport_close(t);
 }
 
+static asy_exc *call_pipe_eof_received(asy_value arg)
+{
+    asy_transport *t = vt(arg);
+    bool keep_open = false; /* a pipe that gave EOF has nothing left: ignored */
+    return t->proto->eof_received != NULL ? t->proto->eof_received(t, t->self, &keep_open) : NULL;
+}
+
+/* A read pipe's EOF (_UnixReadPipeTransport._read_ready): the writer has
+ * gone for good, so the transport ends: eof_received, then
+ * connection_lost(None), both from the loop. */
+static void pipe_eof(asy_transport *t)
+{
+    t->closing = true;
+    asy_loop_remove_reader(t->loop, t->fd);
+    SOON(t->loop, call_pipe_eof_received, tv(t));
+    t->conn_lost++;
+    SOON(t->loop, call_connection_lost, tv(t));
+}
+
 /* The reader: the socket is readable. The argument is the transport as a
  * plain pointer: the reader is always removed before the transport goes. */
 static asy_exc *read_ready(asy_value arg)
@@ -192,15 +234,20 @@ static asy_exc *read_ready(asy_value arg)
     if (t->conn_lost)
         return NULL;
     char buf[ASY_TRANSPORT_MAX_READ];
-    ssize_t n = recv(t->fd, buf, sizeof buf, 0);
+    ssize_t n = t->kind == KIND_SOCKET ? recv(t->fd, buf, sizeof buf, 0) : read(t->fd, buf, sizeof buf);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
             return NULL;
-        fatal_error(t, asy_exc_oserror(errno, NULL), "Fatal read error on socket transport");
+        fatal_error(t, asy_exc_oserror(errno, NULL),
+                    t->kind == KIND_SOCKET ? "Fatal read error on socket transport"
+                                           : "Fatal read error on pipe transport");
         return NULL;
     }
     if (n == 0) {
-        on_eof(t);
+        if (t->kind == KIND_SOCKET)
+            on_eof(t);
+        else
+            pipe_eof(t);
         return NULL;
     }
     asy_exc *e = t->proto->data_received != NULL ? t->proto->data_received(t, buf, (size_t)n, t->self) : NULL;
@@ -238,18 +285,79 @@ static asy_exc *wake_waiter(asy_value arg)
     return NULL;
 }
 
-/* _SelectorSocketTransport.__init__: take over fd (non-blocking, connected);
- * steals self. The new transport's reference is the loop's. */
-static asy_transport *transport_new(asy_loop *loop, int fd, const asy_protocol *proto, void *self,
-                                    asy_server *server, asy_future *waiter, const asy_sockaddr *peer)
+/* What every kind of transport starts with. */
+static asy_transport *transport_alloc(int kind, asy_loop *loop, int fd, const asy_protocol *proto, void *self)
 {
     asy_transport *t = asy_obj_new(&transport_type, sizeof *t);
+    t->kind = kind;
     t->loop = asy_incref(loop);
     t->fd = fd;
     t->proto = proto;
     t->self = self;
     t->high = ASY_TRANSPORT_HIGH_WATER;
     t->low = ASY_TRANSPORT_HIGH_WATER / 4;
+    return t;
+}
+
+/* _UnixReadPipeTransport / _UnixWritePipeTransport.__init__ (chapter 28):
+ * fd is a non-blocking pipe end, stolen, as self is. connection_made
+ * first, then (read pipe) reading, then the waiter. A write pipe watches
+ * nothing until it has something buffered (CPython also watches it for
+ * reading, to see the reader go away early; here the EPIPE of the next
+ * write says it). The new transport's reference is the loop's. */
+asy_transport *asy__transport_new_pipe(asy_loop *loop, int fd, bool write, const asy_protocol *proto, void *self,
+                                       asy_future *waiter)
+{
+    if (write) {
+        /* Python ignores SIGPIPE from startup: a write to a pipe nobody
+         * reads must fail with EPIPE, not kill the process. Done here,
+         * once, if SIGPIPE is still at its default. */
+        struct sigaction old;
+        if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+            signal(SIGPIPE, SIG_IGN);
+    }
+    asy_transport *t = transport_alloc(write ? KIND_WRITE_PIPE : KIND_READ_PIPE, loop, fd, proto, self);
+    t->waiter = asy_incref(waiter);
+    SOON(loop, call_connection_made, tv(t));
+    if (!write)
+        SOON(loop, start_reading, tv(t));
+    if (waiter != NULL)
+        SOON(loop, wake_waiter, tv(t));
+    return t;
+}
+
+/* The transport's close(), done now when its loop is already closed (no
+ * callback can be scheduled any more): connection_lost runs at once and
+ * the descriptor is closed; the loop's reference is given back. For a
+ * loop still open it is close(). */
+void asy__transport_close_now(asy_transport *t)
+{
+    if (t == NULL)
+        return;
+    if (!asy_loop_is_closed(t->loop)) {
+        asy_transport_close(t);
+        return;
+    }
+    if (t->fd < 0)
+        return;
+    t->closing = true;
+    t->wlen = t->wpos = 0;
+    t->conn_lost++;
+    asy_exc *e = t->proto->connection_lost != NULL ? t->proto->connection_lost(t, t->lost_exc, t->self) : NULL;
+    asy_decref(e); /* nobody is left to report it to */
+    close(t->fd);
+    t->fd = -1;
+    asy_decref(t); /* the loop's reference */
+}
+
+const asy_protocol *asy__transport_protocol(const asy_transport *t) { return t != NULL ? t->proto : NULL; }
+
+/* _SelectorSocketTransport.__init__: take over fd (non-blocking, connected);
+ * steals self. The new transport's reference is the loop's. */
+static asy_transport *transport_new(asy_loop *loop, int fd, const asy_protocol *proto, void *self,
+                                    asy_server *server, asy_future *waiter, const asy_sockaddr *peer)
+{
+    asy_transport *t = transport_alloc(KIND_SOCKET, loop, fd, proto, self);
     asy_exc *e = asy_sock_getsockname(fd, &t->sockname);
     t->has_sock = e == NULL;
     asy_decref(e);
@@ -330,20 +438,32 @@ static void buffer_append(asy_transport *t, const char *data, size_t n)
     t->wlen += n;
 }
 
+/* send() for a socket (MSG_NOSIGNAL: EPIPE, never SIGPIPE), write() for a
+ * pipe (SIGPIPE is ignored, see asy__transport_new_pipe). */
+static ssize_t raw_write(asy_transport *t, const void *p, size_t n)
+{
+    return t->kind == KIND_SOCKET ? send(t->fd, p, n, MSG_NOSIGNAL) : write(t->fd, p, n);
+}
+
+static const char *write_error_message(const asy_transport *t)
+{
+    return t->kind == KIND_SOCKET ? "Fatal write error on socket transport" : "Fatal write error on pipe transport";
+}
+
 /* The writer: the socket has room for what the buffer holds. */
 static asy_exc *write_ready(asy_value arg)
 {
     asy_transport *t = arg.u.p;
     if (t->conn_lost || t->wlen == 0)
         return NULL;
-    ssize_t n = send(t->fd, t->wbuf + t->wpos, t->wlen, MSG_NOSIGNAL);
+    ssize_t n = raw_write(t, t->wbuf + t->wpos, t->wlen);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
             return NULL;
         int err = errno;
         asy_loop_remove_writer(t->loop, t->fd);
         t->wlen = t->wpos = 0;
-        fatal_error(t, asy_exc_oserror(err, NULL), "Fatal write error on socket transport");
+        fatal_error(t, asy_exc_oserror(err, NULL), write_error_message(t));
         return NULL;
     }
     t->wpos += (size_t)n;
@@ -377,14 +497,20 @@ asy_exc *asy_transport_write(asy_transport *t, const void *data, size_t n)
         return asy_exc_new(&asy_TypeError, "a transport was expected, got NULL");
     if (data == NULL && n > 0)
         return asy_exc_new(&asy_TypeError, "data argument must be a bytes-like object, not 'NULL'");
-    if (t->eof)
+    if (t->kind == KIND_READ_PIPE)
+        return asy_exc_new(&asy_NotImplementedError, "a read pipe transport cannot write");
+    if (t->eof && t->kind == KIND_SOCKET)
         return asy_exc_new(&asy_RuntimeError, "Cannot call write() after write_eof()");
     if (n == 0)
         return NULL;
-    if (t->conn_lost) {
+    /* A write pipe drops what comes after close() too (CPython's
+     * `if self._conn_lost or self._closing`). */
+    if (t->conn_lost || (t->kind == KIND_WRITE_PIPE && t->closing)) {
         if (t->conn_lost >= ASY_LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
             asy_value src = tv(t);
-            asy_error_context ctx = {"socket.send() raised exception.", NULL, src};
+            asy_error_context ctx = {t->kind == KIND_SOCKET ? "socket.send() raised exception."
+                                                            : "pipe closed by peer or os.write(pipe, data) raised exception.",
+                                     NULL, src};
             asy_loop_call_exception_handler(t->loop, &ctx);
             asy_value_decref(src);
         }
@@ -394,10 +520,10 @@ asy_exc *asy_transport_write(asy_transport *t, const void *data, size_t n)
     const char *p = data;
     if (t->wlen == 0) {
         /* Nothing waits: try to send now, and buffer only the rest. */
-        ssize_t k = send(t->fd, p, n, MSG_NOSIGNAL);
+        ssize_t k = raw_write(t, p, n);
         if (k < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                fatal_error(t, asy_exc_oserror(errno, NULL), "Fatal write error on socket transport");
+                fatal_error(t, asy_exc_oserror(errno, NULL), write_error_message(t));
                 return NULL;
             }
             k = 0;
@@ -421,6 +547,14 @@ asy_exc *asy_transport_write_eof(asy_transport *t)
 {
     if (t == NULL)
         return asy_exc_new(&asy_TypeError, "a transport was expected, got NULL");
+    if (t->kind == KIND_READ_PIPE)
+        return asy_exc_new(&asy_NotImplementedError, "a read pipe transport cannot write_eof()");
+    if (t->kind == KIND_WRITE_PIPE) {
+        /* A pipe has no half-close: its EOF is closing the descriptor,
+         * once the buffer is flushed. That is close(). */
+        asy_transport_close(t);
+        return NULL;
+    }
     if (t->closing || t->eof)
         return NULL;
     t->eof = true;
@@ -429,7 +563,7 @@ asy_exc *asy_transport_write_eof(asy_transport *t)
     return NULL;
 }
 
-bool asy_transport_can_write_eof(const asy_transport *t) { return t != NULL; }
+bool asy_transport_can_write_eof(const asy_transport *t) { return t != NULL && t->kind != KIND_READ_PIPE; }
 
 void asy_transport_close(asy_transport *t)
 {
@@ -452,7 +586,10 @@ void asy_transport_abort(asy_transport *t)
 
 bool asy_transport_is_closing(const asy_transport *t) { return t == NULL || t->closing; }
 
-bool asy_transport_is_reading(const asy_transport *t) { return t != NULL && !t->closing && !t->paused; }
+bool asy_transport_is_reading(const asy_transport *t)
+{
+    return t != NULL && t->kind != KIND_WRITE_PIPE && !t->closing && !t->paused;
+}
 
 void asy_transport_pause_reading(asy_transport *t)
 {
@@ -512,7 +649,7 @@ asy_value asy_transport_get_extra_info(const asy_transport *t, const char *name,
             a = asy_transport_peername(t);
         else if (strcmp(name, "sockname") == 0)
             a = asy_transport_sockname(t);
-        else if (strcmp(name, "socket") == 0 && t->fd >= 0) {
+        else if (strcmp(name, t->kind == KIND_SOCKET ? "socket" : "pipe") == 0 && t->fd >= 0) {
             asy_value_decref(dflt);
             return asy_int(t->fd);
         }

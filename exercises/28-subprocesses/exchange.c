@@ -32,9 +32,9 @@ static asy_status exchange_body(asy_coro *co)
     exchange_frame *f = (exchange_frame *)co;
     ASY_BEGIN(co);
     /* TODO: feed stdin and read stdout at the same time. */
-    ASY_RAISE_IF(co, asy_pipe_writer_write(asy_process_stdin(f->proc), f->input, f->n));
-    ASY_AWAIT(co, asy_pipe_writer_drain(asy_process_stdin(f->proc)));
-    asy_pipe_writer_close(asy_process_stdin(f->proc));
+    ASY_RAISE_IF(co, asy_stream_writer_write(asy_process_stdin(f->proc), f->input, f->n));
+    ASY_AWAIT(co, asy_stream_writer_drain(asy_process_stdin(f->proc)));
+    asy_stream_writer_close(asy_process_stdin(f->proc));
     ASY_AWAIT(co, asy_stream_reader_read(asy_process_stdout(f->proc), -1));
     ASY_RETURN(co, asy_value_incref(ASY_SENT(co)));
     ASY_END(co);

@@ -243,9 +243,9 @@ static asy_status three_pipes_body(asy_coro *co)
         ASY_AWAIT(co, asy_create_subprocess_shell("read x; echo got $x; echo oops >&2; exit 1", &o));
     }
     TAKE_PROC(co, f);
-    CHECK_NULL(asy_pipe_writer_write(asy_process_stdin(f->proc), "42\n", 3));
-    asy_pipe_writer_close(asy_process_stdin(f->proc));
-    CHECK(asy_pipe_writer_is_closing(asy_process_stdin(f->proc)));
+    CHECK_NULL(asy_stream_writer_write(asy_process_stdin(f->proc), "42\n", 3));
+    asy_stream_writer_close(asy_process_stdin(f->proc));
+    CHECK(asy_stream_writer_is_closing(asy_process_stdin(f->proc)));
     ASY_AWAIT(co, asy_process_wait(f->proc));
     CHECK_INT_EQ(ASY_SENT(co).u.i, 1);
     ASY_AWAIT(co, asy_stream_reader_read(asy_process_stdout(f->proc), -1));
@@ -358,15 +358,15 @@ static void test_bad_arguments(void)
     expect_raise(asy_create_subprocess_exec(&o, "true"), "ValueError: STDOUT can only be used for stderr");
     expect_raise(asy_process_wait(NULL), "TypeError: a Process was expected, got NULL");
     expect_raise(asy_process_communicate(NULL, "x", 1), "TypeError: a Process was expected, got NULL");
-    expect_raise(asy_pipe_writer_drain(NULL), "TypeError: a StreamWriter was expected, got NULL");
+    expect_raise(asy_stream_writer_drain(NULL), "TypeError: a StreamWriter was expected, got NULL");
     {
-        asy_exc *e = asy_pipe_writer_write(NULL, "x", 1);
+        asy_exc *e = asy_stream_writer_write(NULL, "x", 1);
         CHECK(asy_exc_is(e, &asy_TypeError));
         asy_decref(e);
     }
-    asy_pipe_writer_close(NULL);
-    CHECK(asy_pipe_writer_is_closing(NULL));
-    CHECK_INT_EQ(asy_pipe_writer_buffered(NULL), 0);
+    asy_stream_writer_close(NULL);
+    CHECK(asy_stream_writer_is_closing(NULL));
+    CHECK_INT_EQ(asy_transport_get_write_buffer_size(asy_stream_writer_transport(NULL)), 0);
     CHECK_NULL(asy_process_stdin(NULL));
     CHECK_NULL(asy_process_stdout(NULL));
     CHECK_NULL(asy_process_stderr(NULL));
@@ -665,17 +665,17 @@ static asy_status drain_main(asy_coro *co)
         ASY_AWAIT(co, asy_create_subprocess_shell("sleep 0.1; wc -c", &o));
     }
     TAKE_PROC(co, f);
-    CHECK_NULL(asy_pipe_writer_write(asy_process_stdin(f->proc), big, 300000));
-    CHECK(asy_pipe_writer_buffered(asy_process_stdin(f->proc)) > 64 * 1024); /* the pipe took 64 KiB at most */
-    ASY_AWAIT(co, asy_pipe_writer_drain(asy_process_stdin(f->proc)));
-    CHECK(asy_pipe_writer_buffered(asy_process_stdin(f->proc)) <= 16 * 1024);
-    asy_pipe_writer_close(asy_process_stdin(f->proc));
+    CHECK_NULL(asy_stream_writer_write(asy_process_stdin(f->proc), big, 300000));
+    CHECK(asy_transport_get_write_buffer_size(asy_stream_writer_transport(asy_process_stdin(f->proc))) > 64 * 1024); /* the pipe took 64 KiB at most */
+    ASY_AWAIT(co, asy_stream_writer_drain(asy_process_stdin(f->proc)));
+    CHECK(asy_transport_get_write_buffer_size(asy_stream_writer_transport(asy_process_stdin(f->proc))) <= 16 * 1024);
+    asy_stream_writer_close(asy_process_stdin(f->proc));
     ASY_AWAIT(co, asy_stream_reader_read(asy_process_stdout(f->proc), -1));
     CHECK_BYTES(ASY_SENT(co), "300000\n");
     ASY_AWAIT(co, asy_process_wait(f->proc));
     /* closed: writes are dropped, drain reports the lost pipe */
-    CHECK_NULL(asy_pipe_writer_write(asy_process_stdin(f->proc), "x", 1));
-    ASY_AWAIT_TRY(co, asy_pipe_writer_drain(asy_process_stdin(f->proc)));
+    CHECK_NULL(asy_stream_writer_write(asy_process_stdin(f->proc), "x", 1));
+    ASY_AWAIT_TRY(co, asy_stream_writer_drain(asy_process_stdin(f->proc)));
     CHECK_STR_EQ(ASY_EXC_REPR(ASY_EXC(co)), "ConnectionResetError('Connection lost')");
     asy_decref(ASY_CATCH(co));
     ASY_END(co);
@@ -698,8 +698,8 @@ static asy_status broken_pipe_main(asy_coro *co)
     }
     TAKE_PROC(co, f);
     ASY_AWAIT(co, asy_process_wait(f->proc));
-    CHECK_NULL(asy_pipe_writer_write(asy_process_stdin(f->proc), "xxxxxxxxxx", 10)); /* EPIPE, not SIGPIPE */
-    ASY_AWAIT_TRY(co, asy_pipe_writer_drain(asy_process_stdin(f->proc)));
+    CHECK_NULL(asy_stream_writer_write(asy_process_stdin(f->proc), "xxxxxxxxxx", 10)); /* EPIPE, not SIGPIPE */
+    ASY_AWAIT_TRY(co, asy_stream_writer_drain(asy_process_stdin(f->proc)));
     CHECK_STR_EQ(ASY_EXC_REPR(ASY_EXC(co)), "ConnectionResetError('Connection lost')");
     asy_decref(ASY_CATCH(co));
     ASY_END(co);
@@ -723,7 +723,7 @@ static asy_status release_pipes_main(asy_coro *co)
         ASY_AWAIT(co, asy_create_subprocess_shell("sleep 0.1; echo late", &o));
     }
     TAKE_PROC(co, f);
-    CHECK_NULL(asy_pipe_writer_write(asy_process_stdin(f->proc), big, 100000));
+    CHECK_NULL(asy_stream_writer_write(asy_process_stdin(f->proc), big, 100000));
     asy_decref(f->proc);
     f->proc = NULL;
     for (f->i = 0; f->i < 100 && asy_subprocess_live_children() > 0; f->i++)

@@ -31,11 +31,11 @@ static asy_status feed_body(asy_coro *co)
 {
     exchange_frame *f = (exchange_frame *)co;
     ASY_BEGIN(co);
-    ASY_RAISE_IF(co, asy_pipe_writer_write(asy_process_stdin(f->proc), f->input, f->n));
-    ASY_AWAIT_TRY(co, asy_pipe_writer_drain(asy_process_stdin(f->proc)));
+    ASY_RAISE_IF(co, asy_stream_writer_write(asy_process_stdin(f->proc), f->input, f->n));
+    ASY_AWAIT_TRY(co, asy_stream_writer_drain(asy_process_stdin(f->proc)));
     if (asy_exc_is(ASY_EXC(co), &asy_BrokenPipeError) || asy_exc_is(ASY_EXC(co), &asy_ConnectionResetError))
         asy_decref(ASY_CATCH(co));
-    asy_pipe_writer_close(asy_process_stdin(f->proc));
+    asy_stream_writer_close(asy_process_stdin(f->proc));
     ASY_END(co); /* an other exception still pending propagates */
 }
 
