@@ -7,9 +7,13 @@
  * fifth write on), the write-buffer water marks calling pause_writing and
  * resume_writing, pause_reading / resume_reading, get_extra_info, a
  * failing protocol callback, and Server's close / wait_closed /
- * serve_forever. Every test ends with nothing scheduled, nothing leaked,
+ * serve_forever; and chapter 28's pipe transports over pipe2(): reading,
+ * EOF, pause/resume reading, the write buffer and water marks, write_eof
+ * (= close after the flush), EPIPE as connection_lost(BrokenPipeError),
+ * bad descriptors. Every test ends with nothing scheduled, nothing leaked,
  * and as many descriptors open as at its start.
  */
+#define _GNU_SOURCE /* pipe2 */
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -24,6 +28,7 @@
 #include "trace.h"
 #include "task.h"
 #include "transport.h"
+#include "unix_pipes.h"
 
 static void record_handler(asy_loop *loop, const asy_error_context *ctx, void *arg)
 {
@@ -704,6 +709,227 @@ static void test_serve_forever_cancelled_closes(void)
     done_with(loop);
 }
 
+/* ---- chapter 28: pipe transports ---- */
+
+static asy_transport *connect_pipe(asy_loop *loop, int fd, bool write, peer *p)
+{
+    asy_result r = run(loop, write ? asy_loop_connect_write_pipe(loop, &peer_protocol, p, fd)
+                                   : asy_loop_connect_read_pipe(loop, &peer_protocol, p, fd));
+    CHECK_FATAL(r.status == ASY_RETURNED);
+    asy_transport *t = asy_incref(asy_value_transport(r.value));
+    asy_result_clear(&r);
+    return t;
+}
+
+static void test_read_pipe(void)
+{
+    asy_loop *loop = rloop();
+    int fds[2];
+    CHECK_FATAL(pipe2(fds, O_CLOEXEC) == 0);
+    peer *c = peer_new(loop, cli_log);
+    asy_future *lost = asy_incref(c->lost);
+    asy_transport *t = connect_pipe(loop, fds[0], false, c);
+    CHECK_STR_EQ(cli_log, "made"); /* connect_read_pipe returns after connection_made */
+    CHECK(fcntl(fds[0], F_GETFL) & O_NONBLOCK);
+    char want[80];
+    snprintf(want, sizeof want, "<_UnixReadPipeTransport fd=%d polling>", fds[0]);
+    CHECK_STR_EQ(ASY_REPR(asy_obj_value(t)), want);
+    asy_value v = asy_transport_get_extra_info(t, "pipe", asy_none());
+    CHECK_INT_EQ(v.kind, ASY_INT);
+    CHECK_INT_EQ(v.u.i, fds[0]);
+    CHECK(asy_transport_is_reading(t));
+    CHECK(!asy_transport_can_write_eof(t));
+    asy_exc *e = asy_transport_write(t, "x", 1);
+    CHECK(asy_exc_is(e, &asy_NotImplementedError));
+    asy_decref(e);
+    CHECK_INT_EQ(write(fds[1], "abc", 3), 3);
+    settle(loop, 0.01);
+    CHECK_STR_EQ(cli_log, "made data:abc");
+    CHECK_INT_EQ(write(fds[1], "de", 2), 2);
+    close(fds[1]); /* the writer goes: data, then EOF, then the end */
+    asy_result r = run(loop, asy_incref(lost));
+    asy_result_clear(&r);
+    CHECK_STR_EQ(cli_log, "made data:abc data:de eof lost:None");
+    CHECK(asy_transport_is_closing(t));
+    CHECK(!asy_transport_is_reading(t));
+    CHECK_STR_EQ(trace, "");
+    asy_decref(lost);
+    asy_decref(t);
+    CHECK_INT_EQ(released, 1);
+    done_with(loop); /* the read end is closed too */
+}
+
+static void test_read_pipe_pause_resume(void)
+{
+    asy_loop *loop = rloop();
+    int fds[2];
+    CHECK_FATAL(pipe2(fds, O_CLOEXEC) == 0);
+    peer *c = peer_new(loop, cli_log);
+    c->pause_on_made = true;
+    asy_future *lost = asy_incref(c->lost);
+    asy_transport *t = connect_pipe(loop, fds[0], false, c);
+    CHECK(!asy_transport_is_reading(t));
+    CHECK_INT_EQ(write(fds[1], "abc", 3), 3);
+    settle(loop, 0.01);
+    CHECK_STR_EQ(cli_log, "made"); /* paused: the bytes wait in the pipe */
+    asy_transport_resume_reading(t);
+    CHECK(asy_transport_is_reading(t));
+    settle(loop, 0.01);
+    CHECK_STR_EQ(cli_log, "made data:abc");
+    asy_transport_pause_reading(t);
+    close(fds[1]);
+    settle(loop, 0.01);
+    CHECK_STR_EQ(cli_log, "made data:abc"); /* not even the EOF while paused */
+    asy_transport_resume_reading(t);
+    asy_result r = run(loop, asy_incref(lost));
+    asy_result_clear(&r);
+    CHECK_STR_EQ(cli_log, "made data:abc eof lost:None");
+    asy_decref(lost);
+    asy_decref(t);
+    done_with(loop);
+}
+
+/* Read what the pipe holds (fd non-blocking); the total. */
+static size_t drain_fd(int fd)
+{
+    char buf[65536];
+    size_t total = 0;
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        total += (size_t)n;
+    return total;
+}
+
+static void test_write_pipe_water_marks(void)
+{
+    asy_loop *loop = rloop();
+    int fds[2];
+    CHECK_FATAL(pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0);
+    peer *c = peer_new(loop, cli_log);
+    c->quiet = true;
+    asy_future *lost = asy_incref(c->lost);
+    asy_transport *t = connect_pipe(loop, fds[1], true, c);
+    CHECK(asy_transport_can_write_eof(t));
+    CHECK(!asy_transport_is_reading(t));
+    asy_transport_pause_reading(t); /* nothing to pause on a write pipe */
+    asy_transport_resume_reading(t);
+    size_t low, high;
+    asy_transport_get_write_buffer_limits(t, &low, &high);
+    CHECK_INT_EQ(low, 16384);
+    CHECK_INT_EQ(high, 65536);
+    static char big[300000];
+    memset(big, 'x', sizeof big);
+    CHECK_NULL(asy_transport_write(t, big, sizeof big));
+    size_t buffered = asy_transport_get_write_buffer_size(t);
+    CHECK(buffered > high && buffered < sizeof big); /* the pipe took some, not all */
+    CHECK_INT_EQ(c->paused, 1);
+    CHECK_INT_EQ(c->at_pause, buffered);
+    char want[96];
+    snprintf(want, sizeof want, "<_UnixWritePipeTransport fd=%d polling bufsize=%zu>", fds[1], buffered);
+    CHECK_STR_EQ(ASY_REPR(asy_obj_value(t)), want);
+    size_t got = 0;
+    for (int i = 0; i < 1000 && c->resumed == 0; i++) {
+        got += drain_fd(fds[0]);
+        settle(loop, 0.001);
+    }
+    CHECK_INT_EQ(c->resumed, 1);
+    CHECK(c->at_resume <= low);
+    CHECK_STR_EQ(cli_log, "made pause_writing resume_writing");
+    /* write_eof: close once flushed; the reader then sees EOF */
+    CHECK_NULL(asy_transport_write_eof(t));
+    CHECK(asy_transport_is_closing(t));
+    CHECK_NULL(asy_transport_write(t, "late", 4)); /* dropped */
+    for (int i = 0; i < 1000 && !asy_future_done(lost); i++) {
+        got += drain_fd(fds[0]);
+        settle(loop, 0.001);
+    }
+    got += drain_fd(fds[0]);
+    CHECK_INT_EQ(got, sizeof big);
+    CHECK_INT_EQ(read(fds[0], big, 1), 0); /* EOF: the write end is closed */
+    CHECK_STR_EQ(cli_log, "made pause_writing resume_writing lost:None");
+    CHECK_STR_EQ(trace, "");
+    close(fds[0]);
+    asy_decref(lost);
+    asy_decref(t);
+    done_with(loop);
+}
+
+static void test_write_pipe_epipe(void)
+{
+    asy_loop *loop = rloop();
+    int fds[2];
+    CHECK_FATAL(pipe2(fds, O_CLOEXEC) == 0);
+    peer *c = peer_new(loop, cli_log);
+    asy_future *lost = asy_incref(c->lost);
+    asy_transport *t = connect_pipe(loop, fds[1], true, c);
+    close(fds[0]); /* the reader goes */
+    CHECK_NULL(asy_transport_write(t, "x", 1)); /* EPIPE, not SIGPIPE */
+    CHECK(asy_transport_is_closing(t));
+    asy_result r = run(loop, asy_incref(lost));
+    asy_result_clear(&r);
+    CHECK_STR_EQ(cli_log, "made lost:BrokenPipeError: [Errno 32] Broken pipe");
+    CHECK_STR_EQ(trace, ""); /* an OSError is the connection's fate, not reported */
+    CHECK_NULL(asy_transport_write(t, "y", 1)); /* dropped */
+    CHECK_INT_EQ(asy_transport_get_write_buffer_size(t), 0);
+    asy_decref(lost);
+    asy_decref(t);
+    done_with(loop);
+}
+
+/* The same EPIPE when the reader goes while the buffer waits: the writer
+ * wakes (EPOLLERR) and its write fails. */
+static void test_write_pipe_reader_goes_while_buffered(void)
+{
+    asy_loop *loop = rloop();
+    int fds[2];
+    CHECK_FATAL(pipe2(fds, O_CLOEXEC) == 0);
+    peer *c = peer_new(loop, cli_log);
+    c->quiet = true;
+    asy_future *lost = asy_incref(c->lost);
+    asy_transport *t = connect_pipe(loop, fds[1], true, c);
+    static char big[200000];
+    CHECK_NULL(asy_transport_write(t, big, sizeof big));
+    CHECK(asy_transport_get_write_buffer_size(t) > 64 * 1024);
+    asy_transport_close(t); /* flush first: waits for a reader that never reads */
+    settle(loop, 0.01);
+    CHECK_STR_EQ(cli_log, "made pause_writing");
+    close(fds[0]);
+    asy_result r = run(loop, asy_incref(lost));
+    asy_result_clear(&r);
+    CHECK_STR_EQ(cli_log, "made pause_writing lost:BrokenPipeError: [Errno 32] Broken pipe");
+    asy_decref(lost);
+    asy_decref(t);
+    done_with(loop);
+}
+
+static void test_pipe_bad_arguments(void)
+{
+    asy_loop *loop = rloop();
+    /* a regular file is no pipe: ValueError; the descriptor and self are
+     * the coroutine's, released */
+    FILE *f = tmpfile();
+    CHECK_FATAL(f != NULL);
+    peer *c = peer_new(loop, cli_log);
+    asy_result r = run(loop, asy_loop_connect_read_pipe(loop, &peer_protocol, c, dup(fileno(f))));
+    CHECK_STR_EQ(ASY_EXC_STR(r.exc), "ValueError: Pipe transport is for pipes/sockets only.");
+    asy_result_clear(&r);
+    c = peer_new(loop, cli_log);
+    r = run(loop, asy_loop_connect_write_pipe(loop, &peer_protocol, c, dup(fileno(f))));
+    CHECK_STR_EQ(ASY_EXC_STR(r.exc), "ValueError: Pipe transport is only for pipes, sockets and character devices");
+    asy_result_clear(&r);
+    CHECK_INT_EQ(released, 2);
+    fclose(f);
+    r = run(loop, asy_loop_connect_read_pipe(loop, NULL, NULL, -1));
+    CHECK_STR_EQ(ASY_EXC_STR(r.exc), "TypeError: a protocol was expected, got NULL");
+    asy_result_clear(&r);
+    c = peer_new(loop, cli_log);
+    r = run(loop, asy_loop_connect_write_pipe(loop, &peer_protocol, c, -1));
+    CHECK(asy_exc_is(r.exc, &asy_OSError));
+    asy_result_clear(&r);
+    CHECK_STR_EQ(cli_log, "");
+    done_with(loop);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -720,6 +946,12 @@ int main(int argc, char **argv)
         {"a failing data_received is reported and closes", test_failing_data_received},
         {"wait_closed waits for the connections", test_wait_closed_waits_for_connections},
         {"serve_forever: once at a time; cancelled, it closes", test_serve_forever_cancelled_closes},
+        {"pipes: a read pipe reads, EOF gives eof_received then connection_lost", test_read_pipe},
+        {"pipes: pause_reading / resume_reading on a read pipe", test_read_pipe_pause_resume},
+        {"pipes: a write pipe's buffer and water marks; write_eof closes after the flush", test_write_pipe_water_marks},
+        {"pipes: EPIPE is connection_lost(BrokenPipeError)", test_write_pipe_epipe},
+        {"pipes: the reader goes while the buffer waits", test_write_pipe_reader_goes_while_buffered},
+        {"pipes: not a pipe, NULL protocol, bad descriptor", test_pipe_bad_arguments},
         {NULL, NULL},
     };
     return check_main("transport", tests, argc, argv);
