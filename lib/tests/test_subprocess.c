@@ -4,7 +4,8 @@
  * (exit status, -signal); wait() from several tasks, cancelled; signals
  * after the reap (ProcessLookupError); a missing program; a Process
  * released before its child exits; a loop closed under a running child;
- * the child's descriptors. Every test ends with no child left (waitpid
+ * the child's descriptors; pipes as streams over pipe transports (stdin's
+ * drain back-pressure, a flooding child paused at 2 * limit). Every test ends with no child left (waitpid
  * finds none) and as many open descriptors as it started with.
  */
 #include <dirent.h>
@@ -739,6 +740,94 @@ static void test_released_with_pipes(void)
     end();
 }
 
+/* proc.stdin is a StreamWriter over a write-pipe transport: drain()
+ * really waits (here for a child that reads nothing for 0.2 s), and
+ * returns once the transport resumed writing at the low-water mark. */
+static double drain_start, drain_took;
+
+static asy_status backpressure_main(asy_coro *co)
+{
+    main_frame *f = (main_frame *)co;
+    ASY_BEGIN(co);
+    {
+        asy_subprocess_opts o = {.in = ASY_PIPE, .out = ASY_PIPE};
+        ASY_AWAIT(co, asy_create_subprocess_shell("sleep 0.2; wc -c", &o));
+    }
+    TAKE_PROC(co, f);
+    {
+        asy_transport *t = asy_stream_writer_transport(asy_process_stdin(f->proc));
+        CHECK(strncmp(ASY_REPR(asy_obj_value(t)), "<_UnixWritePipeTransport fd=", 28) == 0);
+        CHECK(asy_stream_writer_can_write_eof(asy_process_stdin(f->proc)));
+    }
+    ASY_AWAIT(co, asy_stream_writer_drain(asy_process_stdin(f->proc))); /* nothing buffered: at once */
+    CHECK_NULL(asy_stream_writer_write(asy_process_stdin(f->proc), big, 300000));
+    drain_start = asy_loop_time(asy_get_running_loop(NULL));
+    ASY_AWAIT(co, asy_stream_writer_drain(asy_process_stdin(f->proc)));
+    drain_took = asy_loop_time(asy_get_running_loop(NULL)) - drain_start;
+    CHECK(asy_transport_get_write_buffer_size(asy_stream_writer_transport(asy_process_stdin(f->proc))) <= 16 * 1024);
+    CHECK_NULL(asy_stream_writer_write_eof(asy_process_stdin(f->proc))); /* = close, after the flush */
+    ASY_AWAIT(co, asy_stream_writer_wait_closed(asy_process_stdin(f->proc)));
+    ASY_AWAIT(co, asy_stream_reader_read(asy_process_stdout(f->proc), -1));
+    CHECK_BYTES(ASY_SENT(co), "300000\n");
+    ASY_AWAIT(co, asy_process_wait(f->proc));
+    ASY_END(co);
+}
+
+static void test_stdin_drain_backpressure(void)
+{
+    begin();
+    check_returned(run_main(backpressure_main));
+    CHECK_MSG(drain_took >= 0.15, "drain took %.3f s", drain_took);
+    end();
+}
+
+/* A child floods its stdout while nobody reads: the read-pipe transport
+ * pauses once the StreamReader holds more than 2 * limit (128 KiB), the
+ * pipe fills, and the CHILD waits; reading resumes it. */
+static size_t flood_total, flood_max_buffered;
+
+static asy_status flood_main(asy_coro *co)
+{
+    main_frame *f = (main_frame *)co;
+    ASY_BEGIN(co);
+    {
+        asy_subprocess_opts o = {.out = ASY_PIPE};
+        ASY_AWAIT(co, asy_create_subprocess_exec(&o, "head", "-c", "3000000", "/dev/zero"));
+    }
+    TAKE_PROC(co, f);
+    ASY_AWAIT(co, asy_sleep(0.3, asy_none())); /* nobody reads */
+    {
+        asy_stream_reader *r = asy_process_stdout(f->proc);
+        size_t limit = asy_stream_reader_limit(r);
+        CHECK_INT_EQ(limit, 64 * 1024);
+        CHECK(asy_stream_reader_buffered(r) > 2 * limit);
+        CHECK(asy_stream_reader_buffered(r) <= 2 * limit + ASY_TRANSPORT_MAX_READ); /* bounded */
+        CHECK(!asy_transport_is_reading(f->proc->stdout_t));
+        CHECK(!asy_process_returncode(f->proc, NULL)); /* blocked on the full pipe */
+    }
+    flood_total = flood_max_buffered = 0;
+    for (;;) {
+        ASY_AWAIT(co, asy_stream_reader_read(asy_process_stdout(f->proc), 65536));
+        if (asy_bytes_len(ASY_SENT(co)) == 0)
+            break;
+        flood_total += asy_bytes_len(ASY_SENT(co));
+        if (asy_stream_reader_buffered(asy_process_stdout(f->proc)) > flood_max_buffered)
+            flood_max_buffered = asy_stream_reader_buffered(asy_process_stdout(f->proc));
+    }
+    ASY_AWAIT(co, asy_process_wait(f->proc));
+    CHECK_INT_EQ(ASY_SENT(co).u.i, 0);
+    ASY_END(co);
+}
+
+static void test_stdout_flood_pauses_reading(void)
+{
+    begin();
+    check_returned(run_main(flood_main));
+    CHECK_INT_EQ(flood_total, 3000000);
+    CHECK(flood_max_buffered <= 2 * 64 * 1024 + ASY_TRANSPORT_MAX_READ);
+    end();
+}
+
 /* ---- the SIGCHLD fallback ---- */
 
 /* A child made by other code (a plain fork) is not ours to reap: after
@@ -841,6 +930,8 @@ int main(int argc, char **argv)
         {"stdin.write + drain: back-pressure, then ConnectionResetError", test_write_and_drain},
         {"a write to an exited child: EPIPE, drain raises ConnectionResetError", test_write_to_exited_child},
         {"a Process released with open pipes: closed, reaped", test_released_with_pipes},
+        {"stdin is a StreamWriter over a write pipe: drain waits for the child", test_stdin_drain_backpressure},
+        {"a child floods stdout, nobody reads: reading pauses at 2*limit", test_stdout_flood_pauses_reading},
         {"a child made by plain fork is left to its owner", test_foreign_child_left_alone},
         {"two children exit in the other order", test_two_children},
         {"SIGCHLD fallback: echo", test_sigchld_echo},
