@@ -27,6 +27,8 @@
 #include "check.h"
 #include "trace.h"
 #include "task.h"
+#include "bytes.h"
+#include "streams.h"
 #include "transport.h"
 #include "unix_pipes.h"
 
@@ -930,6 +932,87 @@ static void test_pipe_bad_arguments(void)
     done_with(loop);
 }
 
+/* Chapter 27's streams over pipe transports: StreamReaderProtocol(reader)
+ * on a read pipe, StreamWriter(transport, protocol, None) on a write
+ * pipe, the two ends of one pipe. */
+typedef struct {
+    asy_coro co;
+    int fds[2];
+    asy_stream_reader *r;   /* owned */
+    asy_stream_writer *w;   /* owned */
+    asy_transport *rt, *wt; /* owned */
+    void *wp;               /* the writer's protocol (the transport's) */
+} spipe_frame;
+
+static asy_status spipe_body(asy_coro *co)
+{
+    spipe_frame *f = (spipe_frame *)co;
+    asy_exc *err = NULL;
+    ASY_BEGIN(co);
+    f->r = asy_stream_reader_new(0);
+    {
+        void *p = asy_stream_reader_protocol_new(asy_get_running_loop(NULL), f->r, &err);
+        CHECK_NULL(err);
+        ASY_AWAIT(co, asy_loop_connect_read_pipe(NULL, &asy_stream_reader_protocol, p, f->fds[0]));
+        f->rt = asy_incref(asy_value_transport(ASY_SENT(co)));
+        f->wp = asy_stream_reader_protocol_new(asy_get_running_loop(NULL), NULL, &err);
+        ASY_AWAIT(co, asy_loop_connect_write_pipe(NULL, &asy_stream_reader_protocol, f->wp, f->fds[1]));
+        f->wt = asy_incref(asy_value_transport(ASY_SENT(co)));
+    }
+    /* StreamWriter checks that the protocol is the transport's */
+    CHECK(asy_stream_writer_new(f->wt, asy_transport_get_protocol(f->rt), NULL, &err) == NULL);
+    CHECK_STR_EQ(ASY_EXC_STR(err), "TypeError: the protocol must be the transport's StreamReaderProtocol");
+    asy_decref(err);
+    CHECK(asy_stream_writer_new(NULL, f->wp, NULL, &err) == NULL);
+    CHECK_STR_EQ(ASY_EXC_STR(err), "TypeError: a transport was expected, got NULL");
+    asy_decref(err);
+    CHECK(asy_stream_reader_protocol_new(NULL, NULL, &err) == NULL);
+    CHECK_STR_EQ(ASY_EXC_STR(err), "TypeError: a loop was expected, got NULL");
+    asy_decref(err);
+    f->w = asy_stream_writer_new(f->wt, f->wp, NULL, &err);
+    CHECK_FATAL(f->w != NULL && err == NULL);
+    CHECK(asy_stream_writer_can_write_eof(f->w));
+    CHECK_NULL(asy_stream_writer_write(f->w, "one\ntwo\n", 8));
+    ASY_AWAIT(co, asy_stream_writer_drain(f->w));
+    ASY_AWAIT(co, asy_stream_reader_readline(f->r));
+    CHECK_STR_EQ(ASY_REPR(ASY_SENT(co)), "b'one\\n'");
+    CHECK_NULL(asy_stream_writer_write_eof(f->w)); /* a pipe's EOF: the write end closes */
+    ASY_AWAIT(co, asy_stream_writer_wait_closed(f->w));
+    ASY_AWAIT(co, asy_stream_reader_read(f->r, -1));
+    CHECK_STR_EQ(ASY_REPR(ASY_SENT(co)), "b'two\\n'");
+    CHECK(asy_stream_reader_at_eof(f->r));
+    ASY_AWAIT(co, asy_sleep(0, asy_none())); /* the read pipe's connection_lost */
+    CHECK(asy_transport_is_closing(f->rt));
+    ASY_END(co);
+}
+
+static void spipe_clear(asy_gen *g)
+{
+    spipe_frame *f = (spipe_frame *)g;
+    asy_decref(f->r);
+    asy_decref(f->w);
+    asy_decref(f->rt);
+    asy_decref(f->wt);
+    f->r = NULL;
+    f->w = NULL;
+    f->rt = f->wt = NULL;
+}
+
+static void test_streams_over_pipes(void)
+{
+    asy_loop *loop = rloop();
+    spipe_frame *f = ASY_CORO_NEW(spipe_frame, spipe_body, "main");
+    asy_gen_set_clear(&f->co, spipe_clear);
+    CHECK_FATAL(pipe2(f->fds, O_CLOEXEC) == 0);
+    asy_result r = run(loop, &f->co);
+    if (r.status == ASY_RAISED)
+        CHECK_MSG(false, "raised %s", ASY_EXC_STR(r.exc));
+    asy_result_clear(&r);
+    settle(loop, 0);
+    CHECK_STR_EQ(trace, "");
+    done_with(loop);
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -952,6 +1035,7 @@ int main(int argc, char **argv)
         {"pipes: EPIPE is connection_lost(BrokenPipeError)", test_write_pipe_epipe},
         {"pipes: the reader goes while the buffer waits", test_write_pipe_reader_goes_while_buffered},
         {"pipes: not a pipe, NULL protocol, bad descriptor", test_pipe_bad_arguments},
+        {"pipes: StreamReader and StreamWriter over pipe transports", test_streams_over_pipes},
         {NULL, NULL},
     };
     return check_main("transport", tests, argc, argv);
