@@ -290,12 +290,20 @@ static void close_fd(int *fd)
     *fd = -1;
 }
 
-/* BaseSubprocessTransport.close(): every pipe transport closed (stdin
- * after its buffer is flushed, or its EPIPE once the child is gone). */
+/* BaseSubprocessTransport.close(): every pipe transport closed. stdin
+ * is flushed first while the child runs (its exit then ends the flush
+ * with EPIPE). Once the child is reaped, what stdin still holds could only
+ * go to a grandchild that kept the pipe and may never read it: that
+ * buffer is dropped (abort), or the transport would wait for it past the
+ * loop's end. */
 static void process_dealloc(asy_obj *self)
 {
     asy_process *proc = (asy_process *)self;
-    asy__transport_close_now(asy_stream_writer_transport(proc->stdin_w));
+    asy_transport *in = asy_stream_writer_transport(proc->stdin_w);
+    if (in != NULL && asy_process_returncode(proc, NULL) && !asy_loop_is_closed(proc->loop))
+        asy_transport_abort(in);
+    else
+        asy__transport_close_now(in);
     asy_decref(proc->stdin_w);
     asy__transport_close_now(proc->stdout_t);
     asy__transport_close_now(proc->stderr_t);
