@@ -828,6 +828,36 @@ static void test_stdout_flood_pauses_reading(void)
     end();
 }
 
+/* The child is killed while a grandchild holds its stdin and never reads
+ * it: releasing the Process drops stdin's unsent input rather than leave
+ * the transport flushing past the loop's end (nothing left over). */
+static asy_status grandchild_main(asy_coro *co)
+{
+    main_frame *f = (main_frame *)co;
+    ASY_BEGIN(co);
+    {
+        asy_subprocess_opts o = {.in = ASY_PIPE, .out = ASY_PIPE};
+        ASY_AWAIT(co, asy_create_subprocess_shell("head -c 1000000 /dev/zero; cat", &o));
+    }
+    TAKE_PROC(co, f);
+    CHECK_NULL(asy_stream_writer_write(asy_process_stdin(f->proc), big, 300000));
+    ASY_AWAIT(co, asy_sleep(0.1, asy_none()));
+    CHECK_NULL(asy_process_kill(f->proc)); /* the shell; head lives on, blocked */
+    ASY_AWAIT(co, asy_process_wait(f->proc));
+    CHECK_INT_EQ(ASY_SENT(co).u.i, -9);
+    CHECK(asy_transport_get_write_buffer_size(asy_stream_writer_transport(asy_process_stdin(f->proc))) > 0);
+    asy_decref(f->proc); /* the last reference, the loop still running */
+    f->proc = NULL;
+    ASY_END(co);
+}
+
+static void test_released_with_input_for_a_grandchild(void)
+{
+    begin();
+    check_returned(run_main(grandchild_main));
+    end();
+}
+
 /* ---- the SIGCHLD fallback ---- */
 
 /* A child made by other code (a plain fork) is not ours to reap: after
@@ -932,6 +962,7 @@ int main(int argc, char **argv)
         {"a Process released with open pipes: closed, reaped", test_released_with_pipes},
         {"stdin is a StreamWriter over a write pipe: drain waits for the child", test_stdin_drain_backpressure},
         {"a child floods stdout, nobody reads: reading pauses at 2*limit", test_stdout_flood_pauses_reading},
+        {"released after the kill, a grandchild holding stdin: nothing left", test_released_with_input_for_a_grandchild},
         {"a child made by plain fork is left to its owner", test_foreign_child_left_alone},
         {"two children exit in the other order", test_two_children},
         {"SIGCHLD fallback: echo", test_sigchld_echo},
