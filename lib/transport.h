@@ -50,6 +50,11 @@
  *
  * NAMES are numeric addresses only (sock.h explains why).
  *
+ * PIPES. Chapter 28 (unix_pipes.h) makes this same transport over a pipe
+ * end; the functions below work on it too, with the differences that
+ * header lists (a read pipe cannot write; a write pipe's write_eof is
+ * close; get_extra_info "pipe" instead of the addresses).
+ *
  * OWNERSHIP. Every function here that returns a coroutine returns a new
  * reference to it, and never NULL: a bad argument (a NULL protocol, host
  * or server) is raised when the coroutine is awaited, as TypeError. A
@@ -112,7 +117,7 @@ asy_exc *asy_transport_write(asy_transport *t, const void *data, size_t n);
 /* transport.write_eof(): send FIN once the buffer is flushed (shutdown
  * SHUT_WR); the peer's read sees end of file. Reading goes on. */
 asy_exc *asy_transport_write_eof(asy_transport *t);
-/* transport.can_write_eof(): true for a socket transport. */
+/* transport.can_write_eof(): true for a socket or write-pipe transport. */
 bool asy_transport_can_write_eof(const asy_transport *t);
 /* transport.close(): stop reading now, flush the buffer, then
  * connection_lost(None). Twice is the same as once. */
