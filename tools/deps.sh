@@ -4,11 +4,12 @@
 # missing packages are installed with apt-get; otherwise the exact command is
 # printed and the exit status is 1.
 #
-# To add a need, add a line: NAME  file:PATH | cmd:COMMAND  DEBIAN-PACKAGES
+# To add a need, add a line: NAME  file:PATH | glob:PATTERN | cmd:COMMAND  DEBIAN-PACKAGES
 TABLE='
 cunit     file:/usr/include/CUnit/CUnit.h   libcunit1-dev
 graphviz  cmd:dot                           graphviz
 clang     cmd:clang                         clang
+tsan      glob:/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.tsan-*.a  libclang-rt-dev
 uring     file:/usr/include/liburing.h      liburing-dev
 gnuplot   cmd:gnuplot                       gnuplot-nox
 '
@@ -17,6 +18,7 @@ present() { # file:PATH | cmd:NAME
     case $1 in
         file:*) [ -e "${1#file:}" ] ;;
         cmd:*) command -v "${1#cmd:}" >/dev/null 2>&1 ;;
+        glob:*) for f in ${1#glob:}; do [ -e "$f" ] && return 0; done; return 1 ;;
         *) return 1 ;;
     esac
 }
