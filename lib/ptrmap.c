@@ -106,3 +106,34 @@ bool asy_ptrmap_get(const asy_ptrmap *m, const void *key, size_t *index)
     *index = s->index;
     return true;
 }
+
+bool asy_ptrmap_remove(asy_ptrmap *m, const void *key)
+{
+    if (m == NULL)
+        return false;
+    if (key == NULL) {
+        if (!m->has_null)
+            return false;
+        m->has_null = false;
+        m->len--;
+        return true;
+    }
+    if (m->cap == 0)
+        return false;
+    asy_ptrmap_slot *s = find(m, key);
+    if (s->key == NULL)
+        return false;
+    /* Backward shift: walk the rest of the run; a key whose home is at or
+     * before the hole (cyclically) may fill it, and leaves a hole behind. */
+    size_t mask = m->cap - 1, hole = (size_t)(s - m->slots);
+    for (size_t i = (hole + 1) & mask; m->slots[i].key != NULL; i = (i + 1) & mask) {
+        size_t h = home(m, m->slots[i].key);
+        if (((i - h) & mask) >= ((i - hole) & mask)) {
+            m->slots[hole] = m->slots[i];
+            hole = i;
+        }
+    }
+    m->slots[hole].key = NULL;
+    m->len--;
+    return true;
+}

@@ -17,7 +17,11 @@
  * slot comes from its address multiplied by 2^64/phi (Fibonacci hashing:
  * the high bits of the product are well mixed even though addresses are
  * aligned). The table doubles when it gets half full: O(1) amortized per
- * add. (There is no removal: the callers build a map, ask it, and drop it.)
+ * add. gather, wait and as_completed never remove a key: they build a map,
+ * ask it, and drop it. Chapter 31's debug mode keeps one map for the life
+ * of a loop (task -> where it was created) and removes each task when it
+ * is freed: removal shifts the following slots of the run back, so that a
+ * lookup never stops early at a hole.
  *
  * NULL is a key like any other (kept aside, since an empty slot is NULL):
  * wait() is given NULLs to refuse, and refuses them once.
@@ -60,5 +64,8 @@ size_t asy_ptrmap_add(asy_ptrmap *m, const void *key, size_t index);
 
 /* Find `key`: true and *index set (index may be NULL), or false. */
 bool asy_ptrmap_get(const asy_ptrmap *m, const void *key, size_t *index);
+
+/* Remove `key`: true if it was there (a NULL m holds nothing: false). */
+bool asy_ptrmap_remove(asy_ptrmap *m, const void *key);
 
 #endif /* ASY_PTRMAP_H */

@@ -118,6 +118,59 @@ static void test_random_operations_agree_with_an_array(void)
     asy_ptrmap_clear(&m);
 }
 
+/* Adds, gets and removes in random order on a small pool of addresses (so
+ * that runs form, wrap around and are cut by removals), checked against an
+ * array; then NULL, and removing what is not there. */
+static void test_random_removals_agree_with_an_array(void)
+{
+    enum { POOL = 512, OPS = 200000 };
+    static char pool[POOL];
+    long in[POOL]; /* -1: absent, else its index */
+    for (int i = 0; i < POOL; i++)
+        in[i] = -1;
+    asy_ptrmap m;
+    asy_ptrmap_init(&m, 0);
+    unsigned long long x = 2463534242ull; /* xorshift64 */
+    size_t bad = 0, count = 0, removed = 0;
+    for (long op = 0; op < OPS; op++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int k = (int)(x % POOL);
+        size_t idx;
+        switch ((x >> 20) % 3) {
+        case 0:
+            if (asy_ptrmap_add(&m, &pool[k], (size_t)op) != (in[k] < 0 ? (size_t)op : (size_t)in[k]))
+                bad++;
+            if (in[k] < 0)
+                in[k] = op, count++;
+            break;
+        case 1:
+            if (asy_ptrmap_remove(&m, &pool[k]) != (in[k] >= 0))
+                bad++;
+            if (in[k] >= 0)
+                in[k] = -1, count--, removed++;
+            break;
+        default:
+            if (asy_ptrmap_get(&m, &pool[k], &idx) != (in[k] >= 0) || (in[k] >= 0 && idx != (size_t)in[k]))
+                bad++;
+        }
+        if (m.len != count)
+            bad++;
+    }
+    CHECK_INT_EQ(bad, 0);
+    CHECK(removed > OPS / 10);
+    for (int k = 0; k < POOL; k++) /* every key still in is found, the others not */
+        if (asy_ptrmap_get(&m, &pool[k], NULL) != (in[k] >= 0))
+            bad++;
+    CHECK_INT_EQ(bad, 0);
+    CHECK(!asy_ptrmap_remove(&m, NULL));
+    asy_ptrmap_add(&m, NULL, 5);
+    CHECK(asy_ptrmap_remove(&m, NULL));
+    CHECK(!asy_ptrmap_get(&m, NULL, NULL));
+    CHECK(!asy_ptrmap_remove(NULL, &pool[0]));
+    asy_ptrmap_clear(&m);
+    CHECK(!asy_ptrmap_remove(&m, &pool[0])); /* no table */
+}
+
 int main(int argc, char **argv)
 {
     static const check_test tests[] = {
@@ -126,6 +179,7 @@ int main(int argc, char **argv)
         {"100k aligned keys: all found, repeats give the first index, others not found",
          test_many_aligned_keys},
         {"200k random adds and gets agree with a plain array", test_random_operations_agree_with_an_array},
+        {"200k random adds, removes and gets agree with a plain array", test_random_removals_agree_with_an_array},
         {NULL, NULL},
     };
     return check_main("ptrmap", tests, argc, argv);
