@@ -368,4 +368,25 @@ const asy_protocol *asy__transport_protocol(const asy_transport *t);
 double asy__loop_debug_start(asy_loop *loop);
 void asy__loop_debug_check_slow(asy_loop *loop, double t0, asy_obj *source);
 
+/* Where each task was created, in debug mode (CPython's
+ * task._source_traceback). Not a field of asy_task: one more pointer would
+ * push every task into the next size class of the object cache (chapter
+ * 12's spawn went from 88 to 148 ns when it was tried). The loop keeps a
+ * side table instead, made on the first task created in debug mode: task
+ * address -> the creation record (the creator's await chain, as
+ * traceback lines). The table lives in introspect.c; the loop owns it
+ * (asy__loop_origins is its slot, freed with the loop and when debug mode
+ * is turned off). task.c adds a task when it makes one in debug mode and
+ * removes it when it frees the task, after its last report. */
+typedef struct asy__origins asy__origins;
+asy__origins **asy__loop_origins(asy_loop *loop);
+/* Record `text` (copied) for `task`, replacing an older record; makes the
+ * table if *table is NULL. Out of memory: no record (a debugging aid). */
+void asy__origins_add(asy__origins **table, const void *task, const char *text);
+/* The record of `task` (borrowed until it is removed), or NULL. */
+const char *asy__origins_find(const asy__origins *table, const void *task);
+void asy__origins_remove(asy__origins *table, const void *task);
+size_t asy__origins_count(const asy__origins *table);
+void asy__origins_free(asy__origins **table);
+
 #endif /* ASY_INTERNAL_H */

@@ -4,7 +4,9 @@
 #include "introspect.h"
 
 #include "internal.h"
+#include "ptrmap.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The generator a frame delegates to, if that is a generator or coroutine
@@ -104,4 +106,98 @@ asy_exc *asy_task_print_stack(const asy_task *t, int limit, FILE *file)
     if (exc != NULL)
         asy_exc_print(exc, file);
     return NULL;
+}
+
+/* ---- debug mode: where each task was created (internal.h) ----
+ * A ptrmap from the task's address to a slot of two parallel arrays (the
+ * key again, and the record). Removing swaps the last slot into the hole,
+ * so the arrays stay dense and the map is told the moved key's new slot. */
+struct asy__origins {
+    asy_ptrmap map;
+    const void **keys;
+    char **records; /* malloc'd text */
+    size_t len, cap;
+};
+
+void asy__origins_add(asy__origins **table, const void *task, const char *text)
+{
+    if (table == NULL || text == NULL)
+        return;
+    asy__origins *o = *table;
+    if (o == NULL) {
+        o = calloc(1, sizeof *o);
+        if (o == NULL)
+            return;
+        asy_ptrmap_init(&o->map, 0);
+        *table = o;
+    }
+    char *copy = strdup(text);
+    if (copy == NULL)
+        return;
+    size_t i;
+    if (asy_ptrmap_get(&o->map, task, &i)) { /* a stale entry: replace it */
+        free(o->records[i]);
+        o->records[i] = copy;
+        return;
+    }
+    if (o->len == o->cap) {
+        size_t cap = o->cap ? 2 * o->cap : 16;
+        const void **keys = realloc(o->keys, cap * sizeof *keys);
+        if (keys != NULL)
+            o->keys = keys;
+        char **records = keys != NULL ? realloc(o->records, cap * sizeof *records) : NULL;
+        if (records == NULL) {
+            free(copy);
+            return;
+        }
+        o->records = records;
+        o->cap = cap;
+    }
+    o->keys[o->len] = task;
+    o->records[o->len] = copy;
+    asy_ptrmap_add(&o->map, task, o->len++);
+}
+
+const char *asy__origins_find(const asy__origins *table, const void *task)
+{
+    size_t i;
+    return table != NULL && asy_ptrmap_get(&table->map, task, &i) ? table->records[i] : NULL;
+}
+
+void asy__origins_remove(asy__origins *table, const void *task)
+{
+    size_t i;
+    if (table == NULL || !asy_ptrmap_get(&table->map, task, &i))
+        return;
+    asy_ptrmap_remove(&table->map, task);
+    free(table->records[i]);
+    size_t last = --table->len;
+    if (i != last) {
+        table->keys[i] = table->keys[last];
+        table->records[i] = table->records[last];
+        asy_ptrmap_remove(&table->map, table->keys[i]);
+        asy_ptrmap_add(&table->map, table->keys[i], i);
+    }
+}
+
+size_t asy__origins_count(const asy__origins *table) { return table != NULL ? table->len : 0; }
+
+void asy__origins_free(asy__origins **table)
+{
+    if (table == NULL || *table == NULL)
+        return;
+    asy__origins *o = *table;
+    for (size_t i = 0; i < o->len; i++)
+        free(o->records[i]);
+    free(o->records);
+    free(o->keys);
+    asy_ptrmap_clear(&o->map);
+    free(o);
+    *table = NULL;
+}
+
+const char *asy_task_get_source_traceback(const asy_task *t)
+{
+    asy_loop *loop = t != NULL ? t->fut.loop : NULL;
+    return loop != NULL ? asy__origins_find(*asy__loop_origins(loop), t) : NULL;
 }

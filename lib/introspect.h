@@ -72,4 +72,14 @@ size_t asy_task_get_stack(const asy_task *t, int limit, asy_frame_info *out, siz
  * task (new reference). */
 asy_exc *asy_task_print_stack(const asy_task *t, int limit, FILE *file);
 
+/* task._source_traceback, in debug mode: where the task was created, as
+ * the lines of a traceback (`  File "F", line N, in NAME`, one per frame
+ * of the creating task's await chain, outermost first), or NULL (the task
+ * was not created by a task while its loop was in debug mode, or NULL t).
+ * Borrowed: the text lives until the task is freed. The default exception
+ * handler prints it under "source_traceback: Object created at (most
+ * recent call last):"; a handler of your own can ask for it here. The
+ * loop keeps it in a side table, not in the task (loop.h, debug mode). */
+const char *asy_task_get_source_traceback(const asy_task *t);
+
 #endif /* ASY_INTROSPECT_H */

@@ -56,6 +56,7 @@ struct asy_loop {
     unsigned long task_counter;
     void (*close_hook)(asy_loop *loop);
     const asy_loop_task_hooks *task_hooks; /* chapter 12; NULL before the first task */
+    asy__origins *origins;      /* chapter 31: where each task was made (debug mode), or NULL */
     /* Step 4's batch and what is running now live here, not on the C stack,
      * so that a callback that leaves with longjmp leaves them where
      * asy_loop_recover finds them. */
@@ -206,7 +207,19 @@ void asy_loop_default_exception_handler(asy_loop *loop, const asy_error_context 
          * of the task (Future.__del__), which files itself as "future". */
         if (ctx->message != NULL && strstr(ctx->message, "exception was never retrieved") != NULL)
             key = "future";
-        fprintf(stderr, "%s: %s\n", key, ASY_REPR(ctx->source));
+        /* Chapter 31, debug mode: where the task was made. Python prints
+         * the context's keys in sorted order, so source_traceback comes
+         * after "future" and before "task". */
+        const char *origin = loop != NULL && loop->origins != NULL && ctx->source.kind == ASY_OBJ
+                                 ? asy__origins_find(loop->origins, ctx->source.u.o)
+                                 : NULL;
+        bool key_first = strcmp(key, "source_traceback") < 0;
+        if (key_first)
+            fprintf(stderr, "%s: %s\n", key, ASY_REPR(ctx->source));
+        if (origin != NULL)
+            fprintf(stderr, "source_traceback: Object created at (most recent call last):\n%s", origin);
+        if (!key_first)
+            fprintf(stderr, "%s: %s\n", key, ASY_REPR(ctx->source));
     }
     if (ctx->exception != NULL)
         asy_exc_print(ctx->exception, stderr);
@@ -277,6 +290,7 @@ static void loop_dealloc(asy_obj *self)
                           run_forever is never entered with refcnt 0 */
     }
     pthread_mutex_destroy(&loop->in_lock);
+    asy__origins_free(&loop->origins); /* empty: each task held the loop */
     if (loop->trace_file != NULL)
         fclose(loop->trace_file);
     asy_obj_free(loop);
@@ -1139,11 +1153,18 @@ void asy_loop_set_debug(asy_loop *loop, bool enabled)
     if (loop == NULL)
         return;
     loop->debug = enabled;
+    /* Out of debug mode, freed tasks are no longer taken out of the table
+     * of origins (task.c asks only in debug mode): drop it now, before an
+     * address it holds can be reused by a new task. */
+    if (!enabled)
+        asy__origins_free(&loop->origins);
     if (loop == running_loop) /* new coroutines are tracked from now on (or no more) */
         asy__gen_set_origin_hook(origin_hook_of(loop));
 }
 
 bool asy_loop_get_debug(const asy_loop *loop) { return loop != NULL && loop->debug; }
+
+asy__origins **asy__loop_origins(asy_loop *loop) { return &loop->origins; }
 
 asy_exc *asy_loop_set_slow_callback_duration(asy_loop *loop, double seconds)
 {

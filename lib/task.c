@@ -109,22 +109,37 @@ static task_origin *capture_origin(asy_loop *loop)
 /* gen.h's origin hook: the await chain of the running task, as the lines
  * of a traceback (the innermost line is where that coroutine last
  * resumed). None outside any task. */
-static asy_value coro_origin(void)
+static bool origin_text(asy_loop *loop, char *buf, size_t size)
 {
-    asy_loop *loop = asy_get_running_loop(NULL);
     task_origin *o = loop != NULL ? capture_origin(loop) : NULL;
     if (o == NULL)
-        return asy_none();
-    char buf[2048];
+        return false;
     size_t used = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < o->n && used < sizeof buf; i++) {
-        int k = snprintf(buf + used, sizeof buf - used, "  File \"%s\", line %d, in %s\n", o->frames[i].file,
+    for (size_t i = 0; i < o->n && used < size; i++) {
+        int k = snprintf(buf + used, size - used, "  File \"%s\", line %d, in %s\n", o->frames[i].file,
                          o->frames[i].line, o->frames[i].name);
         used += k > 0 ? (size_t)k : 0;
     }
     free(o);
-    return asy_str(buf);
+    return true;
+}
+
+static asy_value coro_origin(void)
+{
+    char buf[2048];
+    return origin_text(asy_get_running_loop(NULL), buf, sizeof buf) ? asy_str(buf) : asy_none();
+}
+
+/* The same record for a new task, in debug mode (CPython's
+ * task._source_traceback), kept in the loop's side table (internal.h: not
+ * a field, for the size class): the "Task exception was never retrieved"
+ * and "Task was destroyed but it is pending!" reports print it. */
+static __attribute__((noinline, cold)) void note_task_origin(asy_loop *loop, asy_task *t)
+{
+    char buf[2048];
+    if (origin_text(loop, buf, sizeof buf))
+        asy__origins_add(asy__loop_origins(loop), t, buf);
 }
 
 /* Task(coro, loop=loop, name=name, eager_start=eager_start). */
@@ -158,6 +173,8 @@ static asy_task *task_new(asy_loop *loop, asy_coro *coro, const char *name, bool
     asy_ilist_push_back(asy__loop_tasks(loop), &t->all_link);
     if (asy__tracing(loop)) /* chapter 31 */
         asy__trace(loop, ASY_TRACE_TASK_NEW, t, 0.0, asy_task_get_name(t), coro->name);
+    if (asy__loop_debug(loop)) /* chapter 31: where it was made */
+        note_task_origin(loop, t);
     asy__loop_set_close_hook(loop, abandon_tasks);
     asy__loop_set_task_hooks(loop, &task_hooks);
     if (eager_start && asy_get_running_loop(NULL) == loop)
@@ -640,9 +657,21 @@ static void recover_tasks(asy_loop *loop, asy_exc *exc)
     asy_decref(exc);
 }
 
+/* The end of task_dealloc in debug mode: the task's last report is made;
+ * its record of origin goes (debug_loop: the reference task_dealloc took
+ * so that the loop outlives the future part's release). */
+static __attribute__((noinline, cold)) void forget_task_origin(asy_loop *debug_loop, asy_task *t)
+{
+    asy__origins_remove(*asy__loop_origins(debug_loop), t);
+    asy_decref(debug_loop);
+}
+
 static void task_dealloc(asy_obj *self)
 {
     asy_task *t = (asy_task *)self;
+    /* chapter 31: in debug mode the reports below may print where the task
+     * was made; the record is dropped after them */
+    asy_loop *debug_loop = t->fut.loop != NULL && asy__loop_debug(t->fut.loop) ? asy_incref(t->fut.loop) : NULL;
     if (!asy_future_done(&t->fut) && !t->abandoned && t->fut.loop != NULL) {
         self->refcnt = 1;
         asy_error_context ctx = {"Task was destroyed but it is pending!", NULL, asy_obj_value(t)};
@@ -660,6 +689,8 @@ static void task_dealloc(asy_obj *self)
      * the task as its source, whose repr shows the name: release it last. */
     asy__future_release(&t->fut);
     asy_value_decref(t->name);
+    if (debug_loop != NULL)
+        forget_task_origin(debug_loop, t);
     asy__obj_free_sized(t, sizeof(asy_task)); /* tasks are made with that size only */
 }
 

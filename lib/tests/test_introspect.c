@@ -12,6 +12,7 @@
 #include "check.h"
 #include "trace.h"
 #include "vloop.h"
+#include "internal.h"
 #include "introspect.h"
 #include "task.h"
 
@@ -373,6 +374,126 @@ static void test_never_awaited_origin_in_debug_mode(void)
     CHECK_STR_EQ(err, "RuntimeWarning: coroutine 'outside' was never awaited\n");
 }
 
+/* Debug mode: a task records where it was made (CPython's
+ * task._source_traceback), in the loop's side table, and the reports about
+ * a lost task print it. The creator awaits and creates on one line, so
+ * that the line it last resumed at is the line of the create_task. */
+static int spawner_line;
+static asy_loop *spawner_loop;
+static asy_status spawner_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    spawner_line = __LINE__ + 1;
+    ASY_AWAIT(co, asy_sleep(0, asy_none())); asy_task *t = asy_create_task(ASY_CORO_NEW(asy_coro, boom_body, "boom"), NULL, NULL);
+    /* while the task lives, its record is there (in debug mode) */
+    const char *origin = asy_task_get_source_traceback(t);
+    CHECK_INT_EQ(origin != NULL, asy_loop_get_debug(spawner_loop));
+    CHECK_INT_EQ(asy__origins_count(*asy__loop_origins(spawner_loop)), asy_loop_get_debug(spawner_loop) ? 1 : 0);
+    asy_decref(t); /* its exception will never be retrieved */
+    ASY_AWAIT(co, asy_sleep(0, asy_none()));
+    ASY_AWAIT(co, asy_sleep(0, asy_none()));
+    ASY_RETURN(co, asy_int(1));
+    ASY_END(co);
+}
+static void run_spawner(void *loop)
+{
+    asy_result r = asy_loop_run_until_complete(loop, ASY_CORO_NEW(asy_coro, spawner_body, "spawner"));
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    asy_result_clear(&r);
+}
+static void test_never_retrieved_names_creation_site(void)
+{
+    char report[2][2048];
+    for (int debug = 0; debug < 2; debug++) {
+        asy_loop *loop = spawner_loop = vloop();
+        asy_loop_set_exception_handler(loop, NULL, NULL); /* the default handler prints */
+        asy_loop_set_debug(loop, debug);
+        capture_stderr(run_spawner, loop, report[debug], sizeof report[debug]);
+        /* the task is freed: its record went with it, before the loop closes */
+        CHECK_INT_EQ(asy__origins_count(*asy__loop_origins(loop)), 0);
+        done_with(loop);
+    }
+    /* debug off: the report as before */
+    CHECK_STR_EQ(report[0], "Task exception was never retrieved\n"
+                            "future: <Task finished name='Task-2' exception=ValueError('boom')>\n"
+                            "ValueError: boom\n");
+    /* debug on: the same, with Python's source_traceback after "future" */
+    char want[2048];
+    snprintf(want, sizeof want,
+             "Task exception was never retrieved\n"
+             "future: <Task finished name='Task-2' exception=ValueError('boom')>\n"
+             "source_traceback: Object created at (most recent call last):\n"
+             "  File \"%s\", line %d, in spawner\n"
+             "ValueError: boom\n",
+             __FILE__, spawner_line);
+    CHECK_MSG(strcmp(report[1], want) == 0, "stderr:\n%s", report[1]);
+    CHECK_NULL(asy_task_get_source_traceback(NULL));
+}
+
+/* async def waiter(): await sleep(10); made two coroutines deep */
+static int sub_line;
+static asy_status waiter_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    ASY_AWAIT(co, asy_sleep(10, asy_none()));
+    ASY_END(co);
+}
+static asy_status sub_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    sub_line = __LINE__ + 1;
+    ASY_AWAIT(co, asy_sleep(0, asy_none())); asy_decref(asy_create_task(ASY_CORO_NEW(asy_coro, waiter_body, "waiter"), "w", NULL));
+    ASY_END(co);
+}
+static int outer_line;
+static asy_status outer_body(asy_coro *co)
+{
+    ASY_BEGIN(co);
+    outer_line = __LINE__ + 1;
+    ASY_AWAIT(co, ASY_CORO_NEW(asy_coro, sub_body, "sub"));
+    ASY_END(co);
+}
+static void close_loop(void *loop) { CHECK_NULL(asy_loop_close(loop)); }
+/* "Task was destroyed but it is pending!" prints the record before "task"
+ * (Python's keys in sorted order); debug mode turned off drops the table. */
+static void test_pending_task_report_names_creation_site(void)
+{
+    asy_loop *loop = vloop();
+    asy_loop_set_exception_handler(loop, NULL, NULL); /* the default handler prints */
+    asy_loop_set_debug(loop, true);
+    asy_result r = asy_loop_run_until_complete(loop, ASY_CORO_NEW(asy_coro, outer_body, "outer"));
+    CHECK_INT_EQ(r.status, ASY_RETURNED);
+    CHECK_INT_EQ(asy__origins_count(*asy__loop_origins(loop)), 1); /* "w" still sleeps */
+    char err[2048], want[1024];
+    capture_stderr(close_loop, loop, err, sizeof err);
+    snprintf(want, sizeof want,
+             "Task was destroyed but it is pending!\n"
+             "source_traceback: Object created at (most recent call last):\n"
+             "  File \"%s\", line %d, in outer\n"
+             "  File \"%s\", line %d, in sub\n"
+             "task: <Task pending name='w' coro=<coroutine object waiter at 0x",
+             __FILE__, outer_line, __FILE__, sub_line);
+    CHECK_MSG(strncmp(err, want, strlen(want)) == 0 && strstr(err, ">>\n") == err + strlen(err) - 3, "stderr:\n%s",
+              err);
+    CHECK_INT_EQ(asy__origins_count(*asy__loop_origins(loop)), 0);
+    done_with(loop);
+
+    /* debug mode off again: the table is dropped, the reports are plain */
+    loop = vloop();
+    asy_loop_set_exception_handler(loop, NULL, NULL);
+    asy_loop_set_debug(loop, true);
+    r = asy_loop_run_until_complete(loop, ASY_CORO_NEW(asy_coro, outer_body, "outer"));
+    CHECK_INT_EQ(asy__origins_count(*asy__loop_origins(loop)), 1);
+    asy_loop_set_debug(loop, false);
+    CHECK_INT_EQ(asy__origins_count(*asy__loop_origins(loop)), 0);
+    capture_stderr(close_loop, loop, err, sizeof err);
+    const char *plain = "Task was destroyed but it is pending!\n"
+                        "task: <Task pending name='w' coro=<coroutine object waiter at 0x";
+    CHECK_MSG(strncmp(err, plain, strlen(plain)) == 0 && strchr(err + strlen(plain), '\n') == err + strlen(err) - 1,
+              "stderr:\n%s", err);
+    done_with(loop);
+}
+
 /* ---- tracing ---- */
 
 /* A sink that writes "kind:name" (and the time when it moved) to a buffer. */
@@ -495,6 +616,10 @@ int main(int argc, char **argv)
         {"ASY_DEBUG in the environment turns debug mode on", test_debug_from_environment},
         {"debug mode: call_soon from another thread is refused", test_thread_check_in_debug_mode},
         {"debug mode: a coroutine never awaited says where it was created", test_never_awaited_origin_in_debug_mode},
+        {"debug mode: an exception never retrieved says where its task was created",
+         test_never_retrieved_names_creation_site},
+        {"debug mode: a pending task destroyed says where it was created; off again, no record",
+         test_pending_task_report_names_creation_site},
         {"trace: a task creating and awaiting another, in order", test_trace_events_in_order},
         {"trace: a timer handle's callback", test_trace_of_a_timer_callback},
         {"trace: with no sink nothing is recorded and nothing changes", test_trace_off_changes_nothing},
