@@ -657,21 +657,21 @@ static void recover_tasks(asy_loop *loop, asy_exc *exc)
     asy_decref(exc);
 }
 
-/* The end of task_dealloc in debug mode: the task's last report is made;
- * its record of origin goes (debug_loop: the reference task_dealloc took
- * so that the loop outlives the future part's release). */
-static __attribute__((noinline, cold)) void forget_task_origin(asy_loop *debug_loop, asy_task *t)
+/* task_dealloc's release of the future part, in debug mode: its report
+ * ("Task exception was never retrieved") may print where the task was
+ * made, so the record goes after it (and the loop, which the future part
+ * holds, is kept alive until then). */
+static __attribute__((noinline, cold)) void release_with_origin(asy_task *t)
 {
-    asy__origins_remove(*asy__loop_origins(debug_loop), t);
-    asy_decref(debug_loop);
+    asy_loop *loop = asy_incref(t->fut.loop);
+    asy__future_release(&t->fut);
+    asy__origins_remove(*asy__loop_origins(loop), t);
+    asy_decref(loop);
 }
 
 static void task_dealloc(asy_obj *self)
 {
     asy_task *t = (asy_task *)self;
-    /* chapter 31: in debug mode the reports below may print where the task
-     * was made; the record is dropped after them */
-    asy_loop *debug_loop = t->fut.loop != NULL && asy__loop_debug(t->fut.loop) ? asy_incref(t->fut.loop) : NULL;
     if (!asy_future_done(&t->fut) && !t->abandoned && t->fut.loop != NULL) {
         self->refcnt = 1;
         asy_error_context ctx = {"Task was destroyed but it is pending!", NULL, asy_obj_value(t)};
@@ -687,10 +687,11 @@ static void task_dealloc(asy_obj *self)
     asy_decref(coro); /* a suspended coroutine is closed: its cleanup runs */
     /* The future part may report "Task exception was never retrieved" with
      * the task as its source, whose repr shows the name: release it last. */
-    asy__future_release(&t->fut);
+    if (t->fut.loop != NULL && asy__loop_debug(t->fut.loop)) /* chapter 31 */
+        release_with_origin(t);
+    else
+        asy__future_release(&t->fut);
     asy_value_decref(t->name);
-    if (debug_loop != NULL)
-        forget_task_origin(debug_loop, t);
     asy__obj_free_sized(t, sizeof(asy_task)); /* tasks are made with that size only */
 }
 
