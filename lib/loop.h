@@ -347,15 +347,24 @@ size_t asy_loop_scheduled_count(const asy_loop *loop);
  *   - where a coroutine was made: while the loop runs in debug mode, a
  *     new coroutine records the await chain of the task creating it, and
  *     its "never awaited" warning prints it (internal.h, the origin hook;
- *     task.c, coro_origin). Tasks do not record theirs (CPython's
- *     source_traceback): a field in every task costs chapter 12's spawn
- *     benchmark a size class of the object cache.
+ *     task.c, coro_origin);
+ *   - where a task was made (CPython's task._source_traceback): a task
+ *     created in debug mode gets the same record, kept in a side table of
+ *     the loop (task address -> record), not in the task: one more field
+ *     would push every task into the next size class of the object cache
+ *     (chapter 12's spawn: 88 -> 148 ns). "Task exception was never
+ *     retrieved" and "Task was destroyed but it is pending!" print it
+ *     under "source_traceback: Object created at (most recent call
+ *     last):"; asy_task_get_source_traceback (introspect.h) reads it. A
+ *     task leaves the table when it is freed; turning debug mode off drops
+ *     the table.
  * The environment variable ASY_DEBUG (read by asy_loop_new; anything but
  * "" or "0") turns it on for every loop a program makes, without changing
  * the program: PYTHONASYNCIODEBUG's twin. asyncio.run(main(), debug=True)
  * is asy_loop_set_debug(asy_get_running_loop(NULL), true) at the top of
  * main (asy_loop_options has no debug field: the many `{NULL, true}`
  * initialisers of the earlier chapters would all have to name it). */
+/* Turning debug mode off also drops the table of task origins. */
 void asy_loop_set_debug(asy_loop *loop, bool enabled);
 bool asy_loop_get_debug(const asy_loop *loop); /* false for NULL */
 /* loop.slow_callback_duration: seconds; a negative or NaN value is refused

@@ -380,11 +380,12 @@ static void test_never_awaited_origin_in_debug_mode(void)
  * that the line it last resumed at is the line of the create_task. */
 static int spawner_line;
 static asy_loop *spawner_loop;
+static asy_coro *boom(void) { return ASY_CORO_NEW(asy_coro, boom_body, "boom"); }
 static asy_status spawner_body(asy_coro *co)
 {
     ASY_BEGIN(co);
     spawner_line = __LINE__ + 1;
-    ASY_AWAIT(co, asy_sleep(0, asy_none())); asy_task *t = asy_create_task(ASY_CORO_NEW(asy_coro, boom_body, "boom"), NULL, NULL);
+    ASY_AWAIT(co, asy_sleep(0, asy_none())); asy_task *t = asy_create_task(boom(), NULL, NULL);
     /* while the task lives, its record is there (in debug mode) */
     const char *origin = asy_task_get_source_traceback(t);
     CHECK_INT_EQ(origin != NULL, asy_loop_get_debug(spawner_loop));
@@ -438,11 +439,12 @@ static asy_status waiter_body(asy_coro *co)
     ASY_AWAIT(co, asy_sleep(10, asy_none()));
     ASY_END(co);
 }
+static asy_coro *waiter(void) { return ASY_CORO_NEW(asy_coro, waiter_body, "waiter"); }
 static asy_status sub_body(asy_coro *co)
 {
     ASY_BEGIN(co);
     sub_line = __LINE__ + 1;
-    ASY_AWAIT(co, asy_sleep(0, asy_none())); asy_decref(asy_create_task(ASY_CORO_NEW(asy_coro, waiter_body, "waiter"), "w", NULL));
+    ASY_AWAIT(co, asy_sleep(0, asy_none())); asy_decref(asy_create_task(waiter(), "w", NULL));
     ASY_END(co);
 }
 static int outer_line;
