@@ -94,7 +94,17 @@ solutions() { # CFG
 }
 
 section "dependencies"
-if tools/deps.sh cunit graphviz clang tsan uring; then pass "dependencies"; else fail "dependencies" "see above"; fi
+if tools/deps.sh cunit graphviz clang tsan uring; then
+    pass "dependencies"
+else
+    # Without them every later check would fail for the same reason and bury
+    # the one line that matters: stop here, with that line last.
+    fail "dependencies" "see above"
+    echo
+    echo "Install the packages named above (or run make test as root, which installs them), then run make test again."
+    echo "0 passed, 1 failed"
+    exit 1
+fi
 
 for cfg in gcc clang; do
     section "CFG=$cfg"
