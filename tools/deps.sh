@@ -12,6 +12,7 @@ clang     cmd:clang                         clang
 tsan      glob:/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.tsan-*.a  libclang-rt-dev
 uring     file:/usr/include/liburing.h      liburing-dev
 gnuplot   cmd:gnuplot                       gnuplot-nox
+python3   cmd:python3                       python3
 '
 
 present() { # file:PATH | cmd:NAME

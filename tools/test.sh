@@ -3,7 +3,7 @@
 # "pass LABEL" or "fail LABEL", to build/test/tally.txt; the last line printed
 # is exactly "N passed, N failed", and the exit status is 1 if any failed.
 #
-#   deps (cunit graphviz clang tsan uring)
+#   deps (cunit graphviz clang tsan uring python3)
 #   CFG=gcc:   build everything (warnings are errors), lib tests, demos vs
 #              transcripts, solutions pass (skipped, and said, when there is
 #              no solutions/: the student edition), stubs compile and fail
@@ -94,7 +94,7 @@ solutions() { # CFG
 }
 
 section "dependencies"
-if tools/deps.sh cunit graphviz clang tsan uring; then
+if tools/deps.sh cunit graphviz clang tsan uring python3; then
     pass "dependencies"
 else
     # Without them every later check would fail for the same reason and bury

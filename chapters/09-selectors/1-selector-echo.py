@@ -41,7 +41,7 @@ def stop(fd, mask):
 
 
 sock = socket.socket()
-sock.bind(('localhost', 0))
+sock.bind(('127.0.0.1', 0))   # the notes say 'localhost'; a number needs no /etc/hosts
 sock.listen(100)
 sock.setblocking(False)
 sel.register(sock, selectors.EVENT_READ, accept)

@@ -21,8 +21,12 @@ class SlowReader(asyncio.Protocol):
 
     def connection_made(self, transport):
         self.transport = transport
-        transport.pause_reading()     # read nothing for now
-        asyncio.get_running_loop().call_later(0.1, self.resume)
+        # Read nothing for now. (The pause is made one callback later: Python
+        # 3.11.2, for one, forgets a pause_reading() made inside a server's
+        # connection_made, because the transport starts reading after it.)
+        loop = asyncio.get_running_loop()
+        loop.call_soon(transport.pause_reading)
+        loop.call_later(0.1, self.resume)
 
     def resume(self):
         print('reader: resume_reading() after 0.1 s; the writer is paused:', writer.paused)
