@@ -389,4 +389,10 @@ void asy__origins_remove(asy__origins *table, const void *task);
 size_t asy__origins_count(const asy__origins *table);
 void asy__origins_free(asy__origins **table);
 
+/* Chapter 26 (sock.c): the shared start of the I/O coroutines of chapters
+ * 26-28. Takes *early (raise it if set); else fills *loop with the running
+ * loop (a new reference) when it is NULL. Returns the exception to raise,
+ * or NULL. */
+asy_exc *asy__io_start(asy_exc **early, asy_loop **loop);
+
 #endif /* ASY_INTERNAL_H */

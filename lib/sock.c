@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "future.h"
+#include "internal.h"
 
 /* ---- addresses ---------------------------------------------------------- */
 
@@ -280,23 +281,31 @@ static void stop_watching(sock_op *f)
     f->watching = 0;
 }
 
+/* The first lines of every I/O coroutine of chapters 26-28 (sock_*,
+ * create_connection, create_server, connect_*_pipe): the error its
+ * constructor found, if any, is raised now, at the await (exc.h); else the
+ * loop is the one given, or the running one. */
+asy_exc *asy__io_start(asy_exc **early, asy_loop **loop)
+{
+    asy_exc *err = *early;
+    *early = NULL;
+    if (err != NULL || *loop != NULL)
+        return err;
+    *loop = asy_get_running_loop(&err);
+    if (*loop != NULL)
+        asy_incref(*loop);
+    return err;
+}
+
 static asy_status op_body(asy_coro *co)
 {
     sock_op *f = (sock_op *)co;
     asy_exc *err = NULL;
     asy_value res;
     ASY_BEGIN(co);
-    if (f->early != NULL) {
-        err = f->early;
-        f->early = NULL;
+    err = asy__io_start(&f->early, &f->loop);
+    if (err != NULL)
         ASY_RAISE(co, err);
-    }
-    if (f->loop == NULL) {
-        f->loop = asy_get_running_loop(&err);
-        if (f->loop == NULL)
-            ASY_RAISE(co, err);
-        asy_incref(f->loop);
-    }
     int flags = fcntl(f->fd, F_GETFL);
     if (flags < 0)
         ASY_RAISE(co, asy_exc_oserror(errno, NULL));

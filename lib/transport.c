@@ -683,17 +683,9 @@ static asy_status connect_body(asy_coro *co)
     asy_exc *err = NULL;
     asy_sockaddr a;
     ASY_BEGIN(co);
-    if (f->early != NULL) {
-        err = f->early;
-        f->early = NULL;
+    err = asy__io_start(&f->early, &f->loop);
+    if (err != NULL)
         ASY_RAISE(co, err);
-    }
-    if (f->loop == NULL) {
-        f->loop = asy_get_running_loop(&err);
-        if (f->loop == NULL)
-            ASY_RAISE(co, err);
-        asy_incref(f->loop);
-    }
     err = asy_sockaddr_resolve(f->host, f->port, &a);
     if (err != NULL)
         ASY_RAISE(co, err);
@@ -1048,17 +1040,9 @@ static asy_status create_server_body(asy_coro *co)
     asy_exc *err = NULL;
     int fd;
     ASY_BEGIN(co);
-    if (f->early != NULL) {
-        err = f->early;
-        f->early = NULL;
+    err = asy__io_start(&f->early, &f->loop);
+    if (err != NULL)
         ASY_RAISE(co, err);
-    }
-    if (f->loop == NULL) {
-        f->loop = asy_get_running_loop(&err);
-        if (f->loop == NULL)
-            ASY_RAISE(co, err);
-        asy_incref(f->loop);
-    }
     fd = asy_socket_listen(f->host, f->port, 100, &err);
     if (fd < 0)
         ASY_RAISE(co, err);

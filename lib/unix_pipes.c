@@ -55,17 +55,9 @@ static asy_status pipe_body(asy_coro *co)
     pipe_frame *f = (pipe_frame *)co;
     asy_exc *err = NULL;
     ASY_BEGIN(co);
-    if (f->early != NULL) {
-        err = f->early;
-        f->early = NULL;
+    err = asy__io_start(&f->early, &f->loop);
+    if (err != NULL)
         ASY_RAISE(co, err);
-    }
-    if (f->loop == NULL) {
-        f->loop = asy_get_running_loop(&err);
-        if (f->loop == NULL)
-            ASY_RAISE(co, err);
-        asy_incref(f->loop);
-    }
     err = check_pipe(f->fd, f->write);
     if (err != NULL)
         ASY_RAISE(co, err);
